@@ -1,0 +1,3 @@
+from backprop_gui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Hidden-layer activations g(Z), each backward written beside its forward.
+
+Every activation is a pair of small functions working on (n_l, m) arrays:
+
+- ``forward(Z, out)`` writes A = g(Z) into ``out`` and returns it;
+- ``backward(dA, Z, A)`` turns dA = W[l+1]ᵀ·dZ[l+1] into dZ[l] = dA ∗ g′(Z[l])
+  in place (element-wise, as in the seeds) and returns it.
+
+``backward`` receives both Z and A because g′ is cheapest from whichever the
+function is defined by: tanh′ = 1 − A², σ′ = A(1 − A), relu′ = [Z > 0].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    formula: str
+    forward: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    # He initialisation suits the rectifiers, Xavier the symmetric ones.
+    init_gain: float
+
+    def derivative(self, Z: np.ndarray) -> np.ndarray:
+        """g′(Z) as a new array, for teaching and tests (not used when training)."""
+        A = self.forward(Z, np.empty_like(Z))
+        return self.backward(np.ones_like(Z), Z, A)
+
+
+def sigmoid(Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(Z) = 1 / (1 + e^−Z) as exp(−log(1 + e^−Z)): never overflows, and keeps
+    tiny probabilities (σ(−40) ≈ 4e−18) that 1 − tanh-based forms round to 0."""
+    out = np.negative(Z, out=out)
+    np.logaddexp(0.0, out, out=out)
+    np.negative(out, out=out)
+    return np.exp(out, out=out)
+
+
+def _sigmoid_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+    dA *= A
+    dA *= 1.0 - A
+    return dA
+
+
+def _tanh_forward(Z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return np.tanh(Z, out=out)
+
+
+def _tanh_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+    g = np.multiply(A, A)
+    np.subtract(1.0, g, out=g)
+    dA *= g
+    return dA
+
+
+def _relu_forward(Z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return np.maximum(Z, 0.0, out=out)
+
+
+def _relu_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+    dA *= Z > 0.0
+    return dA
+
+
+def _leaky_relu_forward(Z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    # max(Z, 0.01·Z) equals Z for Z > 0 and 0.01·Z otherwise.
+    np.multiply(Z, LEAKY_SLOPE, out=out)
+    return np.maximum(Z, out, out=out)
+
+
+def _leaky_relu_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+    dA *= np.where(Z > 0.0, 1.0, LEAKY_SLOPE)
+    return dA
+
+
+def _linear_forward(Z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    np.copyto(out, Z)
+    return out
+
+
+def _linear_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+    return dA
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("tanh", "tanh(z)", _tanh_forward, _tanh_backward, 1.0),
+        Activation("sigmoid", "1 / (1 + e^-z)", sigmoid, _sigmoid_backward, 1.0),
+        Activation("relu", "max(0, z)", _relu_forward, _relu_backward, 2.0),
+        Activation("leaky_relu", "max(0.01 z, z)", _leaky_relu_forward, _leaky_relu_backward, 2.0),
+        Activation("linear", "z", _linear_forward, _linear_backward, 1.0),
+    )
+}
+
+
+def get_activation(name: str) -> Activation:
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        known = ", ".join(ACTIVATIONS)
+        raise ValueError(f"unknown activation {name!r}; choose one of: {known}") from None
