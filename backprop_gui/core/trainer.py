@@ -188,8 +188,10 @@ class Trainer:
         """
         if self.m == 0:
             raise ValueError("there are no training examples")
-        for _ in range(int(steps)):
-            self._step()
+        # Overflow is expected on the way to divergence, which _step reports.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(int(steps)):
+                self._step()
         return int(steps)
 
     def run_epochs(self, epochs: int = 1) -> int:
