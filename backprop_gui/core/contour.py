@@ -1,0 +1,60 @@
+"""Marching squares, vectorised: the line where a grid crosses a level.
+
+Used for the 0.5 decision boundary, so the worker thread can hand the GUI
+ready-made line segments instead of the GUI tracing them every frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def isoline_segments(
+    values: np.ndarray, level: float, xs: np.ndarray, ys: np.ndarray
+) -> np.ndarray:
+    """Segments of the curve values == level, as (2k, 2) float32 endpoint pairs.
+
+    ``values`` is (ny, nx) row-major with rows along y: values[i, j] sits at
+    (xs[j], ys[i]). Rows 2s and 2s+1 of the result are one segment's ends,
+    ready for a line item drawn with connect="pairs".
+    """
+    v = np.asarray(values, dtype=np.float64) - level
+    above = v > 0
+    # Which of each cell's four edges (bottom, top, left, right) the curve crosses.
+    h_cross = above[:, :-1] != above[:, 1:]  # (ny, nx-1)
+    v_cross = above[:-1, :] != above[1:, :]  # (ny-1, nx)
+    crossed = np.stack([h_cross[:-1], h_cross[1:], v_cross[:, :-1], v_cross[:, 1:]], axis=-1)
+    count = crossed.sum(axis=-1)
+    rows, cols = np.nonzero(count)
+    if rows.size == 0:
+        return np.zeros((0, 2), np.float32)
+
+    # Crossing points of those cells' edges, by linear interpolation.
+    def cut(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return a / (a - b)
+
+    x0, x1, y0, y1 = xs[cols], xs[cols + 1], ys[rows], ys[rows + 1]
+    v00, v01 = v[rows, cols], v[rows, cols + 1]
+    v10, v11 = v[rows + 1, cols], v[rows + 1, cols + 1]
+    edges = np.empty((rows.size, 4, 2))
+    edges[:, 0] = np.stack([x0 + cut(v00, v01) * (x1 - x0), y0], -1)  # bottom
+    edges[:, 1] = np.stack([x0 + cut(v10, v11) * (x1 - x0), y1], -1)  # top
+    edges[:, 2] = np.stack([x0, y0 + cut(v00, v10) * (y1 - y0)], -1)  # left
+    edges[:, 3] = np.stack([x1, y0 + cut(v01, v11) * (y1 - y0)], -1)  # right
+    mask, count = crossed[rows, cols], count[rows, cols]
+
+    simple = count == 2
+    order = np.argsort(~mask[simple], axis=1, kind="stable")[:, :2]
+    segments = [np.take_along_axis(edges[simple], order[:, :, None], axis=1)]
+
+    saddle = count == 4
+    if saddle.any():
+        # Pair the four crossings by the sign at the cell centre.
+        four = edges[saddle]
+        centre = 0.25 * (v00 + v01 + v10 + v11)[saddle]
+        join_bottom_left = (centre > 0) != (v00[saddle] > 0)
+        pick = join_bottom_left[:, None, None]
+        segments.append(np.where(pick, four[:, [0, 2]], four[:, [0, 3]]))
+        segments.append(np.where(pick, four[:, [1, 3]], four[:, [1, 2]]))
+    return np.concatenate(segments).reshape(-1, 2).astype(np.float32)

@@ -1,0 +1,88 @@
+"""Train and test cost against epoch, live, with memory that stays flat."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+
+from ..core.series import DecimatingSeries
+from ..core.trainer import Evaluation
+from .theme import TEST_PEN, TRAIN_PEN
+
+
+class CostPlot(pg.PlotWidget):
+    def __init__(self, parent=None, capacity: int = 2000) -> None:
+        super().__init__(parent, background="w")
+        self.setObjectName("costPlot")
+        self.series = DecimatingSeries(capacity)  # epoch → (train cost, test cost)
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setLabel("bottom", "epoch")
+        item.setLabel("left", "cost J")
+        item.getViewBox().setMouseEnabled(False, False)
+        for axis in ("left", "bottom"):
+            item.getAxis(axis).setTextPen("#444")
+            # "700 (×0.001)" reads as a cost of 700: show plain values.
+            item.getAxis(axis).enableAutoSIPrefix(False)
+        legend = item.addLegend(offset=(-10, 10), labelTextColor="#333")
+        self.train_curve = item.plot(pen=pg.mkPen(TRAIN_PEN, width=2), name="train")
+        self.test_curve = item.plot(
+            pen=pg.mkPen(TEST_PEN, width=2, style=pg.QtCore.Qt.DashLine), name="test"
+        )
+        legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        self.readout = pg.TextItem(color="#222", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
+        self.readout.setZValue(10)
+        self.readout.hide()
+        item.addItem(self.readout, ignoreBounds=True)
+        self.marker = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(TRAIN_PEN), pen=None)
+        item.addItem(self.marker, ignoreBounds=True)
+        self.scene().sigMouseMoved.connect(self._hover)
+        self.setToolTip("Cost J against epoch. Hover to read exact values.")
+        self.setMinimumHeight(160)
+
+    def add(self, evaluation: Evaluation) -> None:
+        test = evaluation.test_cost
+        self.series.append(evaluation.epoch, evaluation.train_cost, test)
+
+    def clear_history(self) -> None:
+        self.series.clear()
+        self.redraw()
+        self.readout.hide()
+        self.marker.setData([], [])
+
+    def set_log(self, on: bool) -> None:
+        self.getPlotItem().setLogMode(y=on)
+        self.getPlotItem().setLabel("left", "cost J (log)" if on else "cost J")
+        self.redraw()
+
+    def redraw(self) -> None:
+        x = self.series.x
+        for column, curve in enumerate((self.train_curve, self.test_curve)):
+            y = self.series.y(column) if len(x) else np.zeros(0)
+            # Only finite, positive values reach the plot (log mode needs > 0).
+            ok = np.isfinite(y) & (y > 0)
+            curve.setData(x[ok], y[ok])
+
+    def _hover(self, scene_pos) -> None:
+        view = self.getPlotItem().getViewBox()
+        if not self.sceneBoundingRect().contains(scene_pos) or not len(self.series):
+            self.readout.hide()
+            self.marker.setData([], [])
+            return
+        x = self.series.x
+        pos = view.mapSceneToView(scene_pos)
+        i = int(np.abs(x - pos.x()).argmin())
+        train, test = self.series.y(0)[i], self.series.y(1)[i]
+        text = f"epoch {int(x[i])}\ntrain J = {train:.4g}"
+        if math.isfinite(test):
+            text += f"\ntest J = {test:.4g}"
+        self.readout.setText(text)
+        log = self.getPlotItem().ctrl.logYCheck.isChecked()
+        y = math.log10(train) if log and train > 0 else train
+        self.readout.setPos(x[i], y)
+        self.readout.show()
+        self.marker.setData([x[i]], [y])

@@ -1,0 +1,174 @@
+"""The user's points, and the undoable edits that change them.
+
+``PointSet`` is the model: points (2, m), labels (m,) and a stable random key
+per point that decides train/test membership (key < test ratio means test),
+so adding or removing points never reshuffles the others. The view never
+edits it directly: every change is a QUndoCommand on the window's stack,
+in the spirit of Orange's Paint Data widget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
+
+
+class PointSet(QObject):
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.points = np.zeros((2, 0))
+        self.labels = np.zeros(0, np.int64)
+        self.keys = np.zeros(0)
+        self._rng = np.random.default_rng()
+
+    def __len__(self) -> int:
+        return self.labels.size
+
+    def new_keys(self, n: int) -> np.ndarray:
+        return self._rng.random(n)
+
+    def counts(self) -> tuple[int, int]:
+        ones = int(self.labels.sum())
+        return len(self) - ones, ones
+
+    def test_mask(self, test_ratio: float) -> np.ndarray:
+        return self.keys < test_ratio
+
+    def append(self, points: np.ndarray, labels: np.ndarray, keys: np.ndarray) -> None:
+        self.points = np.hstack([self.points, points])
+        self.labels = np.concatenate([self.labels, labels])
+        self.keys = np.concatenate([self.keys, keys])
+        self.changed.emit()
+
+    def truncate(self, n: int) -> None:
+        """Keep only the first ``n`` points (undoes an append)."""
+        self.points, self.labels, self.keys = self.points[:, :n], self.labels[:n], self.keys[:n]
+        self.changed.emit()
+
+    def take(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Remove the points at ``indices``; returns what was removed."""
+        removed = (self.points[:, indices], self.labels[indices], self.keys[indices])
+        keep = np.ones(len(self), bool)
+        keep[indices] = False
+        self.points, self.labels, self.keys = (
+            self.points[:, keep],
+            self.labels[keep],
+            self.keys[keep],
+        )
+        self.changed.emit()
+        return removed
+
+    def put_back(
+        self, indices: np.ndarray, points: np.ndarray, labels: np.ndarray, keys: np.ndarray
+    ) -> None:
+        """Reinsert points removed by ``take`` at their former (sorted) indices."""
+        at = indices - np.arange(indices.size)
+        self.points = np.insert(self.points, at, points, axis=1)
+        self.labels = np.insert(self.labels, at, labels)
+        self.keys = np.insert(self.keys, at, keys)
+        self.changed.emit()
+
+    def replace(
+        self, points: np.ndarray, labels: np.ndarray, keys: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        old = (self.points, self.labels, self.keys)
+        self.points = np.asarray(points, np.float64).reshape(2, -1)
+        self.labels = np.asarray(labels, np.int64)
+        self.keys = np.asarray(keys, np.float64)
+        self.changed.emit()
+        return old
+
+    def nearest(self, x: float, y: float, within: float) -> int | None:
+        if not len(self):
+            return None
+        d2 = (self.points[0] - x) ** 2 + (self.points[1] - y) ** 2
+        i = int(d2.argmin())
+        return i if d2[i] <= within * within else None
+
+    def within(self, x: float, y: float, radius: float) -> np.ndarray:
+        d2 = (self.points[0] - x) ** 2 + (self.points[1] - y) ** 2
+        return np.flatnonzero(d2 <= radius * radius)
+
+
+class AddPoints(QUndoCommand):
+    """Append points; consecutive adds of one stroke merge into one undo step."""
+
+    ID = 1
+
+    def __init__(self, model: PointSet, points, labels, stroke: int | None = None) -> None:
+        super().__init__("Add points" if stroke is not None else "Add point")
+        self.model, self.stroke = model, stroke
+        self.points = np.asarray(points, np.float64).reshape(2, -1)
+        self.labels = np.asarray(labels, np.int64).reshape(-1)
+        self.keys = model.new_keys(self.labels.size)
+        self.start = len(model)
+
+    def redo(self) -> None:
+        self.model.append(self.points, self.labels, self.keys)
+
+    def undo(self) -> None:
+        self.model.truncate(self.start)
+
+    def id(self) -> int:
+        return self.ID if self.stroke is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, AddPoints) or other.stroke != self.stroke:
+            return False
+        self.points = np.hstack([self.points, other.points])
+        self.labels = np.concatenate([self.labels, other.labels])
+        self.keys = np.concatenate([self.keys, other.keys])
+        return True
+
+
+class RemovePoints(QUndoCommand):
+    """Remove points by index; one erase stroke merges into one undo step."""
+
+    ID = 2
+
+    def __init__(self, model: PointSet, indices, stroke: int | None = None) -> None:
+        super().__init__("Erase points")
+        self.model, self.stroke = model, stroke
+        self.batches = [np.sort(np.asarray(indices, np.int64))]
+        self.removed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def redo(self) -> None:
+        self.removed = [self.model.take(batch) for batch in self.batches]
+
+    def undo(self) -> None:
+        for batch, removed in zip(reversed(self.batches), reversed(self.removed), strict=True):
+            self.model.put_back(batch, *removed)
+
+    def id(self) -> int:
+        return self.ID if self.stroke is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, RemovePoints) or other.stroke != self.stroke:
+            return False
+        self.batches += other.batches
+        self.removed += other.removed
+        return True
+
+
+class ReplacePoints(QUndoCommand):
+    """Swap in a whole new point set: clear, a preset, or an opened file."""
+
+    def __init__(self, model: PointSet, points, labels, text: str) -> None:
+        super().__init__(text)
+        self.model = model
+        labels = np.asarray(labels, np.int64).reshape(-1)
+        self.new = (
+            np.asarray(points, np.float64).reshape(2, -1),
+            labels,
+            model.new_keys(labels.size),
+        )
+        self.old: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def redo(self) -> None:
+        self.old = self.model.replace(*self.new)
+
+    def undo(self) -> None:
+        self.model.replace(*self.old)

@@ -1,0 +1,84 @@
+"""Colours and drawn icons. The class hues are the Okabe–Ito orange and blue,
+which stay distinct for the common forms of colour blindness."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
+
+CLASS_COLORS = ("#E69F00", "#0072B2")
+CLASS_NAMES = ("orange (0)", "blue (1)")
+TRAIN_PEN, TEST_PEN = "#0072B2", "#D55E00"
+
+
+def _rgb(hex_color: str) -> np.ndarray:
+    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+
+
+def surface_lut(discrete: bool = False, size: int = 256) -> np.ndarray:
+    """(size, 3) uint8 diverging map: light orange at p = 0, near-white at
+    0.5, light blue at p = 1; or two flat colours when ``discrete``."""
+    white = np.array([248.0, 248.0, 248.0])
+    # Tints, not full hues, so the saturated points stay readable on top.
+    low = white + 0.62 * (_rgb(CLASS_COLORS[0]) - white)
+    high = white + 0.62 * (_rgb(CLASS_COLORS[1]) - white)
+    p = (np.arange(size) + 0.5) / size
+    if discrete:
+        lut = np.where((p < 0.5)[:, None], low, high)
+    else:
+        t = np.abs(p - 0.5)[:, None] * 2.0
+        lut = np.where((p < 0.5)[:, None], white + t * (low - white), white + t * (high - white))
+    return np.round(lut).astype(np.uint8)
+
+
+def _canvas_icon(draw) -> QIcon:
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.Antialiasing)
+    draw(painter)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def tool_icon(name: str) -> QIcon:
+    """Simple drawn icons, so the app ships no image files for its tools."""
+    orange, blue, dark = QColor(CLASS_COLORS[0]), QColor(CLASS_COLORS[1]), QColor("#333")
+
+    def put(p: QPainter) -> None:
+        p.setPen(QPen(Qt.white, 3))
+        p.setBrush(orange)
+        p.drawEllipse(QPointF(24, 38), 13, 13)
+        p.setBrush(blue)
+        p.drawEllipse(QPointF(42, 24), 13, 13)
+
+    def brush(p: QPainter) -> None:
+        p.setPen(QPen(dark, 3, Qt.DashLine))
+        p.setBrush(Qt.NoBrush)
+        p.drawEllipse(QPointF(32, 32), 26, 26)
+        p.setPen(Qt.NoPen)
+        p.setBrush(orange)
+        for x, y in ((22, 24), (38, 20), (30, 36), (44, 38), (20, 42), (34, 48)):
+            p.drawEllipse(QPointF(x, y), 5, 5)
+
+    def erase(p: QPainter) -> None:
+        p.translate(32, 32)
+        p.rotate(-40)
+        p.setPen(QPen(dark, 3))
+        p.setBrush(QColor("#F4A6B8"))
+        p.drawRoundedRect(QRectF(-22, -12, 30, 24), 4, 4)
+        p.setBrush(QColor("#EEE"))
+        p.drawRoundedRect(QRectF(8, -12, 16, 24), 4, 4)
+
+    def clear(p: QPainter) -> None:
+        p.setPen(QPen(dark, 4))
+        p.setBrush(QColor("#DDD"))
+        p.drawPolygon(
+            QPolygonF([QPointF(18, 20), QPointF(46, 20), QPointF(42, 56), QPointF(22, 56)])
+        )
+        p.drawLine(12, 14, 52, 14)
+        p.drawLine(27, 8, 37, 8)
+        p.setBrush(QBrush(Qt.NoBrush))
+
+    return _canvas_icon({"put": put, "brush": brush, "erase": erase, "clear": clear}[name])

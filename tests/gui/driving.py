@@ -1,0 +1,42 @@
+"""Driving the real window: data through its file API, mouse through QTest."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from backprop_gui.core import make_dataset, write_points_csv
+
+
+def load_dataset(window, tmp_path, name="circle", n=200, seed=1):
+    """Give the window a known dataset through its public file API."""
+    points, labels = make_dataset(name, n, noise=0.0, seed=seed)
+    path = tmp_path / f"{name}.csv"
+    write_points_csv(path, points, labels)
+    window.load_points(path)
+    return points, labels
+
+
+def canvas_pos(window, x: float, y: float) -> QPoint:
+    """Viewport pixel of data point (x, y), mapped through the ViewBox."""
+    return window.canvas.data_to_widget(x, y)
+
+
+def click(window, x, y, button=Qt.LeftButton, modifiers=Qt.NoModifier) -> None:
+    QTest.mouseClick(window.canvas.viewport(), button, modifiers, canvas_pos(window, x, y))
+
+
+def drag(window, path, button=Qt.LeftButton, modifiers=Qt.NoModifier) -> None:
+    """Press at the first point, move through the others, release at the last."""
+    viewport = window.canvas.viewport()
+    QTest.mousePress(viewport, button, modifiers, canvas_pos(window, *path[0]))
+    for x, y in path[1:]:
+        QTest.mouseMove(viewport, canvas_pos(window, x, y), 15)
+    QTest.mouseRelease(viewport, button, modifiers, canvas_pos(window, *path[-1]))
+
+
+def wait_for(qtbot, window, condition, timeout=10_000):
+    qtbot.waitUntil(
+        lambda: window.snapshot is not None and condition(window.snapshot), timeout=timeout
+    )
+    return window.snapshot

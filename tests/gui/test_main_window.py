@@ -1,0 +1,163 @@
+"""The window as a whole: files, settings, shortcuts, tooltips, clean exit."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QWidget
+
+from backprop_gui.core import read_points_csv
+
+from .driving import load_dataset, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_main_window_needs_no_arguments(qapp, qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path))
+    from backprop_gui.gui import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.canvas.objectName() == "canvas"
+    window.close()
+
+
+def test_objects_named_for_scripts_and_tests(window):
+    for name in ("canvas", "costPlot", "trainButton", "stepButton", "resetButton"):
+        assert window.findChild(QWidget, name) is not None, name
+
+
+def test_every_control_has_a_tooltip(window):
+    kinds = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox)
+    missing = [
+        w.objectName() or w.text() if hasattr(w, "text") else w.objectName()
+        for kind in kinds
+        for w in window.findChildren(kind)
+        if w.isVisibleTo(window)
+        and not w.toolTip()
+        and w.objectName() != "qt_toolbar_ext_button"
+        and not (
+            isinstance(w, QAbstractButton)
+            and w.parent() is not None
+            and w.parent().inherits("QToolBar")
+        )
+    ]
+    # Toolbar buttons take their tooltips from their actions.
+    assert missing == []
+    for action in window.tool_actions.values():
+        assert action.toolTip()
+
+
+def test_points_round_trip_through_csv(window, tmp_path):
+    points, labels = load_dataset(window, tmp_path, "moons", n=50)
+    path = tmp_path / "saved.csv"
+    window.save_points(path)
+    read_points, read_labels = read_points_csv(path)
+    assert np.array_equal(read_points, points) and np.array_equal(read_labels, labels)
+    window.clear_action.trigger()
+    window.load_points(path)
+    assert np.array_equal(window.model.points, points)
+    window.undo_action.trigger()  # opening is undoable
+    assert len(window.model) == 0
+
+
+def test_a_bad_points_file_leaves_the_points_untouched(window, tmp_path):
+    before = window.model.points.copy()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n1,2,7\n")
+    try:
+        window.load_points(bad)
+    except ValueError as exc:
+        assert "bad.csv" in str(exc) and "line 2" in str(exc)
+    else:
+        raise AssertionError("a bad file was accepted")
+    assert np.array_equal(window.model.points, before)
+
+
+def test_import_weights_sets_the_network_and_shows_their_surface(qtbot, window, tmp_path):
+    from backprop_gui.core import MLP, save_weights
+
+    net = MLP([3, 5, 1], "relu", seed=42, features=["x1", "x2", "x1*x2"])
+    path = tmp_path / "w.json"
+    save_weights(net, path)
+    window.import_weights(path)
+    shown = wait_for(qtbot, window, lambda s: s.spec.hidden == (5,))
+    assert np.array_equal(shown.theta, net.theta)
+    assert window.network_panel.activation.currentText() == "relu"
+    assert window.network_panel.features["x1*x2"].isChecked()
+
+
+def test_export_image_writes_a_png(window, tmp_path):
+    path = tmp_path / "canvas.png"
+    window.export_image(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_settings_survive_a_restart(qtbot, settings):
+    from backprop_gui.gui import MainWindow
+
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.training_panel.optimizer.setCurrentText("adam")
+    first.network_panel.set_hidden((5, 3, 2))
+    first.data_panel.test_ratio.setValue(35)
+    first.resize(1234, 777)
+    first.close()
+
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    assert second.training_panel.optimizer.currentText() == "adam"
+    assert second.network_panel.hidden() == (5, 3, 2)
+    assert second.data_panel.test_ratio.value() == 35
+    assert second.size().width() == 1234
+    second.close()
+
+
+def test_shortcuts_are_listed_in_help(window):
+    for action in (window.train_action, window.step_action, window.export_weights_action):
+        key = action.shortcut().toString()
+        assert key
+    from backprop_gui.gui.main_window import SHORTCUTS
+
+    listed = " ".join(k for k, _ in SHORTCUTS)
+    for key in ("Space", "Ctrl+E", "Ctrl+Z"):
+        assert key in listed
+
+
+def test_closing_during_training_is_clean(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import os
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QSettings, QTimer
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from backprop_gui.gui import MainWindow
+        w = MainWindow(QSettings({str(tmp_path / "s.ini")!r}, QSettings.IniFormat))
+        w.show()
+        QTimer.singleShot(300, w.train_button.click)
+        QTimer.singleShot(1500, w.close)
+        app.exec()
+        print("epochs", w.snapshot.epoch, "running", w.thread.isRunning())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    # The offscreen platform itself warns about size hints; nothing else may appear.
+    noise = "This plugin does not support propagateSizeHints()"
+    stderr = [line for line in result.stderr.splitlines() if line.strip() != noise]
+    assert stderr == []
+    assert "running False" in result.stdout
+    assert int(result.stdout.split()[1]) > 0

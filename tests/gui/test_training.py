@@ -1,0 +1,121 @@
+"""Training live: the cost falls, the surface moves, the controls behave."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from backprop_gui.core import load_weights, transform
+from backprop_gui.core.surface import grid_points
+
+from .driving import click, load_dataset, wait_for
+
+
+def press_train(qtbot, window):
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+
+
+def test_train_lowers_the_cost_and_changes_the_surface(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path, "circle")
+    first = wait_for(qtbot, window, lambda s: s.evaluation is not None and s.steps == 0)
+    press_train(qtbot, window)
+    assert window.train_button.text() == "Pause"
+    later = wait_for(qtbot, window, lambda s: s.epoch >= 300)
+    assert later.evaluation.train_cost < first.evaluation.train_cost
+    assert np.abs(later.surface - first.surface).max() > 0.1
+    # The plot shows the same numbers as the snapshot.
+    assert window.cost_plot.train_curve.yData[-1] <= first.evaluation.train_cost
+    assert "Epoch" in window.status_labels["epoch"].text()
+
+
+def test_pause_stops_the_epoch_counter(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    press_train(qtbot, window)
+    wait_for(qtbot, window, lambda s: s.epoch > 50)
+    press_train(qtbot, window)
+    paused = wait_for(qtbot, window, lambda s: not s.training and s.request == window._request)
+    qtbot.wait(300)
+    assert window.snapshot.epoch == paused.epoch
+    assert window.train_button.text() == "Train"
+
+
+def test_changing_the_learning_rate_mid_training_keeps_the_epoch_counter(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    press_train(qtbot, window)
+    before = wait_for(qtbot, window, lambda s: s.epoch > 100)
+    window.training_panel.learning_rate.setValue(window.training_panel.learning_rate.value() + 1)
+    after = wait_for(qtbot, window, lambda s: s.config.learning_rate == 0.1)
+    assert after.epoch >= before.epoch
+    assert after.generation == before.generation
+
+
+def test_step_runs_exactly_one_epoch(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    window.training_panel.batch_size.setValue(32)
+    start = wait_for(qtbot, window, lambda s: s.config.batch_size == 32).epoch
+    qtbot.mouseClick(window.step_button, Qt.LeftButton)
+    done = wait_for(qtbot, window, lambda s: s.epoch == start + 1)
+    qtbot.wait(200)
+    assert window.snapshot.epoch == done.epoch
+    assert done.steps >= 5  # 160 training points in batches of 32
+
+
+def test_reset_gives_the_same_initial_weights_and_new_seed_others(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    initial = wait_for(qtbot, window, lambda s: s.steps == 0).theta.copy()
+    press_train(qtbot, window)
+    wait_for(qtbot, window, lambda s: s.epoch > 20)
+    press_train(qtbot, window)
+    qtbot.mouseClick(window.reset_button, Qt.LeftButton)
+    reset = wait_for(qtbot, window, lambda s: s.steps == 0 and not s.training)
+    assert np.array_equal(reset.theta, initial)
+    qtbot.mouseClick(window.new_seed_button, Qt.LeftButton)
+    fresh = wait_for(qtbot, window, lambda s: s.generation > reset.generation)
+    assert not np.array_equal(fresh.theta, initial)
+
+
+def test_architecture_change_resets_and_says_so(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    press_train(qtbot, window)
+    before = wait_for(qtbot, window, lambda s: s.epoch > 20)
+    qtbot.mouseClick(window.network_panel.add_layer, Qt.LeftButton)
+    after = wait_for(qtbot, window, lambda s: s.generation > before.generation)
+    assert after.spec.hidden == (8, 8, 4)
+    assert after.epoch < before.epoch
+    qtbot.waitUntil(lambda: "re-initialised" in window.statusBar().currentMessage())
+    assert "W<sup>[4]</sup>" in window.maths_label.text()
+
+
+def test_editing_points_while_training_keeps_training(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    window.data_panel.test_ratio.setValue(0)
+    press_train(qtbot, window)
+    before = wait_for(qtbot, window, lambda s: s.epoch > 20 and s.n_train == 200)
+    click(window, 5.0, 5.0, Qt.RightButton)
+    click(window, -5.0, 5.0, Qt.RightButton)
+    after = wait_for(qtbot, window, lambda s: s.n_train == 202 and s.epoch > before.epoch + 20)
+    assert after.training and after.generation == before.generation
+    window.clear_action.trigger()  # nothing left to train on: training pauses
+    paused = wait_for(qtbot, window, lambda s: s.n_train == 0 and not s.training)
+    assert window.train_button.text() == "Train" and paused.generation == before.generation
+
+
+def test_exported_weights_predict_what_the_app_shows(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path, "xor")
+    press_train(qtbot, window)
+    wait_for(qtbot, window, lambda s: s.epoch > 200)
+    press_train(qtbot, window)
+    shown = wait_for(qtbot, window, lambda s: not s.training and s.request == window._request)
+    for suffix in (".npz", ".json"):
+        path = tmp_path / f"weights{suffix}"
+        window.export_weights(path)
+        net = load_weights(path)
+        res = shown.surface.shape[0]
+        p = net.predict_proba(transform(grid_points(res), net.features))[0].reshape(res, res)
+        assert np.array_equal(p.astype(np.float32), shown.surface)
+        # The image on screen holds that same surface.
+        assert np.array_equal(window.canvas.surface.image, shown.surface)
+
+
+def test_train_is_disabled_without_points_and_says_why(qtbot, window):
+    window.clear_action.trigger()
+    assert not window.train_button.isEnabled()
+    assert "Add some points" in window.train_button.toolTip()
