@@ -28,12 +28,10 @@ class CostPlot(pg.PlotWidget):
             item.getAxis(axis).setTextPen("#444")
             # "700 (×0.001)" reads as a cost of 700: show plain values.
             item.getAxis(axis).enableAutoSIPrefix(False)
-        legend = item.addLegend(offset=(-10, 10), labelTextColor="#333")
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_PEN, width=2), name="train")
         self.test_curve = item.plot(
             pen=pg.mkPen(TEST_PEN, width=2, style=pg.QtCore.Qt.DashLine), name="test"
         )
-        legend.setBrush(pg.mkBrush(255, 255, 255, 200))
         self.readout = pg.TextItem(color="#222", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
         self.readout.setZValue(10)
         self.readout.hide()

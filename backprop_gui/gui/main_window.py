@@ -44,7 +44,7 @@ from .controls import MAX_LAYERS, MAX_NEURONS, DataPanel, NetworkPanel, Training
 from .cost_plot import CostPlot
 from .maths import equations_html
 from .points import PointSet, ReplacePoints
-from .theme import tool_icon
+from .theme import TEST_PEN, TRAIN_PEN, tool_icon
 from .worker import DataSpec, NetworkSpec, Snapshot, TrainingWorker
 
 SETTINGS_VERSION = 1
@@ -166,22 +166,30 @@ class MainWindow(QMainWindow):
             buttons.addWidget(button)
         right_layout.addLayout(buttons)
 
+        # Epoch big on the left; cost and accuracy as a small train/test table.
         metrics = QGridLayout()
+        metrics.setHorizontalSpacing(14)
         self.metric_labels: dict[str, QLabel] = {}
-        for column, (key, title) in enumerate(
-            (
-                ("epoch", "Epoch"),
-                ("cost", "Cost J  train / test"),
-                ("accuracy", "Accuracy  train / test"),
-            )
-        ):
-            caption = QLabel(title)
-            caption.setStyleSheet("color: #666;")
-            value = QLabel("–", objectName=f"metric_{key}")
-            value.setStyleSheet("font-size: 15pt; font-weight: 600;")
-            metrics.addWidget(caption, 0, column)
-            metrics.addWidget(value, 1, column)
-            self.metric_labels[key] = value
+        caption = QLabel("Epoch")
+        caption.setStyleSheet("color: #666;")
+        metrics.addWidget(caption, 0, 0)
+        epoch = QLabel("0", objectName="metric_epoch")
+        epoch.setStyleSheet("font-size: 20pt; font-weight: 600;")
+        metrics.addWidget(epoch, 1, 0, 2, 1, Qt.AlignLeft | Qt.AlignTop)
+        self.metric_labels["epoch"] = epoch
+        for column, title in ((2, "train"), (3, "test")):
+            header = QLabel(title)
+            header.setStyleSheet("color: #666;")
+            metrics.addWidget(header, 0, column, Qt.AlignRight)
+        for row, (key, title) in enumerate((("cost", "Cost J"), ("accuracy", "Accuracy")), 1):
+            metrics.addWidget(QLabel(title), row, 1)
+            for column, which in ((2, "train"), (3, "test")):
+                value = QLabel("–", objectName=f"metric_{key}_{which}")
+                value.setStyleSheet("font-size: 13pt; font-weight: 600;")
+                value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                metrics.addWidget(value, row, column)
+                self.metric_labels[f"{key}_{which}"] = value
+        metrics.setColumnStretch(0, 1)
         right_layout.addLayout(metrics)
 
         self.banner = QFrame(objectName="banner")
@@ -202,6 +210,14 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         right_layout.addWidget(self.banner)
 
+        legend = QLabel(
+            f"<span style='color:{TRAIN_PEN}'>━━</span> train cost &nbsp;&nbsp; "
+            f"<span style='color:{TEST_PEN}'>╍╍</span> test cost"
+        )
+        legend.setToolTip(
+            "Cost J on the training points (solid) and the held-out test points (dashed)"
+        )
+        right_layout.addWidget(legend)
         right_layout.addWidget(self.cost_plot, 2)
         self.log_check = QCheckBox("Log scale", objectName="logCost")
         self.log_check.setToolTip("Show the cost on a logarithmic axis (L)")
@@ -563,20 +579,23 @@ class MainWindow(QMainWindow):
     def _show_metrics(self, snap: Snapshot) -> None:
         e = snap.evaluation
 
-        def pair(a: float, b: float, fmt: str) -> str:
-            right = format(b, fmt) if np.isfinite(b) else "–"
-            return f"{format(a, fmt)} / {right}"
+        def number(value: float | None, fmt: str, unit: str = "") -> str:
+            return format(value, fmt) + unit if value is not None and np.isfinite(value) else "–"
 
-        cost = pair(e.train_cost, e.test_cost, ".4f") if e else "– / –"
-        acc = pair(100 * e.train_accuracy, 100 * e.test_accuracy, ".1f") + " %" if e else "– / –"
+        values = {
+            "cost_train": number(e and e.train_cost, ".4g"),
+            "cost_test": number(e and e.test_cost, ".4g"),
+            "accuracy_train": number(e and 100 * e.train_accuracy, ".1f", " %"),
+            "accuracy_test": number(e and 100 * e.test_accuracy, ".1f", " %"),
+        }
         self.metric_labels["epoch"].setText(f"{snap.epoch:,}")
-        self.metric_labels["cost"].setText(cost)
-        self.metric_labels["accuracy"].setText(acc)
+        for key, text in values.items():
+            self.metric_labels[key].setText(text)
         s = self.status_labels
         s["epoch"].setText(f"Epoch {snap.epoch:,}")
         s["steps"].setText(f"Steps {snap.steps:,}")
-        s["cost"].setText(f"Cost {cost}")
-        s["accuracy"].setText(f"Accuracy {acc}")
+        s["cost"].setText(f"Cost {values['cost_train']} / {values['cost_test']}")
+        s["accuracy"].setText(f"Accuracy {values['accuracy_train']} / {values['accuracy_test']}")
         s["speed"].setText(f"{snap.steps_per_second:,.0f} steps/s")
 
     # -- points ----------------------------------------------------------------------

@@ -1,0 +1,70 @@
+"""The README's commands and examples work exactly as written."""
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from backprop_gui.core import make_dataset, write_points_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def section(title: str) -> str:
+    return README.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_set_up_gives_exactly_two_commands_and_ci_runs_the_test_one():
+    commands = re.findall(r"```sh\n(.*?)```", section("Set up"), flags=re.S)
+    assert len(commands) == 1
+    lines = commands[0].strip().splitlines()
+    assert len(lines) == 2
+    install_and_launch, install_and_test = lines
+    assert "pip install ." in install_and_launch and "backprop_gui" in install_and_launch
+    assert '".[test]"' in install_and_test and "pytest" in install_and_test
+    assert install_and_test in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_python_examples_run_as_written(tmp_path):
+    # They run in order in one folder: the second reads the weights the first saved.
+    for code in blocks("python"):
+        result = run([sys.executable, "-c", code], tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "spiral.npz").exists()
+
+
+def test_numpy_alone_reproduces_the_engines_predictions(tmp_path):
+    first, second = blocks("python")
+    run([sys.executable, "-c", first], tmp_path)
+    out = run([sys.executable, "-c", second + "\nnp.save('mine.npy', A)"], tmp_path)
+    assert out.returncode == 0, out.stderr
+    from backprop_gui.core import load_weights
+
+    net = load_weights(tmp_path / "spiral.npz")
+    expected = net.predict_proba(np.array([[0.5, -3.0], [1.0, 2.0]]))
+    np.testing.assert_allclose(np.load(tmp_path / "mine.npy"), expected, rtol=1e-12)
+
+
+def test_command_line_examples_run_as_written(tmp_path):
+    # points.csv is the user's own file in the example; make one.
+    write_points_csv(tmp_path / "points.csv", *make_dataset("spiral", 50, seed=1))
+    (cli_block,) = re.findall(r"```sh\n(.*?)```", section("Command line"), flags=re.S)
+    for line in cli_block.strip().splitlines():
+        args = shlex.split(line)
+        assert args[0] == "backprop-gui"
+        result = run([sys.executable, "-m", "backprop_gui", *args[1:]], tmp_path)
+        assert result.returncode == 0, (line, result.stderr)
+    assert (tmp_path / "predictions.csv").read_text().startswith("x1,x2,p0,p1,label")
