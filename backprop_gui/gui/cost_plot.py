@@ -17,6 +17,7 @@ class CostPlot(pg.PlotWidget):
         super().__init__(parent, background="w")
         self.setObjectName("costPlot")
         self.series = DecimatingSeries(capacity)  # epoch → (train cost, test cost)
+        self._marks: list[pg.InfiniteLine] = []
         item = self.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -46,7 +47,24 @@ class CostPlot(pg.PlotWidget):
         test = evaluation.test_cost
         self.series.append(evaluation.epoch, evaluation.train_cost, test)
 
+    def mark_divergence(self, epoch: int) -> None:
+        """A labelled line where training diverged, so the plot tells the story."""
+        if any(line.value() == epoch for line in self._marks):
+            return
+        line = pg.InfiniteLine(
+            epoch,
+            angle=90,
+            pen=pg.mkPen("#C00000", width=1.5, style=pg.QtCore.Qt.DashLine),
+            label="diverged: α too large",
+            labelOpts={"color": "#C00000", "position": 0.85, "anchors": [(1, 0), (1, 0)]},
+        )
+        self.getPlotItem().addItem(line, ignoreBounds=True)
+        self._marks.append(line)
+
     def clear_history(self) -> None:
+        for line in self._marks:
+            self.getPlotItem().removeItem(line)
+        self._marks.clear()
         self.series.clear()
         self.redraw()
         self.readout.hide()

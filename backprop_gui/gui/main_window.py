@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import MLP, TrainConfig, make_dataset
+from ..core import DOMAIN, MLP, TrainConfig, make_dataset
 from ..core.pointsfile import read_points_csv, write_points_csv
 from ..core.weightsfile import load_weights, save_weights
 from .canvas import Canvas, SquareFrame
@@ -44,11 +47,14 @@ from .controls import MAX_LAYERS, MAX_NEURONS, DataPanel, NetworkPanel, Training
 from .cost_plot import CostPlot
 from .maths import equations_html
 from .points import PointSet, ReplacePoints
+from .session import SessionStore
 from .theme import TEST_PEN, TRAIN_PEN, tool_icon
 from .worker import DataSpec, NetworkSpec, Snapshot, TrainingWorker
 
 SETTINGS_VERSION = 1
 SPEC_DEBOUNCE_MS = 150
+AUTOSAVE_DEBOUNCE_MS = 1000
+WEIGHTS_AUTOSAVE_SECONDS = 5.0
 
 SHORTCUTS = (
     ("Space", "Train / pause"),
@@ -78,10 +84,19 @@ def default_settings() -> QSettings:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None) -> None:
+    """``settings`` and ``session_dir`` default to the user's; tests pass their own."""
+
+    def __init__(
+        self, settings: QSettings | None = None, session_dir: str | os.PathLike | None = None
+    ) -> None:
         super().__init__()
         self.setWindowTitle("backprop-gui")
         self.settings = settings if settings is not None else default_settings()
+        self.session = SessionStore(Path(session_dir) if session_dir is not None else None)
+        # One background writer: autosaves never block the GUI and never interleave.
+        self._autosaver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
+        self._weights_saved_at = 0.0
+        self._closed = False
         self.model = PointSet(self)
         self.undo_stack = QUndoStack(self)
         self._training = False
@@ -101,7 +116,7 @@ class MainWindow(QMainWindow):
 
         self._spec_timer = QTimer(self, singleShot=True, interval=SPEC_DEBOUNCE_MS)
         self._spec_timer.timeout.connect(self._post_spec)
-        restored = self._restore_settings()
+        self._restore_settings()
 
         # The worker starts with the restored network and config.
         config = TrainConfig(record_every=0, **self.training_panel.config())
@@ -112,16 +127,13 @@ class MainWindow(QMainWindow):
         self.thread.started.connect(self.worker.run)
         self.worker.snapshot.connect(self._on_snapshot)
 
+        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DEBOUNCE_MS)
+        self._autosave_timer.timeout.connect(self._autosave_points)
         self._connect()
         self.thread.start()
         self._post_data()
-        if not restored or not len(self.model):
-            self._generate_preset(
-                self.data_panel.preset.currentText(),
-                self.data_panel.count.value(),
-                self.data_panel.noise.value() / 100,
-                undoable=False,
-            )
+        self._restore_session()
+        self.session.acquire()
         self._update_maths()
 
     # -- layout ------------------------------------------------------------------
@@ -414,6 +426,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.model.changed.connect(self._post_data)
+        self.model.changed.connect(self._autosave_timer.start)
         self.train_button.clicked.connect(self.toggle_training)
         self.step_button.clicked.connect(self.step)
         self.reset_button.clicked.connect(self.reset)
@@ -559,7 +572,10 @@ class MainWindow(QMainWindow):
             self._set_training(False)
         if snap.message:
             self.statusBar().showMessage(snap.message, 6000)
+        if snap.training and time.monotonic() - self._weights_saved_at > WEIGHTS_AUTOSAVE_SECONDS:
+            self._autosave_weights()
         if snap.diverged:
+            self.cost_plot.mark_divergence(snap.epoch)
             self._show_banner(
                 snap.message + "  No NaN was kept: the weights are the last finite ones.",
                 restore=True,
@@ -622,7 +638,14 @@ class MainWindow(QMainWindow):
         BadFileError, leaving the current points untouched, if it cannot be read."""
         points, labels = read_points_csv(path)
         self.undo_stack.push(ReplacePoints(self.model, points, labels, f"Open {Path(path).name}"))
-        self.statusBar().showMessage(f"Opened {labels.size} points from {path}", 4000)
+        low, high = DOMAIN
+        outside = int(((points < low) | (points > high)).any(axis=0).sum())
+        note = (
+            f"; {outside} lie outside the view [{low:g}, {high:g}]² but are trained on"
+            if outside
+            else ""
+        )
+        self.statusBar().showMessage(f"Opened {labels.size} points from {path}{note}", 8000)
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -714,7 +737,14 @@ class MainWindow(QMainWindow):
         try:
             action(path)
         except (ValueError, OSError, RuntimeError) as exc:
-            QMessageBox.warning(self, f"Could not {verb}", str(exc))
+            self.show_error(f"Could not {verb}", str(exc))
+
+    def show_error(self, title: str, text: str) -> QMessageBox:
+        """A window-modal warning that does not block the caller (or a test)."""
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def _open_points_dialog(self) -> None:
         path = self._ask_path(False, "Open points", "CSV points (*.csv);;All files (*)", ".csv")
@@ -766,6 +796,70 @@ class MainWindow(QMainWindow):
             "equations shown in the window.</p>",
         )
 
+    # -- autosave and recovery ---------------------------------------------------------
+
+    def _restore_session(self) -> None:
+        """After a crash, offer the autosaved work; after a clean exit, reopen
+        the last points; on a first launch, start from the chosen preset."""
+        session = self.session
+        if session.interrupted and (session.has_points or session.has_weights):
+            answer = QMessageBox.question(
+                self,
+                "Restore your work?",
+                "backprop-gui did not close properly last time.\n\n"
+                "Restore the points and weights it saved automatically?",
+                QMessageBox.Yes | QMessageBox.No,
+                QMessageBox.Yes,
+            )
+            if answer == QMessageBox.Yes and self._restore_autosave(with_weights=True):
+                return
+        elif session.has_points and self._restore_autosave(with_weights=False):
+            return
+        self._generate_preset(
+            self.data_panel.preset.currentText(),
+            self.data_panel.count.value(),
+            self.data_panel.noise.value() / 100,
+            undoable=False,
+        )
+
+    def _restore_autosave(self, with_weights: bool) -> bool:
+        saved = self.session.load_points()
+        if saved is None:
+            return False
+        ReplacePoints(self.model, *saved, "Restore").redo()
+        message = f"Restored {saved[1].size} points from the last session."
+        net = self.session.load_weights() if with_weights else None
+        if net is not None:
+            try:
+                spec = self._spec_for(net, self.session.directory / SessionStore.WEIGHTS)
+            except ValueError:
+                spec = None
+            if spec is not None:
+                self.network_panel.set_spec(spec)
+                self.worker.post(theta=(spec, net.theta.copy()))
+                message = f"Restored {saved[1].size} points and the trained weights."
+        self.statusBar().showMessage(message, 8000)
+        return True
+
+    def _autosave_points(self) -> None:
+        points, labels = self.model.points.copy(), self.model.labels.copy()
+        self._autosaver.submit(self._quietly, self.session.save_points, points, labels)
+
+    def _autosave_weights(self) -> None:
+        self._weights_saved_at = time.monotonic()
+        try:
+            net = self.current_network()
+        except RuntimeError:
+            return
+        self._autosaver.submit(self._quietly, self.session.save_weights, net)
+
+    def _quietly(self, save, *args) -> None:
+        # A failed autosave must not take the app down; the next one retries.
+        try:
+            save(*args)
+        except (OSError, ValueError) as exc:
+            print(f"backprop-gui: autosave failed: {exc}", file=sys.stderr)
+
     # -- settings and shutdown ------------------------------------------------------------
 
     def _restore_settings(self) -> bool:
@@ -812,8 +906,18 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        if self._closed:  # a second close (e.g. from a test harness) has nothing to do
+            event.accept()
+            return
+        self._closed = True
         self.save_settings()
         self.shutdown()
+        # Final autosave, then a clean exit leaves no lock behind.
+        self._autosave_timer.stop()
+        self._autosave_points()
+        self._autosave_weights()
+        self._autosaver.shutdown(wait=True)
+        self.session.release()
         super().closeEvent(event)
 
     def shutdown(self) -> None:

@@ -28,7 +28,9 @@ def make_screenshot(path: Path, epochs: int = 1500, timeout_s: float = 60.0) -> 
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     workdir = Path(tempfile.mkdtemp(prefix="backprop-gui-shot-"))
-    window = MainWindow(QSettings(str(workdir / "settings.ini"), QSettings.IniFormat))
+    window = MainWindow(
+        QSettings(str(workdir / "settings.ini"), QSettings.IniFormat), workdir / "session"
+    )
     window.resize(1440, 880)
     window.show()
 

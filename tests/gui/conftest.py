@@ -11,11 +11,24 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_standard_paths():
+    # Anything that falls back to the user's folders gets Qt's test folders instead.
+    from PySide6.QtCore import QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+
+
 @pytest.fixture
-def window(qtbot, settings):
+def session_dir(tmp_path):
+    return tmp_path / "session"
+
+
+@pytest.fixture
+def window(qtbot, settings, session_dir):
     from backprop_gui.gui import MainWindow
 
-    win = MainWindow(settings)
+    win = MainWindow(settings, session_dir)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

@@ -98,10 +98,10 @@ def test_export_image_writes_a_png(window, tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_settings_survive_a_restart(qtbot, settings):
+def test_settings_survive_a_restart(qtbot, settings, session_dir):
     from backprop_gui.gui import MainWindow
 
-    first = MainWindow(settings)
+    first = MainWindow(settings, session_dir)
     qtbot.addWidget(first)
     first.training_panel.optimizer.setCurrentText("adam")
     first.network_panel.set_hidden((5, 3, 2))
@@ -109,7 +109,7 @@ def test_settings_survive_a_restart(qtbot, settings):
     first.resize(1234, 777)
     first.close()
 
-    second = MainWindow(settings)
+    second = MainWindow(settings, session_dir)
     qtbot.addWidget(second)
     assert second.training_panel.optimizer.currentText() == "adam"
     assert second.network_panel.hidden() == (5, 3, 2)
@@ -138,7 +138,8 @@ def test_closing_during_training_is_clean(tmp_path):
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
         from backprop_gui.gui import MainWindow
-        w = MainWindow(QSettings({str(tmp_path / "s.ini")!r}, QSettings.IniFormat))
+        w = MainWindow(QSettings({str(tmp_path / "s.ini")!r}, QSettings.IniFormat),
+                       {str(tmp_path / "session")!r})
         w.show()
         QTimer.singleShot(300, w.train_button.click)
         QTimer.singleShot(1500, w.close)
