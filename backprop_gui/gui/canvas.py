@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import QGraphicsEllipseItem, QWidget
 
 from ..core import DOMAIN
+from .point_layer import PointLayer
 from .points import AddPoints, PointSet, RemovePoints
 from .theme import CLASS_COLORS, surface_lut
 
@@ -106,14 +107,11 @@ class Canvas(pg.PlotWidget):
         self.boundary = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen("#222", width=2))
         self.addItem(self.boundary)
 
+        # One layer per class and role: all the points of a class in one item.
         self.train_items, self.test_items = [], []
         for color in CLASS_COLORS:
-            filled = pg.ScatterPlotItem(
-                size=9, pen=pg.mkPen("w", width=1.2), brush=pg.mkBrush(color), name="train"
-            )
-            hollow = pg.ScatterPlotItem(
-                size=9, pen=pg.mkPen(color, width=2.2), brush=pg.mkBrush(255, 255, 255, 200)
-            )
+            filled = PointLayer(9, pg.mkPen("w", width=1.2), pg.mkBrush(color))
+            hollow = PointLayer(9, pg.mkPen(color, width=2.2), pg.mkBrush(255, 255, 255, 200))
             self.train_items.append(filled)
             self.test_items.append(hollow)
             self.addItem(filled)

@@ -104,7 +104,7 @@ def test_empty_canvas_shows_how_to_draw(window):
 
 def test_test_points_are_drawn_apart_and_can_be_hidden(window):
     window.data_panel.test_ratio.setValue(50)
-    n_test = sum(len(item.data) for item in window.canvas.test_items)
+    n_test = sum(len(item) for item in window.canvas.test_items)
     assert n_test > 0
     window.data_panel.show_test.setChecked(False)
     assert not any(item.isVisible() for item in window.canvas.test_items)
