@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph import functions as fn
+from pyqtgraph.Qt.internals import PrimitiveArray
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsItem
-from pyqtgraph import functions as fn
-from pyqtgraph.Qt.internals import PrimitiveArray
 
 
 class PointLayer(pg.GraphicsObject):
