@@ -505,3 +505,17 @@ def test_progress_line_only_on_a_terminal() -> None:
     # The summary on stdout is unaffected by the progress line.
     assert "epoch" not in stdout.splitlines()[0]
     assert "epochs: 50 of 50" in stdout
+
+
+def test_the_gui_without_a_display_says_so_in_one_line():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["PYTHONPATH"] = str(REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "backprop_gui"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "no display" in result.stderr

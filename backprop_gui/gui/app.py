@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtWidgets import QApplication
 
-from .main_window import MainWindow
+def _no_display() -> bool:
+    # Without a display Qt's xcb plugin aborts the process; say why instead.
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def run(argv: list[str] | None = None) -> int:
     """Open the main window and run the event loop until it closes."""
+    if _no_display():
+        print(
+            "backprop-gui: no display found (DISPLAY is not set). The window needs one; "
+            "the train, predict and gradcheck commands work without it.",
+            file=sys.stderr,
+        )
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
     app = QApplication.instance() or QApplication(sys.argv[:1] + list(argv or []))
     app.setApplicationName("backprop-gui")
     app.setOrganizationName("backprop-gui")
