@@ -246,7 +246,10 @@ class Canvas(pg.PlotWidget):
 
     def continue_stroke(self, x: float, y: float) -> None:
         stroke = self._stroke
-        if stroke is None or not self._inside(x, y):
+        if stroke is None:
+            return
+        if not self._inside(x, y):
+            stroke["last"] = None  # re-entering elsewhere must not paint across
             return
         # pyqtgraph drops mouse moves above 100 Hz, so fill the path between
         # events: fast strokes leave no gaps.

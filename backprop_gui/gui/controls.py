@@ -182,6 +182,7 @@ class NetworkPanel(QGroupBox):
         super().__init__("Network", parent)
         layout = QVBoxLayout(self)
 
+        self._setting_spec = False
         layout.addWidget(QLabel("Input features"))
         grid = QGridLayout()
         self.features: dict[str, QCheckBox] = {}
@@ -251,6 +252,8 @@ class NetworkPanel(QGroupBox):
             self.changed.emit()
 
     def _feature_toggled(self, checked: bool) -> None:
+        if self._setting_spec:
+            return
         if not checked and not any(box.isChecked() for box in self.features.values()):
             # At least one input is needed; put the tick back.
             self.sender().setChecked(True)
@@ -263,8 +266,14 @@ class NetworkPanel(QGroupBox):
 
     def set_spec(self, spec: NetworkSpec) -> None:
         self.blockSignals(True)
-        for name, box in self.features.items():
-            box.setChecked(name in spec.features)
+        # Boxes change one at a time; the "keep one input" guard must not
+        # fight a change that ends with other inputs ticked.
+        self._setting_spec = True
+        try:
+            for name, box in self.features.items():
+                box.setChecked(name in spec.features)
+        finally:
+            self._setting_spec = False
         self.set_hidden(spec.hidden, announce=False)
         self.activation.setCurrentText(spec.activation)
         self.blockSignals(False)
@@ -374,6 +383,13 @@ class TrainingPanel(QGroupBox):
             key=lambda i: abs(math.log10(LEARNING_RATES[i]) - math.log10(value)),
         )
         self.learning_rate.setValue(index)
+
+    def lower_learning_rate(self, at_most: float) -> float:
+        """Move to the largest listed rate ≤ ``at_most`` (the smallest if none is),
+        announcing the change like a user's; returns the new rate."""
+        lower = [i for i, rate in enumerate(LEARNING_RATES) if rate <= at_most * (1 + 1e-9)]
+        self.learning_rate.setValue(lower[-1] if lower else 0)
+        return self.learning_rate_value()
 
     def config(self) -> dict:
         kind = self.regularization.currentText()

@@ -8,6 +8,7 @@ widgets.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QThread, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self._autosaver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
         self._weights_saved_at = 0.0
         self._closed = False
+        self._autosave_enabled = False
         self.model = PointSet(self)
         self.undo_stack = QUndoStack(self)
         self._training = False
@@ -130,11 +132,13 @@ class MainWindow(QMainWindow):
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DEBOUNCE_MS)
         self._autosave_timer.timeout.connect(self._autosave_points)
         self._connect()
-        self.thread.start()
+        self._sync_view_state()
         self._post_data()
         self._restore_session()
-        self.session.acquire()
+        self._autosave_enabled = self._acquire_session()
         self._update_maths()
+        # Last: nothing after this may raise, or Qt would destroy a running thread.
+        self.thread.start()
 
     # -- layout ------------------------------------------------------------------
 
@@ -341,6 +345,9 @@ class MainWindow(QMainWindow):
         self.train_action = a(
             "&Train / pause", self.toggle_training, "Space", "Start or pause training (Space)"
         )
+        # Space belongs to a focused button or checkbox; elsewhere keyPressEvent
+        # (which sees keys nobody used) trains. The menu still shows "Space".
+        self.train_action.setShortcutContext(Qt.WidgetShortcut)
         self.step_action = a("&Step one epoch", self.step, "S", "Train one epoch, then pause (S)")
         self.reset_action = a(
             "&Reset weights", self.reset, "R", "Re-initialise with the same seed (R)"
@@ -410,6 +417,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _build_status_bar(self) -> None:
+        self.autosave_label = QLabel(objectName="autosaveOff")
+        self.autosave_label.setStyleSheet("color: #A00; font-weight: 600;")
+        self.autosave_label.hide()
+        self.statusBar().addPermanentWidget(self.autosave_label)
         self.status_labels: dict[str, QLabel] = {}
         for key, tip in (
             ("epoch", "Completed epochs (passes over the training set)"),
@@ -441,6 +452,7 @@ class MainWindow(QMainWindow):
         self.network_panel.changed.connect(self._spec_timer.start)
         self.training_panel.seed_changed.connect(lambda _: self._spec_timer.start())
         self.training_panel.config_changed.connect(lambda config: self.worker.post(config=config))
+        self.training_panel.config_changed.connect(lambda _: self._update_maths())
         self.log_check.toggled.connect(self.cost_plot.set_log)
         self.log_check.toggled.connect(self.log_action.setChecked)
         self.canvas.tool_changed.connect(self._tool_changed)
@@ -468,6 +480,9 @@ class MainWindow(QMainWindow):
         self.data_panel.show_counts(m.counts(), int(test.sum()))
         n_train = int((~test).sum())
         can_train = n_train > 0
+        if not can_train and self._training:
+            self._set_training(False)
+            self._post_training(False)
         for widget in (self.train_button, self.step_button):
             widget.setEnabled(can_train or self._training)
         self.train_action.setEnabled(can_train or self._training)
@@ -482,9 +497,6 @@ class MainWindow(QMainWindow):
             )
             self.train_button.setToolTip(f"Cannot train: {reason}.")
             self.step_button.setToolTip(f"Cannot train: {reason}.")
-            if self._training:
-                self._set_training(False)
-                self._post_training(False)
 
     def _test_ratio_changed(self, ratio: float) -> None:
         self.canvas.set_test_ratio(ratio)
@@ -498,7 +510,7 @@ class MainWindow(QMainWindow):
             action.setChecked(name == tool)
 
     def _update_maths(self) -> None:
-        self.maths_label.setText(equations_html(self._spec()))
+        self.maths_label.setText(equations_html(self._spec(), self.training_panel.config()))
 
     # -- training commands ---------------------------------------------------------
 
@@ -539,15 +551,21 @@ class MainWindow(QMainWindow):
         )
 
     def restore_and_halve(self) -> None:
-        self.worker.post(restore_and_halve=True)
-        self.training_panel.blockSignals(True)
-        self.training_panel.set_learning_rate(self.training_panel.learning_rate_value() / 2)
-        self.training_panel.blockSignals(False)
+        """Go back to the last good weights with at most half the learning rate
+        (the largest listed rate ≤ α/2), and say which."""
+        old = self.training_panel.learning_rate_value()
+        new = self.training_panel.lower_learning_rate(old / 2)
+        self.worker.post(restore=True)
         self.banner.hide()
+        self.statusBar().showMessage(
+            f"Restored the last good weights; learning rate {old:g} → {new:g}.", 8000
+        )
 
     # -- snapshots -----------------------------------------------------------------
 
     def _on_snapshot(self, snap: Snapshot) -> None:
+        if self._closed:  # queued before the window closed
+            return
         try:
             self._show_snapshot(snap)
         finally:
@@ -841,12 +859,33 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
         return True
 
+    def _acquire_session(self) -> bool:
+        try:
+            owned = self.session.acquire()
+        except OSError as exc:
+            self.autosave_label.setText("Autosave off")
+            self.autosave_label.setToolTip(f"The autosave folder cannot be used: {exc}")
+            self.autosave_label.show()
+            return False
+        if not owned:
+            self.autosave_label.setText("Autosave off")
+            self.autosave_label.setToolTip(
+                "Another backprop-gui window is running and owns the autosave; "
+                "save your points from this window with File › Save points."
+            )
+            self.autosave_label.show()
+        return owned
+
     def _autosave_points(self) -> None:
+        if not self._autosave_enabled or self._closed:
+            return
         points, labels = self.model.points.copy(), self.model.labels.copy()
         self._autosaver.submit(self._quietly, self.session.save_points, points, labels)
 
     def _autosave_weights(self) -> None:
         self._weights_saved_at = time.monotonic()
+        if not self._autosave_enabled or self._closed:
+            return
         try:
             net = self.current_network()
         except RuntimeError:
@@ -863,30 +902,47 @@ class MainWindow(QMainWindow):
     # -- settings and shutdown ------------------------------------------------------------
 
     def _restore_settings(self) -> bool:
+        """Restore what can be restored; a damaged value falls back to its default
+        (a bad settings file must never stop the app from starting)."""
         s = self.settings
-        geometry = s.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        splitter = s.value("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        restorers = (("geometry", self.restoreGeometry), ("splitter", self.splitter.restoreState))
+        for key, restore in restorers:
+            value = s.value(key)
+            if isinstance(value, (QByteArray, bytes)):
+                restore(value)
         try:
             state = json.loads(str(s.value("controls", "{}")))
         except json.JSONDecodeError:
             state = {}
         if not isinstance(state, dict) or state.get("version") != SETTINGS_VERSION:
             return False
-        self.data_panel.restore(state.get("data", {}))
-        self.network_panel.restore(state.get("network", {}))
-        self.training_panel.restore(state.get("training", {}))
-        view = state.get("view", {})
-        self.log_check.setChecked(bool(view.get("log_cost", False)))
-        self.discretize_action.setChecked(bool(view.get("discretize", False)))
+        parts = (
+            (self.data_panel.restore, "data"),
+            (self.network_panel.restore, "network"),
+            (self.training_panel.restore, "training"),
+            (self._restore_view, "view"),
+        )
+        for restore, key in parts:
+            part = state.get(key, {})
+            # A damaged part keeps that panel's defaults.
+            with contextlib.suppress(TypeError, ValueError, AttributeError, KeyError):
+                restore(part if isinstance(part, dict) else {})
         self.canvas.test_ratio = self.data_panel.test_ratio.value() / 100
         self.canvas.show_test = self.data_panel.show_test.isChecked()
         self.canvas.brush_radius = self.data_panel.brush_radius.value()
         self.canvas.brush_density = self.data_panel.brush_density.value()
         return True
+
+    def _restore_view(self, view: dict) -> None:
+        self.log_check.setChecked(bool(view.get("log_cost", False)))
+        self.discretize_action.setChecked(bool(view.get("discretize", False)))
+
+    def _sync_view_state(self) -> None:
+        """Bring the plot and the checkable actions in line with restored controls."""
+        self.cost_plot.set_log(self.log_check.isChecked())
+        self.log_action.setChecked(self.log_check.isChecked())
+        self.show_test_action.setChecked(self.data_panel.show_test.isChecked())
+        self.canvas.set_discrete(self.discretize_action.isChecked())
 
     def save_settings(self) -> None:
         s = self.settings
@@ -905,19 +961,27 @@ class MainWindow(QMainWindow):
         s.setValue("controls", json.dumps(state))
         s.sync()
 
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.modifiers():
+            self.toggle_training()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def closeEvent(self, event) -> None:
         if self._closed:  # a second close (e.g. from a test harness) has nothing to do
             event.accept()
             return
-        self._closed = True
         self.save_settings()
         self.shutdown()
         # Final autosave, then a clean exit leaves no lock behind.
         self._autosave_timer.stop()
         self._autosave_points()
         self._autosave_weights()
+        self._closed = True
         self._autosaver.shutdown(wait=True)
-        self.session.release()
+        if self._autosave_enabled:
+            self.session.release()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
@@ -926,3 +990,4 @@ class MainWindow(QMainWindow):
             self.worker.stop()
             self.thread.quit()
             self.thread.wait()
+        self.worker.snapshot.disconnect(self._on_snapshot)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -51,24 +52,44 @@ class SessionStore:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_session_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
+        # Tells this window's lock from another window's in the same process.
+        self._token = uuid.uuid4().hex
         self.interrupted = self._stale_lock()
 
     def _path(self, name: str) -> Path:
         return self.directory / name
 
-    def _stale_lock(self) -> bool:
+    def _lock_owner(self) -> tuple[int, str] | None:
+        """(pid, token) from the lock file; None if there is none, (-1, "")
+        if it is unreadable."""
+        path = self._path(self.LOCK)
+        if not path.exists():
+            return None
         try:
-            pid = int(json.loads(self._path(self.LOCK).read_text())["pid"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return self._path(self.LOCK).exists()  # unreadable lock: assume a crash
-        return pid != os.getpid() and not _process_alive(pid)
+            owner = json.loads(path.read_text())
+            return int(owner["pid"]), str(owner.get("token", ""))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return -1, ""
 
-    def acquire(self) -> None:
+    def _stale_lock(self) -> bool:
+        owner = self._lock_owner()
+        # An unreadable lock, or one whose process is gone, means a crash.
+        return owner is not None and not _process_alive(owner[0])
+
+    def acquire(self) -> bool:
+        """Take the session; False (and nothing written) if another running
+        window holds it, so two windows never overwrite each other's work."""
+        owner = self._lock_owner()
+        if owner is not None and owner[1] != self._token and _process_alive(owner[0]):
+            return False
         with atomic_write(self._path(self.LOCK)) as f:
-            f.write(json.dumps({"pid": os.getpid()}))
+            f.write(json.dumps({"pid": os.getpid(), "token": self._token}))
+        return True
 
     def release(self) -> None:
-        self._path(self.LOCK).unlink(missing_ok=True)
+        owner = self._lock_owner()
+        if owner is not None and owner[1] == self._token:
+            self._path(self.LOCK).unlink(missing_ok=True)
 
     @property
     def has_points(self) -> bool:

@@ -1,5 +1,6 @@
 """Drawing on the canvas with the real mouse: classes, places, strokes, undo."""
 
+import numpy as np
 from PySide6.QtCore import Qt
 
 from .driving import click, drag
@@ -108,3 +109,18 @@ def test_test_points_are_drawn_apart_and_can_be_hidden(window):
     assert n_test > 0
     window.data_panel.show_test.setChecked(False)
     assert not any(item.isVisible() for item in window.canvas.test_items)
+
+
+def test_a_stroke_that_leaves_the_square_does_not_paint_across(window):
+    # A real drag keeps the mouse grabbed outside the widget, but QTest cannot
+    # put the pointer outside the window, so this drives the gesture API itself.
+    clear(window)
+    canvas = window.canvas
+    canvas.begin_stroke(4.0, 0.0, Qt.LeftButton, Qt.NoModifier)
+    for x, y in [(4.0, 0.0), (5.5, 0.0), (7.0, 0.0), (7.0, 5.0), (5.5, 5.0), (4.0, 5.0)]:
+        canvas.continue_stroke(x, y)
+    canvas.end_stroke()
+    ys = window.model.points[1]
+    assert len(ys) > 0 and ((np.abs(ys) < 0.1) | (np.abs(ys - 5.0) < 0.1)).all()
+    window.undo_action.trigger()  # still one stroke, one undo step
+    assert len(window.model) == 0

@@ -1,11 +1,15 @@
 """The window as a whole: files, settings, shortcuts, tooltips, clean exit."""
 
+import json
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QWidget
 
 from backprop_gui.core import read_points_csv
@@ -162,3 +166,58 @@ def test_closing_during_training_is_clean(tmp_path):
     assert stderr == []
     assert "running False" in result.stdout
     assert int(result.stdout.split()[1]) > 0
+
+
+@pytest.mark.parametrize(
+    "controls",
+    [
+        {"version": 1, "data": {"count": "abc"}},
+        {"version": 1, "data": []},
+        {"version": 1, "network": {"hidden": [None]}},
+        {"version": 1, "training": {"batch_size": "full"}},
+        {"version": 1, "training": {"seed": "1.5"}},
+        {"version": 1, "view": [1]},
+        "not json at all",
+    ],
+)
+def test_a_damaged_settings_file_never_stops_the_app(qtbot, settings, session_dir, controls):
+    from backprop_gui.gui import MainWindow
+
+    settings.setValue("controls", controls if isinstance(controls, str) else json.dumps(controls))
+    settings.setValue("geometry", "hello")
+    window = MainWindow(settings, session_dir)
+    qtbot.addWidget(window)
+    assert window.data_panel.count.value() >= 10
+    window.close()
+
+
+def test_restored_view_settings_take_effect(qtbot, settings, session_dir):
+    from backprop_gui.gui import MainWindow
+
+    first = MainWindow(settings, session_dir)
+    qtbot.addWidget(first)
+    first.log_check.setChecked(True)
+    first.data_panel.show_test.setChecked(False)
+    first.close()
+    second = MainWindow(settings, session_dir)
+    qtbot.addWidget(second)
+    assert second.cost_plot.getPlotItem().ctrl.logYCheck.isChecked()
+    assert second.log_action.isChecked() and not second.show_test_action.isChecked()
+    second.close()
+
+
+def test_space_trains_from_the_canvas_but_toggles_a_focused_checkbox(qtbot, window):
+    box = window.network_panel.features["x1^2"]
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key_Space)
+    assert box.isChecked() and window.train_button.text() == "Train"
+    window.canvas.setFocus()
+    QTest.keyClick(window.canvas, Qt.Key_Space)
+    assert window.train_button.text() == "Pause"
+
+
+def test_the_maths_panel_follows_optimizer_and_regularisation(window):
+    window.training_panel.optimizer.setCurrentText("adam")
+    window.training_panel.regularization.setCurrentText("L2")
+    text = window.maths_label.text()
+    assert "m̂" in text and "Σ‖W‖²" in text and "λ·W" in text

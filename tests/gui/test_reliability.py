@@ -328,3 +328,22 @@ def test_a_thousand_random_actions_while_training(qtbot, window, tmp_path):
 
 
 SETTLE_MS = 300
+
+
+def test_a_second_window_leaves_the_first_ones_session_alone(qtbot, settings, session_dir):
+    first = open_window(qtbot, settings, session_dir)
+    second = open_window(qtbot, settings, session_dir)
+    assert second.autosave_label.isVisible() and "Another" in second.autosave_label.toolTip()
+    assert not first.autosave_label.isVisible()
+    second.close()
+    assert (session_dir / "running.lock").exists()  # still the first window's
+    first.close()
+    assert not (session_dir / "running.lock").exists()
+
+
+def test_clearing_while_training_disables_train(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    window.clear_action.trigger()
+    assert window.train_button.text() == "Train"
+    assert not window.train_button.isEnabled()

@@ -119,3 +119,16 @@ def test_train_is_disabled_without_points_and_says_why(qtbot, window):
     window.clear_action.trigger()
     assert not window.train_button.isEnabled()
     assert "Add some points" in window.train_button.toolTip()
+
+
+def test_importing_a_network_without_x1_or_x2_keeps_the_panel_in_step(qtbot, window, tmp_path):
+    from backprop_gui.core import MLP, save_weights
+
+    net = MLP([1, 4, 1], features=["x1*x2"], seed=0)
+    save_weights(net, tmp_path / "xy.npz")
+    window.import_weights(tmp_path / "xy.npz")
+    checked = [name for name, box in window.network_panel.features.items() if box.isChecked()]
+    assert checked == ["x1*x2"]
+    shown = wait_for(qtbot, window, lambda s: s.spec.features == ("x1*x2",))
+    assert "x₁·x₂" in window.maths_label.text() and "1×m" in window.maths_label.text()
+    assert shown.spec == window._spec()
