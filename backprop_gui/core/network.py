@@ -37,14 +37,22 @@ class Cache:
 
     def __init__(self, layer_sizes: Sequence[int], m: int) -> None:
         self.m = m
+        self.layer_sizes = tuple(layer_sizes)
         self.Z: list[np.ndarray | None] = [None]
         self.A: list[np.ndarray | None] = [None]
-        # dZ buffers for backward; dZ[l] has the shape of Z[l].
-        self.dZ: list[np.ndarray | None] = [None]
         for n in layer_sizes[1:]:
             self.Z.append(np.empty((n, m)))
             self.A.append(np.empty((n, m)))
-            self.dZ.append(np.empty((n, m)))
+        # dZ buffers for backward (dZ[l] has the shape of Z[l]) and the column
+        # of ones that sums over examples, made by the first backward pass:
+        # caches that only ever go forward (the decision surface) never pay.
+        self.dZ: list[np.ndarray | None] = [None] * len(self.Z)
+        self.ones: np.ndarray | None = None
+
+    def _backward_buffers(self) -> None:
+        if self.ones is None:
+            self.dZ = [None] + [np.empty((n, self.m)) for n in self.layer_sizes[1:]]
+            self.ones = np.ones((self.m, 1))
 
     def __getitem__(self, name: str) -> np.ndarray:
         kind = name.rstrip("0123456789")
@@ -107,6 +115,8 @@ class MLP:
         self.params = self._views(self.theta, "")
         # Weights come first in theta so regularisation acts on one slice.
         self.n_weights = sum(r * c for k, (r, c) in shapes.items() if k[0] == "W")
+        # (W[l], b[l]) for l = 1..L, the same views, for the training loop.
+        self._layers = self._layer_views(self.params, "")
         self.initialize(seed)
 
     # -- structure ---------------------------------------------------------
@@ -138,6 +148,9 @@ class MLP:
             start += rows * cols
         return views
 
+    def _layer_views(self, views: dict[str, np.ndarray], prefix: str) -> list:
+        return [(views[f"{prefix}W{l}"], views[f"{prefix}b{l}"]) for l in range(1, self.L + 1)]
+
     def initialize(self, seed: int | None = None) -> None:
         """Xavier (tanh, sigmoid, linear) or He (relu, leaky_relu) normal
         weights, zero biases; the same seed gives the same network."""
@@ -167,19 +180,25 @@ class MLP:
         """Forward propagation of X (n_x, m); returns the cache of Z[l], A[l]."""
         X = self._check_inputs(X)
         m = X.shape[1]
-        if cache is None or cache.m != m or len(cache.Z) != len(self.layer_sizes):
+        if cache is None or cache.m != m or cache.layer_sizes != self.layer_sizes:
             cache = Cache(self.layer_sizes, m)
-        cache.A[0] = X
-        P, L = self.params, self.L
-        for l in range(1, L + 1):
-            Z = cache.Z[l]
-            np.dot(P[f"W{l}"], cache.A[l - 1], out=Z)
-            Z += P[f"b{l}"]
-            if l < L:
-                self.activations[l - 1].forward(Z, cache.A[l])
-            else:
-                self.output_kind.activate(Z, cache.A[l])
+        self._forward(X, cache)
         return cache
+
+    def _forward(self, X: np.ndarray, cache: Cache) -> None:
+        """``forward`` without the checks: X is float64 (n_x, m) and the cache fits."""
+        cache.A[0] = X
+        A_prev, Zs, As = X, cache.Z, cache.A
+        acts, L = self.activations, self.L
+        for l, (W, b) in enumerate(self._layers, 1):
+            Z, A = Zs[l], As[l]
+            np.dot(W, A_prev, out=Z)
+            Z += b
+            if l < L:
+                acts[l - 1].forward(Z, A)
+            else:
+                self.output_kind.activate(Z, A)
+            A_prev = A
 
     def _check_inputs(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
@@ -236,21 +255,39 @@ class MLP:
     ) -> None:
         """The allocation-free core of ``backward``: Y is the (n_out, m) target
         matrix and ``grads`` are ``gradient_views(flat)``."""
-        P, L = self.params, self.L
-        dZ = cache.dZ
-        np.subtract(cache.A[L], Y, out=dZ[L])
+        self._backward(cache, Y, flat, self._layer_views(grads, "d"), l1, l2)
+
+    def _backward(
+        self,
+        cache: Cache,
+        Y: np.ndarray,
+        flat: np.ndarray,
+        grads: list,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        scale: float = 1.0,
+    ) -> None:
+        """Writes scale·(dJ/dθ) into ``flat``; ``grads`` lists the (dW[l], db[l])
+        views of ``flat``. The trainer folds the SGD step size α in as ``scale``,
+        so the update is one subtraction."""
+        cache._backward_buffers()
+        L, A, dZ, ones = self.L, cache.A, cache.dZ, cache.ones
+        acts, layers = self.activations, self._layers
+        # The 1/m of every dW and db (and the scale) applied once, to dZ[L].
+        d = np.subtract(A[L], Y, out=dZ[L])
+        d *= scale / cache.m
         for l in range(L, 0, -1):
-            np.dot(dZ[l], cache.A[l - 1].T, out=grads[f"dW{l}"])
-            np.sum(dZ[l], axis=1, keepdims=True, out=grads[f"db{l}"])
+            dW, db = grads[l - 1]
+            np.dot(d, A[l - 1].T, out=dW)
+            np.dot(d, ones, out=db)  # Σ over the columns, as one matrix product
             if l > 1:
-                np.dot(P[f"W{l}"].T, dZ[l], out=dZ[l - 1])
-                self.activations[l - 2].backward(dZ[l - 1], cache.Z[l - 1], cache.A[l - 1])
-        # One scaling of the whole buffer applies the 1/m of every dW and db.
-        flat *= 1.0 / cache.m
+                d_prev = np.dot(layers[l - 1][0].T, d, out=dZ[l - 1])
+                acts[l - 2].backward(d_prev, cache.Z[l - 1], A[l - 1])
+                d = d_prev
         if l2:
-            flat[: self.n_weights] += l2 * self.theta[: self.n_weights]
+            flat[: self.n_weights] += (scale * l2) * self.theta[: self.n_weights]
         if l1:
-            flat[: self.n_weights] += l1 * np.sign(self.theta[: self.n_weights])
+            flat[: self.n_weights] += (scale * l1) * np.sign(self.theta[: self.n_weights])
 
     # -- cost and predictions ----------------------------------------------
 

@@ -8,6 +8,7 @@ bottom to top), ready for an image whose row 0 is the bottom edge.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -31,22 +32,68 @@ def grid_points(resolution: int, domain: tuple[float, float] = DOMAIN) -> np.nda
 
 
 class SurfaceEvaluator:
-    """Evaluates P(class 1) on a fixed grid, reusing its inputs and buffers."""
+    """Evaluates P(class 1) on a fixed grid, reusing its inputs and buffers.
+
+    ``dtype=np.float32`` runs the forward pass itself in float32 (weights
+    rounded to float32 per call): about three times faster, and the result is
+    float32 either way. Use it for display; the default float64 pass is the
+    network's own ``forward``, exactly.
+    """
 
     def __init__(
         self,
         resolution: int = 128,
         features: Sequence[str] = DEFAULT_FEATURES,
         domain: tuple[float, float] = DOMAIN,
+        dtype: type = np.float64,
     ) -> None:
         self.resolution = resolution
         self.features = tuple(features)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float64, np.float32):
+            raise ValueError("dtype must be float64 or float32")
         self.X = transform(grid_points(resolution, domain), self.features)
         self._cache: Cache | None = None
+        self._buffers: tuple | None = None
 
     def __call__(self, net: MLP) -> np.ndarray:
         """(resolution, resolution) float32 probabilities in [0, 1]."""
-        self._cache = net.forward(self.X, self._cache)
-        A = self._cache.output
+        if self.dtype == np.float32:
+            A = self._forward32(net)
+        else:
+            self._cache = net.forward(self.X, self._cache)
+            A = self._cache.output
         p = A[0] if A.shape[0] == 1 else A[1]
         return p.astype(np.float32).reshape(self.resolution, self.resolution)
+
+    def _forward32(self, net: MLP) -> np.ndarray:
+        """Z[l] = W[l]·A[l−1] + b[l], A[l] = g(Z[l]) in float32."""
+        sizes = net.layer_sizes
+        if self._buffers is None or self._buffers[0] != sizes:
+            m = self.X.shape[1]
+            self._buffers = (
+                sizes,
+                self.X.astype(np.float32),
+                [
+                    (np.empty((n, k), np.float32), np.empty((n, 1), np.float32))
+                    for k, n in pairwise(sizes)
+                ],
+                [(np.empty((n, m), np.float32), np.empty((n, m), np.float32)) for n in sizes[1:]],
+            )
+        _, A, weights, layers = self._buffers
+        L = net.L
+        # e^(−z) overflows float32 beyond z ≈ −88, which gives the right limit.
+        with np.errstate(over="ignore", under="ignore"):
+            for l, ((W, b), (W32, b32), (Z, A_next)) in enumerate(
+                zip(net._layers, weights, layers, strict=True), 1
+            ):
+                np.copyto(W32, W, casting="same_kind")
+                np.copyto(b32, b, casting="same_kind")
+                np.dot(W32, A, out=Z)
+                Z += b32
+                if l < L:
+                    net.activations[l - 1].forward(Z, A_next)
+                else:
+                    net.output_kind.activate(Z, A_next)
+                A = A_next
+        return A

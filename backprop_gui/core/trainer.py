@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from .activations import ACTIVATIONS
 from .network import MLP, Cache
 from .optimizers import OPTIMIZERS, make_optimizer
+from .outputs import SIGMOID
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,118 @@ class History:
         return self.records[-1] if self.records else None
 
 
+# Scalars as 0-d arrays: NumPy takes them about 0.5 µs faster per call than
+# Python floats, which it must first promote (NEP 50); the loop makes ten such
+# calls a step.
+ONE, TWO = np.array(1.0), np.array(2.0)
+
+
+class _Packed:
+    """The trainer's working copy of θ, laid out so that each layer costs one
+    matrix product forward and one for its gradient.
+
+    The equations are those of ``MLP.forward`` and ``MLP.backward``; only the
+    storage differs. Layer l's parameters sit side by side as one
+    (n_l, n_{l−1} + 1) block [W[l] | b[l]], and every A[l−1] that feeds a
+    layer carries an extra row of ones, so that
+
+        Z[l] = [W[l] b[l]]·[A[l−1]; 1]            = W[l]·A[l−1] + b[l]
+        [dW[l] db[l]] = dZ[l]·[A[l−1]; 1]ᵀ        = [dZ[l]·A[l−1]ᵀ, Σ_columns dZ[l]]
+
+    and the whole update is one array operation. ``load`` copies ``net.theta``
+    in when a run starts; ``store`` copies it back when the run ends, and
+    before anything reads it (records, divergence).
+
+    Forward products read ``theta_forward`` = c ∗ θ, refreshed once per step,
+    where c is −2 on tanh layers and −1 on a sigmoid output: their Z buffers
+    then hold −2·Z and −Z, the exponents of tanh(z) = 2 / (1 + e^(−2z)) − 1
+    and σ(z) = 1 / (1 + e^(−z)), one pass over θ instead of one per layer.
+    """
+
+    def __init__(self, net: MLP) -> None:
+        self.net = net
+        self.activations = net.activations
+        sizes = net.layer_sizes
+        # order[i] is the index in net.theta of packed element i.
+        index = net._layer_views(net._views(np.arange(net.theta.size), ""), "")
+        self.order = np.concatenate([np.hstack([W, b]).ravel() for W, b in index])
+        self.inverse = np.argsort(self.order)
+        self.theta = np.empty(net.theta.size)
+        self.grad = np.empty(net.theta.size)
+        self.previous = np.empty(net.theta.size)
+        self.theta_forward = np.empty(net.theta.size)
+        self.forward_scale = np.ones(net.theta.size)
+        self.weight_mask = np.ones(net.theta.size)
+        # Hidden layers whose tanh the loop inlines (the registered tanh only).
+        self.tanh = [act is ACTIVATIONS["tanh"] for act in net.activations]
+        self.sigmoid_output = net.output_kind is SIGMOID
+        self.blocks: list[np.ndarray] = []
+        self.forward_blocks: list[np.ndarray] = []
+        self.grad_blocks: list[np.ndarray] = []
+        start = 0
+        for l in range(1, net.L + 1):
+            rows, cols = sizes[l], sizes[l - 1] + 1
+            end = start + rows * cols
+            self.blocks.append(self.theta[start:end].reshape(rows, cols))
+            self.forward_blocks.append(self.theta_forward[start:end].reshape(rows, cols))
+            self.grad_blocks.append(self.grad[start:end].reshape(rows, cols))
+            self.weight_mask[start:end].reshape(rows, cols)[:, -1] = 0.0
+            if l < net.L and self.tanh[l - 1]:
+                self.forward_scale[start:end] = -2.0
+            elif l == net.L and self.sigmoid_output:
+                self.forward_scale[start:end] = -1.0
+            start = end
+        # W[l]ᵀ for dZ[l−1] = W[l]ᵀ·dZ[l]: strided views that BLAS reads directly.
+        self.WT = [block[:, :-1].T for block in self.blocks]
+
+    def load(self) -> None:
+        np.take(self.net.theta, self.order, out=self.theta)
+
+    def store(self) -> None:
+        np.take(self.theta, self.inverse, out=self.net.theta)
+
+
 class _Batch:
-    """Preallocated inputs, targets and forward cache for one batch size."""
+    """Preallocated buffers for one batch size, and the plan of the training
+    loop over them: which buffers each layer reads and writes."""
 
     def __init__(self, net: MLP, m: int) -> None:
-        self.X = np.empty((net.layer_sizes[0], m))
-        self.Y = np.empty((net.layer_sizes[-1], m))
-        self.cache = Cache(net.layer_sizes, m)
+        sizes = net.layer_sizes
+        self.m = m
+        # inputs[l] = [A[l]; 1] feeds layer l + 1; its last row stays 1.
+        self.inputs = [np.ones((n + 1, m)) for n in sizes[:-1]]
+        self.X = self.inputs[0][:-1]
+        self.A = [self.X] + [x[:-1] for x in self.inputs[1:]] + [np.empty((sizes[-1], m))]
+        self.Z = [None] + [np.empty((n, m)) for n in sizes[1:]]
+        self.dZ = [None] + [np.empty((n, m)) for n in sizes[1:]]
+        # Scratch for g′(Z[l]) in backward, so that it allocates nothing.
+        self.G = [None] + [np.empty((n, m)) for n in sizes[1:-1]]
+        self.Y = np.empty((sizes[-1], m))
+        self.Y_scaled = np.empty((sizes[-1], m))
+        self._plan: tuple | None = None
+
+    def plan(self, packed: _Packed) -> tuple:
+        """(forward layers, output layer, backward layers) as tuples of buffers."""
+        if self._plan is None or self._plan[0] is not packed:
+            acts, L = packed.activations, len(self.Z) - 1
+            x, Z, A, dZ, G, tanh = self.inputs, self.Z, self.A, self.dZ, self.G, packed.tanh
+            blocks = packed.forward_blocks
+            forward = [
+                (blocks[l - 1], x[l - 1], Z[l], A[l], tanh[l - 1], acts[l - 1]) for l in range(1, L)
+            ]
+            output = (blocks[L - 1], x[L - 1], Z[L], A[L], dZ[L])
+            backward = []
+            for l in range(L, 0, -1):
+                # (dZ[l], [A[l−1]; 1]ᵀ, [dW[l] db[l]]), then what dZ[l−1] needs.
+                layer = (dZ[l], x[l - 1].T, packed.grad_blocks[l - 1])
+                if l > 1:
+                    layer += (packed.WT[l - 1], dZ[l - 1], Z[l - 1], A[l - 1], G[l - 1])
+                    layer += (tanh[l - 2], acts[l - 2])
+                else:
+                    layer += (None,) * 7
+                backward.append(layer)
+            self._plan = (packed, forward, output, backward)
+        return self._plan[1:]
 
 
 class Trainer:
@@ -117,9 +224,7 @@ class Trainer:
         self.history = History()
         self.step_count = 0
         self.epoch = 0
-        self._grad = np.empty_like(net.theta)
-        self._grads = net.gradient_views(self._grad)
-        self._previous = np.empty_like(net.theta)
+        self._packed = _Packed(net)
         self._optimizer = make_optimizer(self._config.optimizer, net.theta.size)
         self._rng = np.random.default_rng(self._config.seed)
         self.set_data(X, Y, X_test, Y_test)
@@ -141,6 +246,12 @@ class Trainer:
             self._order = None
         self._config = new
         return new
+
+    def restore(self, theta: np.ndarray) -> None:
+        """Put the parameters back to ``theta`` and forget the optimizer's
+        state (momentum or Adam moments built on the way to divergence)."""
+        self.net.theta[:] = theta
+        self._optimizer = make_optimizer(self._config.optimizer, self.net.theta.size)
 
     def set_data(
         self,
@@ -165,6 +276,8 @@ class Trainer:
             self.net.output_kind.labels(self.Y_test) if self.Y_test is not None else None
         )
         self._batches: dict[int, _Batch] = {}
+        self._full: _Batch | None = None
+        self._eval_caches: dict[str, Cache] = {}
         self._order: np.ndarray | None = None
         self._position = 0
 
@@ -184,15 +297,20 @@ class Trainer:
         """Perform ``steps`` parameter updates; returns how many were done.
 
         Raises DivergenceError (after restoring the last finite parameters)
-        in the step where a parameter becomes non-finite.
+        in the step where the update would make a parameter non-finite.
         """
         if self.m == 0:
             raise ValueError("there are no training examples")
-        # Overflow is expected on the way to divergence, which _step reports.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(int(steps)):
-                self._step()
-        return int(steps)
+        steps = int(steps)
+        packed = self._packed
+        packed.load()
+        # Overflow is expected on the way to divergence, which the check reports.
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._run(steps)
+        finally:
+            packed.store()
+        return steps
 
     def run_epochs(self, epochs: int = 1) -> int:
         """Train until ``epochs`` more epochs are complete; returns the steps done."""
@@ -202,55 +320,130 @@ class Trainer:
             done += self.run(1)
         return done
 
-    def _step(self) -> None:
+    def _run(self, steps: int) -> None:
+        """The training loop, on the packed parameters, every name bound once."""
         net, cfg = self.net, self._config
+        packed = self._packed
+        if packed.activations is not net.activations:  # swapped since (tests do)
+            packed = self._packed = _Packed(net)
+            packed.load()
         size = cfg.batch_size
-        if size is None or size >= self.m:
-            batch_X, batch_Y = self.X, self.Y
-            cache = self._batch(self.m).cache
+        full = size is None or size >= self.m
+        sgd = self._optimizer.name == "sgd"
+        lr, l1, l2, every = cfg.learning_rate, cfg.l1, cfg.l2, cfg.record_every
+        # Plain SGD folds α into the gradient: the update is θ ← θ − (α·dθ).
+        scale = lr if sgd else 1.0
+        theta, grad, previous = packed.theta, packed.grad, packed.previous
+        theta_forward, forward_scale = packed.theta_forward, packed.forward_scale
+        sigmoid_output = packed.sigmoid_output
+        activate = net.output_kind.activate
+        update = self._optimizer.update
+        dot, add, subtract, multiply, divide = np.dot, np.add, np.subtract, np.multiply, np.divide
+        exp, isfinite = np.exp, math.isfinite
+        if full:
+            batch = self._full_batch()
             epoch_done = True
-        else:
-            batch_X, batch_Y, cache, epoch_done = self._next_batch(size)
+            forward, output, backward = batch.plan(packed)
+            # dZ[L] = (A[L] − Y)·s with s = scale/m, as s·A[L] − s·Y.
+            s = np.array(scale / batch.m)
+            Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
+        for _ in range(steps):
+            if not full:
+                batch, epoch_done = self._next_batch(size)
+                forward, output, backward = batch.plan(packed)
+                s = np.array(scale / batch.m)
+                Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
+            multiply(theta, forward_scale, theta_forward)
+            # forward: Z[l] = [W b]·[A[l−1]; 1];  A[l] = g(Z[l])
+            for block, x, Z, A, tanh, act in forward:
+                dot(block, x, Z)
+                if tanh:
+                    # Z holds −2·Z: A = 2 / (1 + e^(−2Z)) − 1, as activations.tanh
+                    # computes it (overflow to inf gives −1; errstate is set).
+                    exp(Z, A)
+                    add(A, ONE, A)
+                    divide(TWO, A, A)
+                    subtract(A, ONE, A)
+                else:
+                    act.forward(Z, A)
+            block, x, Z, A, D = output
+            dot(block, x, Z)
+            if sigmoid_output:
+                # Z holds −Z: D = s·σ(Z) = s / (1 + e^(−Z)).
+                exp(Z, D)
+                add(D, ONE, D)
+                divide(s, D, D)
+            else:
+                activate(Z, A)
+                multiply(A, s, D)
+            subtract(D, Y_scaled, D)
+            # backward: [dW db] = dZ[l]·[A[l−1]; 1]ᵀ;  dZ[l−1] = W[l]ᵀ·dZ[l] ∗ g′(Z[l−1])
+            for D, xT, grad_block, WT, D_prev, Z, A, G, tanh, act in backward:
+                dot(D, xT, grad_block)
+                if WT is not None:
+                    dot(WT, D, D_prev)
+                    if tanh:  # tanh′ = 1 − A²
+                        multiply(A, A, G)
+                        subtract(ONE, G, G)
+                        multiply(D_prev, G, D_prev)
+                    else:
+                        act.backward(D_prev, Z, A)
+            if l2:
+                grad += (scale * l2) * (theta * packed.weight_mask)
+            if l1:
+                grad += (scale * l1) * (np.sign(theta) * packed.weight_mask)
+            if sgd:
+                # θ − α·dθ is finite whenever θ and Σ(α·dθ)² are (a step so
+                # large that the sum overflows is divergence too), so checking
+                # before the update keeps θ as it was, with nothing to copy.
+                if not isfinite(dot(grad, grad)):
+                    self._diverged()
+                subtract(theta, grad, theta)
+            else:
+                np.copyto(previous, theta)
+                update(theta, grad, lr)
+                if not isfinite(theta.sum()):
+                    np.copyto(theta, previous)
+                    self._diverged()
+            self.step_count += 1
+            if epoch_done:
+                self.epoch += 1
+                if every and self.epoch % every == 0:
+                    packed.store()
+                    self.record()
 
-        net.forward(batch_X, cache)
-        net.backward_into(cache, batch_Y, self._grad, self._grads, cfg.l1, cfg.l2)
-        np.copyto(self._previous, net.theta)
-        self._optimizer.update(net.theta, self._grad, cfg.learning_rate)
-        # A single sum is non-finite exactly when some parameter is (or when
-        # they are so large that the sum overflows, which is divergence too).
-        if not math.isfinite(net.theta.sum()):
-            np.copyto(net.theta, self._previous)
-            self._optimizer = make_optimizer(cfg.optimizer, net.theta.size)
-            raise DivergenceError(
-                f"training diverged at step {self.step_count + 1}: a parameter became "
-                f"non-finite with learning rate {cfg.learning_rate:g}; the last finite "
-                "parameters were kept. Try a smaller learning rate.",
-                self.step_count + 1,
-                self.epoch,
-            )
-        self.step_count += 1
-        if epoch_done:
-            self.epoch += 1
-            every = cfg.record_every
-            if every and self.epoch % every == 0:
-                self.record()
+    def _diverged(self) -> None:
+        """Raise DivergenceError; the packed θ holds the last finite parameters."""
+        cfg = self._config
+        self._optimizer = make_optimizer(cfg.optimizer, self.net.theta.size)
+        raise DivergenceError(
+            f"training diverged at step {self.step_count + 1}: the update made a parameter "
+            f"non-finite with learning rate {cfg.learning_rate:g}; the last finite "
+            "parameters were kept. Try a smaller learning rate.",
+            self.step_count + 1,
+            self.epoch,
+        )
 
-    def _batch(self, m: int) -> _Batch:
-        batch = self._batches.get(m)
+    def _full_batch(self) -> _Batch:
+        batch = self._full
         if batch is None:
-            batch = self._batches[m] = _Batch(self.net, m)
+            batch = self._full = _Batch(self.net, self.m)
+            np.copyto(batch.X, self.X)
+            np.copyto(batch.Y, self.Y)
         return batch
 
-    def _next_batch(self, size: int) -> tuple[np.ndarray, np.ndarray, Cache, bool]:
+    def _next_batch(self, size: int) -> tuple[_Batch, bool]:
         if self._order is None or self._position >= self.m:
             self._order = self._rng.permutation(self.m)
             self._position = 0
         index = self._order[self._position : self._position + size]
         self._position += index.size
-        batch = self._batch(index.size)
+        batch = self._batches.get(index.size)
+        if batch is None:
+            batch = self._batches[index.size] = _Batch(self.net, index.size)
         np.take(self.X, index, axis=1, out=batch.X)
         np.take(self.Y, index, axis=1, out=batch.Y)
-        return batch.X, batch.Y, batch.cache, self._position >= self.m
+        return batch, self._position >= self.m
 
     # -- evaluation --------------------------------------------------------
 
@@ -259,10 +452,10 @@ class Trainer:
         parameters on the training and test sets. Raises DivergenceError
         if the cost is not finite."""
         cfg = self._config
-        train_cost, train_acc = self._cost_and_accuracy(self.X, self.Y, self._labels)
+        train_cost, train_acc = self._cost_and_accuracy("train", self.X, self.Y, self._labels)
         if self.X_test is not None:
             test_cost, test_acc = self._cost_and_accuracy(
-                self.X_test, self.Y_test, self._test_labels
+                "test", self.X_test, self.Y_test, self._test_labels
             )
         else:
             test_cost = test_acc = math.nan
@@ -276,11 +469,11 @@ class Trainer:
         return Evaluation(self.epoch, self.step_count, train_cost, test_cost, train_acc, test_acc)
 
     def _cost_and_accuracy(
-        self, X: np.ndarray, Y: np.ndarray, labels: np.ndarray
+        self, key: str, X: np.ndarray, Y: np.ndarray, labels: np.ndarray
     ) -> tuple[float, float]:
         if X.shape[1] == 0:
             return math.nan, math.nan
-        cache = self.net.forward(X)
+        cache = self._eval_caches[key] = self.net.forward(X, self._eval_caches.get(key))
         kind = self.net.output_kind
         cost = float(kind.losses(cache.Z[self.net.L], Y).mean())
         if self._config.l1 or self._config.l2:

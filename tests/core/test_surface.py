@@ -25,3 +25,12 @@ def test_surface_equals_the_networks_probability_at_each_centre():
     c = grid_centres(10)
     point = np.array([[c[7]], [c[2]], [c[7] * c[2]]])
     assert surface[2, 7] == np.float32(net.predict_proba(point)[0, 0])
+
+
+def test_the_float32_surface_is_within_display_precision_of_float64():
+    net = MLP([2, 8, 8, 1], "tanh", seed=4)
+    net.theta *= 3.0  # steep enough to saturate somewhere
+    exact = SurfaceEvaluator(40, net.features)(net)
+    fast = SurfaceEvaluator(40, net.features, dtype=np.float32)(net)
+    assert fast.dtype == np.float32 and fast.shape == exact.shape
+    np.testing.assert_allclose(fast, exact, atol=2e-6)
