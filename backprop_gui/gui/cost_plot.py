@@ -40,6 +40,9 @@ class CostPlot(pg.PlotWidget):
         self.marker = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(TRAIN_PEN), pen=None)
         item.addItem(self.marker, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._hover)
+        # An invisible box the autorange fits, grown in steps (see _fit_view).
+        self._box = item.plot([], [], pen=pg.mkPen(0, 0, 0, 0))
+        self._view: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1
         self.setToolTip("Cost J against epoch. Hover to read exact values.")
         self.setMinimumHeight(160)
 
@@ -73,6 +76,7 @@ class CostPlot(pg.PlotWidget):
     def set_log(self, on: bool) -> None:
         self.getPlotItem().setLogMode(y=on)
         self.getPlotItem().setLabel("left", "cost J (log)" if on else "cost J")
+        self._view = None
         self.redraw()
 
     def redraw(self) -> None:
@@ -82,6 +86,41 @@ class CostPlot(pg.PlotWidget):
             # Only finite, positive values reach the plot (log mode needs > 0).
             ok = np.isfinite(y) & (y > 0)
             curve.setData(x[ok], y[ok])
+        self._fit_view()
+
+    def _fit_view(self) -> None:
+        """Let the view grow in steps rather than with every new point.
+
+        When the view range changes, pyqtgraph lays out and repaints both axes:
+        15–25 ms per update, four times the curves themselves, and long enough
+        to make the whole window late while training (``backprop-gui bench``).
+        The autorange fits an invisible box around the curves instead: room
+        for 50 % more epochs in round numbers, a linear cost axis from 0, a log
+        one in whole decades; so the range changes only now and then.
+        """
+        x = self.series.x
+        ys = np.concatenate([self.series.y(0), self.series.y(1)]) if len(x) else np.zeros(0)
+        ys = ys[np.isfinite(ys) & (ys > 0)]
+        if not ys.size:
+            self._view = None
+            self._box.setData([], [])
+            return
+        log = self.getPlotItem().ctrl.logYCheck.isChecked()
+        x0, x_last = float(x[0]), float(x[-1])
+        low, high = float(ys.min()), float(ys.max())
+        view = self._view
+        fits = view is not None and view[0] <= x0 <= x_last <= view[1]
+        if fits and view[2] <= low and high <= view[3]:
+            return
+        x1 = x0 + _round_up(max(x_last - x0, 1.0) * 1.5)
+        if log:
+            y0 = 10.0 ** math.floor(math.log10(low))
+            y1 = 10.0 ** max(math.ceil(math.log10(high)), math.log10(y0) + 1)
+        else:
+            y0, y1 = 0.0, _round_up(high * 1.1)
+        self._view = (x0, x1, y0, y1)
+        # Both corners; log mode drops the 0 of a linear box by itself.
+        self._box.setData([x0, x1], [y0 if log else 0.0, y1])
 
     def _hover(self, scene_pos) -> None:
         view = self.getPlotItem().getViewBox()
@@ -102,3 +141,14 @@ class CostPlot(pg.PlotWidget):
         self.readout.setPos(x[i], y)
         self.readout.show()
         self.marker.setData([x[i]], [y])
+
+
+def _round_up(value: float) -> float:
+    """The smallest of 1, 2, 5 × 10^k that is ≥ value."""
+    if value <= 0:
+        return 1.0
+    scale = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        if step * scale >= value * (1 - 1e-12):
+            return step * scale
+    return 10.0 * scale

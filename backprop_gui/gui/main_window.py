@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._weights_saved_at = 0.0
         self._closed = False
         self._autosave_enabled = False
+        self._divergence_shown = False
         self.model = PointSet(self)
         self.undo_stack = QUndoStack(self)
         self._training = False
@@ -592,13 +593,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(snap.message, 6000)
         if snap.training and time.monotonic() - self._weights_saved_at > WEIGHTS_AUTOSAVE_SECONDS:
             self._autosave_weights()
-        if snap.diverged:
+        # A divergence is announced once: Dismiss sticks until the next one.
+        if snap.diverged and not self._divergence_shown:
+            self._divergence_shown = True
             self.cost_plot.mark_divergence(snap.epoch)
             self._show_banner(
-                snap.message + "  No NaN was kept: the weights are the last finite ones.",
+                snap.message + "  The weights were put back to the last good ones.",
                 restore=True,
             )
-        elif snap.error:
+        elif not snap.diverged:
+            self._divergence_shown = False
+        if snap.error:
             self._show_banner(
                 "Training stopped by an internal error:\n" + snap.error.strip().splitlines()[-1],
                 restore=False,

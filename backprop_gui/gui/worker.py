@@ -1,4 +1,4 @@
-"""The training worker: owns the network, runs in its own QThread.
+"""The training worker: drives the network from its own QThread.
 
 Design (after Qt's mandelbrot RenderThread):
 - The GUI never calls into the worker's objects while it runs. It posts
@@ -9,29 +9,73 @@ Design (after Qt's mandelbrot RenderThread):
   between chunks.
 - It emits immutable ``Snapshot``s (copies), at most ``MAX_FPS`` per second,
   and only once the GUI has acknowledged the previous one, so the GUI's
-  event queue never floods.
+  event queue never floods. After a change of network, data or weights it
+  shows the result before training on.
 - One shutdown path: the window calls ``stop()``, then the thread's
-  ``quit()`` and ``wait()``.
+  ``quit()`` and ``wait()``; the loop's end closes the trainer process.
+
+Where training runs (measured with ``backprop-gui bench``, which times both):
+the trainer (``remote.Engine``: a Trainer, its network and its decision
+surface) lives in a child process of its own (``remote.RemoteEngine``), and
+this thread sends it requests: train ``PROCESS_CHUNK_SECONDS``' worth of
+steps, compute a frame (evaluation, surface, boundary, θ), and so on. Both
+threads of the app run Python, and a thread that wants the GIL waits up to
+the switch interval for the other to let go: training in this thread made
+every one of the many Python calls of a repaint wait, repaints took several
+times their own cost, and the app reached about half of the headless
+training speed at 30 frames per second, with lateness peaks of 50-80 ms.
+In its own process the trainer has a GIL and a core of its own; this thread
+holds the GIL only to pass a request or a reply on.
+
+``BACKPROP_GUI_TRAINER=thread`` trains in this thread instead (and so does
+the app when the process cannot start). The loop then defers to the GUI: a
+``_GuiPulse`` in the GUI thread stamps the time every ``PULSE_MS`` while
+training; while a snapshot is on its way to the screen or the stamp is
+stale (the GUI's event loop is busy), the loop sleeps, the GIL free, for at
+most ``MAX_BACKOFF_SECONDS`` at a time.
+
+In both: the switch interval is ``SWITCH_INTERVAL`` (1 ms, not 5) while the
+loop runs, so neither thread waits long for the other. While training, the
+surface is computed in float32 (three times faster; a still surface is the
+exact float64 one), and cost and accuracy are evaluated when the step count
+has doubled since the last evaluation (every frame at first, when they change
+fast) and otherwise every ``EVALUATION_INTERVAL`` seconds, growing to
+``MAX_EVALUATION_INTERVAL`` after 20 s of training; snapshots in
+between repeat the last evaluation (its own ``step`` says which). A new
+evaluation redraws the cost plot, the costliest thing the window draws.
+Paused, or after any change, every snapshot carries a fresh evaluation.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from ..core import MLP, DivergenceError, Evaluation, TrainConfig, Trainer, transform
-from ..core.contour import isoline_segments
-from ..core.surface import SurfaceEvaluator, grid_centres
+from ..core import MLP, DivergenceError, Evaluation, TrainConfig, transform
+from ..remote import Engine, RemoteEngine
 
-MAX_FPS = 50
-CHUNK_SECONDS = 0.004
+MAX_FPS = 34  # snapshots (each with a new surface) per second, at most
+CHUNK_SECONDS = 0.003  # training between looks at the stop flag, mailbox and GUI
+MIN_CHUNK_SECONDS = 0.0005
+PROCESS_CHUNK_SECONDS = 0.008  # per request to the trainer process
 IDLE_WAIT = 0.05
 SURFACE_RESOLUTION = 128
+EVALUATION_INTERVAL = 0.25  # seconds between cost/accuracy evaluations while training...
+MAX_EVALUATION_INTERVAL = 1.0  # ...growing to this after 20 s of training
+PULSE_MS = 2
+GUI_BUSY_SECONDS = 0.004  # a pulse older than this: the GUI is busy
+GUI_SETTLE_SECONDS = 0.001  # a pulse this long after an acknowledgement: drawn
+BACKOFF_SECONDS = 0.001
+MAX_BACKOFF_SECONDS = 0.05  # then train anyway: a blocked GUI must not stop training
+SWITCH_INTERVAL = 0.001
+TRAINER_ENV = "BACKPROP_GUI_TRAINER"  # "thread": train in the worker thread itself
 
 
 @dataclass(frozen=True)
@@ -82,8 +126,36 @@ class Snapshot:
     n_train: int = 0
 
 
+class _GuiPulse(QObject):
+    """Lives in the GUI thread: while training, a precise timer stamps the time
+    every PULSE_MS and wakes the loop. The stamp goes stale when the GUI's
+    event loop is busy."""
+
+    def __init__(self, wake: threading.Event) -> None:
+        super().__init__()
+        self.stamp = time.perf_counter()
+        self._wake = wake
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.PreciseTimer)
+        self._timer.setInterval(PULSE_MS)
+        self._timer.timeout.connect(self._beat)
+
+    @Slot(bool)
+    def set_running(self, on: bool) -> None:
+        self.stamp = time.perf_counter()
+        if on:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def _beat(self) -> None:
+        self.stamp = time.perf_counter()
+        self._wake.set()
+
+
 class TrainingWorker(QObject):
     snapshot = Signal(object)
+    _pulse_wanted = Signal(bool)
 
     def __init__(self, spec: NetworkSpec | None = None, config: TrainConfig | None = None) -> None:
         super().__init__()
@@ -93,6 +165,7 @@ class TrainingWorker(QObject):
         self._stop = threading.Event()
         self._acknowledged = threading.Event()
         self._acknowledged.set()
+        self._acknowledged_at = 0.0
         self._spec = spec or NetworkSpec()
         self._config = config or TrainConfig(record_every=0)
         self._data = DataSpec()
@@ -103,7 +176,25 @@ class TrainingWorker(QObject):
         self._diverged = False
         self._error = ""
         self._last_good: np.ndarray | None = None
-        self._build(self._spec)
+        self._last_snapshot: Snapshot | None = None
+        self._evaluation: Evaluation | None = None
+        self._evaluated_at = 0.0
+        self._evaluated_steps = 0
+        self._training_since = 0.0
+        self._stale = True  # something changed since the last evaluation
+        # Created here, in the GUI thread, and not a child: it stays there
+        # when the worker moves to its own thread.
+        self._gui_pulse = _GuiPulse(self._wake)
+        self._pulse_wanted.connect(self._gui_pulse.set_running)
+        self._pulse_on = False
+        self._rate = 1000.0  # training steps per second, as last measured
+        # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
+        # says "thread". The process starts now; the network is built by the
+        # loop, in the worker thread, so the GUI never waits for it.
+        self.in_process = os.environ.get(TRAINER_ENV, "process").strip().lower() == "thread"
+        self._trainer: Engine | RemoteEngine = Engine() if self.in_process else RemoteEngine()
+        self._show_now = True
+        self._generation += 1
 
     # -- called from the GUI thread ------------------------------------------
 
@@ -111,7 +202,8 @@ class TrainingWorker(QObject):
         """Queue changes for the loop: spec=NetworkSpec, data=DataSpec,
         config=dict of TrainConfig fields, training=bool with request=int
         (echoed in snapshots), step_epochs=int, reset=True,
-        theta=(NetworkSpec, flat array), restore_and_halve=True."""
+        theta=(NetworkSpec, flat array), restore=True (the last good weights),
+        restore_and_halve=True (and half the learning rate)."""
         with self._lock:
             config = changes.pop("config", None)
             if config:
@@ -126,27 +218,78 @@ class TrainingWorker(QObject):
 
     def acknowledge(self) -> None:
         """The GUI has shown the last snapshot; the next may be sent."""
+        self._acknowledged_at = time.perf_counter()
         self._acknowledged.set()
         self._wake.set()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        # A big network's step can take seconds in the trainer process; the
+        # app quits now rather than waiting for it.
+        kill = getattr(self._trainer, "kill", None)
+        if kill is not None:
+            kill()
 
     # -- the loop, in the worker thread -----------------------------------------
 
     def run(self) -> None:
-        chunk = 1
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        try:
+            self._start()
+            self._loop()
+        finally:
+            sys.setswitchinterval(previous)
+            self._set_pulse(False)
+            self._trainer.close()
+
+    def _start(self) -> None:
+        """Build the first network; fall back to training in this thread if the
+        trainer process cannot."""
+        try:
+            self._build(self._spec, new_generation=False)
+        except Exception:
+            if self.in_process:
+                raise
+            self._trainer.close()
+            self.in_process, self._trainer = True, Engine()
+            self._build(self._spec, new_generation=False)
+            self._message = "Training in the app's own process: the trainer process did not start."
+
+    def _loop(self) -> None:
         dirty = True
         last_emit = 0.0
+        backoff_since: float | None = None
         rate_steps, rate_time = 0, time.perf_counter()
         steps_per_second = 0.0
         while not self._stop.is_set():
             try:
                 dirty |= self._apply_pending()
-                if self._training:
-                    chunk = self._train_chunk(chunk)
-                    dirty = True
+                self._set_pulse(self._training and self.in_process)
+                if self._training and self._show_now:
+                    # Show the change before training on: wait for the GUI.
+                    if not self._acknowledged.is_set():
+                        self._wake.clear()
+                        self._wake.wait(BACKOFF_SECONDS)
+                elif self._training:
+                    now = time.perf_counter()
+                    if (
+                        self.in_process
+                        and not self._gui_ready(now)
+                        and (backoff_since is None or now - backoff_since < MAX_BACKOFF_SECONDS)
+                    ):
+                        # The GUI is drawing: leave it the GIL until its next pulse.
+                        backoff_since = backoff_since or now
+                        self._wake.clear()
+                        self._wake.wait(BACKOFF_SECONDS)
+                    else:
+                        backoff_since = None
+                        # Up to the next frame, so that frames keep their pace.
+                        until_frame = last_emit + 1.0 / MAX_FPS - now
+                        chunk = CHUNK_SECONDS if self.in_process else PROCESS_CHUNK_SECONDS
+                        self._train_for(min(chunk, max(until_frame, MIN_CHUNK_SECONDS)))
+                        dirty = True
                 elif not dirty:
                     self._wake.wait(IDLE_WAIT)
                     self._wake.clear()
@@ -155,6 +298,8 @@ class TrainingWorker(QObject):
                 self._on_divergence(str(exc))
                 dirty = True
             except Exception:  # shown to the user, never swallowed
+                if self._stop.is_set():
+                    break  # the trainer process was stopped on purpose
                 self._on_error()
                 dirty = True
 
@@ -162,14 +307,23 @@ class TrainingWorker(QObject):
             if not self._training:
                 steps_per_second = 0.0
                 rate_steps, rate_time = self._trainer.step_count, now
+            elif self._trainer.step_count < rate_steps:  # a new network started at 0
+                rate_steps, rate_time = self._trainer.step_count, now
             elif now - rate_time >= 0.5:
                 steps_per_second = (self._trainer.step_count - rate_steps) / (now - rate_time)
                 rate_steps, rate_time = self._trainer.step_count, now
-            if dirty and self._acknowledged.is_set() and now - last_emit >= 1.0 / MAX_FPS:
+            due = now - last_emit >= 1.0 / MAX_FPS or self._show_now
+            if dirty and self._acknowledged.is_set() and due:
                 try:
                     self._emit(steps_per_second)
                 except Exception:
+                    if self._stop.is_set():
+                        break
                     self._on_error()
+                    # Report with the last frame shown; never retry in a tight loop.
+                    self._emit_error()
+                    last_emit = now
+                    dirty = False
                     continue
                 last_emit = now
                 dirty = False
@@ -178,54 +332,80 @@ class TrainingWorker(QObject):
                 self._wake.wait(1.0 / MAX_FPS)
                 self._wake.clear()
 
+    def _gui_ready(self, now: float) -> bool:
+        """False while a snapshot is on its way to the screen (sent, not yet
+        acknowledged, or acknowledged but not yet followed by a pulse, which
+        waits for the repaint) and while the pulse is stale."""
+        if not self._acknowledged.is_set():
+            return False
+        stamp = self._gui_pulse.stamp
+        return stamp > self._acknowledged_at + GUI_SETTLE_SECONDS and (
+            now - stamp <= GUI_BUSY_SECONDS
+        )
+
+    def _set_pulse(self, on: bool) -> None:
+        if on != self._pulse_on:
+            self._pulse_on = on
+            self._pulse_wanted.emit(on)
+
     def _on_error(self) -> None:
         self._training = False
         self._error = traceback.format_exc(limit=6)
 
-    def _train_chunk(self, chunk: int) -> int:
-        """Train for about CHUNK_SECONDS; returns the next chunk size."""
+    def _train_for(self, seconds: float) -> None:
+        """Train for about ``seconds``, by the measured rate."""
         if self._trainer.m == 0:
             self._training = False
             self._message = "Nothing to train on: add some points first."
-            return chunk
+            return
+        steps = max(1, int(self._rate * seconds))
         start = time.perf_counter()
-        self._trainer.run(chunk)
+        self._trainer.run(steps)
         elapsed = time.perf_counter() - start
-        if elapsed <= 0:
-            return chunk * 2
-        return int(min(max(chunk * CHUNK_SECONDS / elapsed, 1), chunk * 2, 100_000))
+        # Never more than double: one fast chunk must not make the next huge.
+        self._rate = min(steps / max(elapsed, 1e-6), 2 * self._rate, 1e7)
 
     def _apply_pending(self) -> bool:
         with self._lock:
             pending, self._pending = self._pending, {}
         if not pending:
             return False
+        self._stale = True
         if "theta" in pending:
             spec, theta = pending["theta"]
             self._build(spec)
-            self._trainer.net.theta[:] = theta
-            self._message = "Imported weights."
+            self._trainer.set_theta(theta)
+            self._last_good = np.array(theta, dtype=np.float64)
+            self._message = ""  # the window says where they came from
         elif "spec" in pending and pending["spec"] != self._spec:
             self._build(pending["spec"])
             self._message = "Network changed: weights re-initialised."
         if "data" in pending:
             self._data = pending["data"]
             self._set_trainer_data()
+            self._show_now = True
         if "config" in pending:
             self._config = self._trainer.configure(**pending["config"])
         if pending.get("restore_and_halve") and self._last_good is not None:
-            self._trainer.net.theta[:] = self._last_good
+            self._trainer.restore(self._last_good)
             lr = self._config.learning_rate / 2
             self._config = self._trainer.configure(learning_rate=lr)
             self._diverged = False
             self._message = f"Restored the last good weights; learning rate halved to {lr:g}."
+        elif pending.get("restore") and self._last_good is not None:
+            # The window posts the new learning rate itself, as a config change.
+            self._trainer.restore(self._last_good)
+            self._diverged = False
         if pending.get("reset"):
             self._build(self._spec)
             self._message = f"Weights re-initialised with seed {self._spec.seed}."
         if "request" in pending:
             self._request = int(pending["request"])
         if "training" in pending:
+            was_training = self._training
             self._training = bool(pending["training"]) and self._trainer.m > 0
+            if self._training and not was_training:
+                self._training_since = time.perf_counter()
             if self._training:
                 self._diverged = False
                 self._error = ""
@@ -235,19 +415,26 @@ class TrainingWorker(QObject):
                 self._trainer.run_epochs(int(pending["step_epochs"]))
         return True
 
-    def _build(self, spec: NetworkSpec) -> None:
+    def _build(self, spec: NetworkSpec, new_generation: bool = True) -> None:
         self._spec = spec
-        net = spec.build()
-        self._surface = SurfaceEvaluator(SURFACE_RESOLUTION, spec.features)
-        self._centres = grid_centres(SURFACE_RESOLUTION)
-        self._trainer = Trainer(
-            net, np.zeros((net.layer_sizes[0], 0)), np.zeros(0, np.int64), self._config
+        self._show_now = True  # the new network before any training on it
+        if not self._trainer.alive:  # the trainer process died: a new one
+            self._trainer.close()
+            self._trainer = RemoteEngine()
+        self._trainer.build(
+            spec.layer_sizes(),
+            spec.activation,
+            spec.features,
+            spec.seed,
+            self._config,
+            SURFACE_RESOLUTION,
         )
         self._set_trainer_data()
-        self._generation += 1
+        self._generation += new_generation
         self._diverged = False
         self._error = ""
-        self._last_good = None
+        # Even a divergence before the first frame has weights to go back to.
+        self._last_good = self._trainer.theta()
 
     def _set_trainer_data(self) -> None:
         d, features = self._data, self._spec.features
@@ -259,25 +446,50 @@ class TrainingWorker(QObject):
         )
 
     def _on_divergence(self, message: str) -> None:
+        """Pause, and go back to the last good weights (the last whose cost was
+        finite): the last finite ones can be ~1e50 and useless to train on."""
         self._training = False
         self._diverged = True
         self._message = message
+        if self._last_good is not None:
+            self._trainer.restore(self._last_good)
+
+    def _evaluation_interval(self, now: float) -> float:
+        """Seconds between evaluations while training: EVALUATION_INTERVAL at
+        first, growing with the time trained to MAX_EVALUATION_INTERVAL, as
+        the cost changes more slowly (each one redraws the cost plot)."""
+        trained = now - self._training_since
+        return min(max(EVALUATION_INTERVAL, trained / 20), MAX_EVALUATION_INTERVAL)
 
     def _emit(self, steps_per_second: float) -> None:
-        net = self._trainer.net
-        evaluation = None
-        if self._trainer.m:
-            try:
-                evaluation = self._trainer.evaluate()
-                # What "restore the last good weights" goes back to.
-                self._last_good = net.theta.copy()
-            except DivergenceError as exc:
-                self._on_divergence(str(exc))
-        with np.errstate(all="ignore"):
-            surface = self._surface(net)
-        if not np.isfinite(surface).all():
-            surface = np.nan_to_num(surface, nan=0.5).astype(np.float32)
-        boundary = isoline_segments(surface, 0.5, self._centres, self._centres)
+        now = time.perf_counter()
+        steps = self._trainer.step_count
+        reuse = (
+            self._training
+            and not self._stale
+            and self._evaluation is not None
+            and now - self._evaluated_at < self._evaluation_interval(now)
+            and steps < 2 * self._evaluated_steps
+        )
+        # While training the surface is float32 (it moves on anyway); still,
+        # it is exactly the network's float64 forward pass.
+        evaluation, diverged, surface, boundary, theta = self._trainer.frame(
+            not reuse, exact=not self._training
+        )
+        if reuse:
+            evaluation = self._evaluation
+        elif diverged:
+            # Finite weights with a non-finite cost: show the good ones instead.
+            self._on_divergence(diverged)
+            if self._last_good is not None:
+                evaluation, _, surface, boundary, theta = self._trainer.frame(True, exact=True)
+        elif evaluation is not None:
+            self._evaluated_at, self._evaluated_steps = now, steps
+            # What "restore the last good weights" goes back to.
+            self._last_good = theta
+        self._evaluation = evaluation
+        self._stale = False
+        self._show_now = False
         snapshot = Snapshot(
             generation=self._generation,
             epoch=self._trainer.epoch,
@@ -288,7 +500,7 @@ class TrainingWorker(QObject):
             surface=surface,
             boundary=boundary,
             spec=self._spec,
-            theta=net.theta.copy(),
+            theta=theta,
             config=self._config,
             message=self._message,
             diverged=self._diverged,
@@ -300,5 +512,18 @@ class TrainingWorker(QObject):
             array.setflags(write=False)
         self._message = ""
         self._error = ""
+        self._last_snapshot = snapshot
         self._acknowledged.clear()
         self.snapshot.emit(snapshot)
+
+    def _emit_error(self) -> None:
+        """A snapshot that reports ``self._error`` with the last frame's
+        pictures, for when a new frame cannot be made."""
+        last = self._last_snapshot
+        if last is None:
+            return
+        self._acknowledged.clear()
+        self.snapshot.emit(
+            replace(last, training=False, error=self._error, request=self._request, message="")
+        )
+        self._error = ""

@@ -1,0 +1,448 @@
+"""The live app, offscreen: the real MainWindow, driven as a user would.
+
+Qt is imported here only, and only when the app is measured. Without a
+display the app runs on Qt's offscreen platform: it still lays out, paints
+every surface update into its backing store and runs the same event loop.
+
+What is measured, in alternating rounds (an app round, then a headless round
+on the same network, weights and points), with the app's default network
+on its default circle preset:
+
+- training steps per second in the app (from the snapshots the window
+  shows) against the same ``Trainer`` run headless in a plain loop;
+- surface updates per second: new decision surfaces the window took in;
+- event-loop lateness: a ``Qt.PreciseTimer`` probe re-armed every
+  ``PROBE_MS``; lateness = when it fired − when it was due;
+- memory: the resident set size of the app and of its trainer process,
+  after a short warm-up and then about once a second to the end;
+- time to learn: seconds from clicking Train to a shown train accuracy of at
+  least 95 % on the spiral preset, with the network in ``SPIRAL_NETWORK``,
+  for three weight seeds, and the same training headless.
+
+``measure_app(trainer="thread")`` measures the alternative design, training
+in the worker thread (``BACKPROP_GUI_TRAINER=thread``).
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from ..core import TrainConfig, Trainer, transform
+
+PROBE_MS = 5
+RSS_SAMPLE_SECONDS = 1.0
+# A good network for the spiral preset (200 points, 10 % noise, 20 % test):
+# the raw coordinates and their sines, two tanh layers, Adam.
+SPIRAL_NETWORK = {
+    "hidden": (16, 16),
+    "activation": "tanh",
+    "features": ("x1", "x2", "sin(x1)", "sin(x2)"),
+    "optimizer": "adam",
+    "learning_rate": 0.03,
+}
+LEARN_TARGET = 0.95
+TRAINER_ENV = "BACKPROP_GUI_TRAINER"  # read by gui.worker: "process" (default) or "thread"
+
+
+def _prepare_qt() -> None:
+    """Offscreen unless a display is available or a platform was chosen."""
+    if not any(os.environ.get(k) for k in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+
+def rss_bytes(pids: tuple = ("self",)) -> int | None:
+    """Resident set size of these processes now, summed, from /proc (Linux);
+    None where unavailable."""
+    total = 0
+    try:
+        for pid in pids:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return total
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) by linear interpolation; NaN if empty."""
+    if not values:
+        return math.nan
+    return float(np.percentile(np.asarray(values), q))
+
+
+class _Probe:
+    """Event-loop lateness: a precise single-shot timer, re-armed on every fire."""
+
+    def __init__(self, interval_ms: int = PROBE_MS) -> None:
+        from PySide6.QtCore import QObject, Qt, QTimer
+
+        self.interval = interval_ms / 1e3
+        self.owner = QObject()
+        self.timer = QTimer(self.owner)
+        self.timer.setTimerType(Qt.PreciseTimer)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._fire)
+        self.lateness_ms: list[float] = []
+        self.recording = False
+        self._due = 0.0
+
+    def start(self) -> None:
+        self._arm()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _arm(self) -> None:
+        self._due = time.perf_counter() + self.interval
+        self.timer.start(round(self.interval * 1e3))
+
+    def _fire(self) -> None:
+        if self.recording:
+            self.lateness_ms.append(max(0.0, (time.perf_counter() - self._due) * 1e3))
+        self._arm()
+
+
+def _recorder_class():
+    from PySide6.QtCore import QObject, Slot
+
+    class Recorder(QObject):
+        """(time, steps, surface id, training) of every snapshot the window got."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.snapshots: list[tuple[float, int, bool, bool]] = []
+            self.recording = False
+            self._last_surface = None
+
+        @Slot(object)
+        def record(self, snap) -> None:
+            if self.recording:
+                # A surface the window has not drawn before (kept, so that its
+                # identity cannot be reused by a later one).
+                new = snap.surface is not self._last_surface
+                self._last_surface = snap.surface
+                self.snapshots.append((time.perf_counter(), snap.steps, new, snap.training))
+
+    return Recorder
+
+
+def _Recorder():
+    return _recorder_class()()
+
+
+class _Session:
+    """One MainWindow with private settings, and what its snapshots say."""
+
+    def __init__(self, trainer: str = "process") -> None:
+        _prepare_qt()
+        # The worker reads where to train when it is made.
+        os.environ[TRAINER_ENV] = trainer
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        from ..gui import MainWindow
+
+        self.app = QApplication.instance() or QApplication(["backprop-gui-bench"])
+        self.tmp = tempfile.TemporaryDirectory(prefix="backprop-gui-bench-")
+        settings = QSettings(str(Path(self.tmp.name) / "settings.ini"), QSettings.IniFormat)
+        # The presets draw their seed from Python's random module.
+        random.seed(1)
+        self.window = MainWindow(settings)
+        del os.environ[TRAINER_ENV]
+        self.window.resize(1440, 860)
+        self.window.show()
+        self.recorder = _Recorder()
+        # Connected after the window's own slot, so it runs right after the
+        # window has taken the snapshot in, in the GUI thread.
+        self.window.worker.snapshot.connect(self.recorder.record)
+        self.wait(lambda: self.window.snapshot is not None, 10.0)
+
+    @property
+    def snapshots(self) -> list:
+        return self.recorder.snapshots
+
+    @property
+    def recording(self) -> bool:
+        return self.recorder.recording
+
+    @recording.setter
+    def recording(self, on: bool) -> None:
+        self.recorder.recording = on
+
+    def pump(self, seconds: float) -> None:
+        """Run the event loop for ``seconds``."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        QTimer.singleShot(max(0, round(seconds * 1e3)), loop.quit)
+        loop.exec()
+
+    def wait(self, condition: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > deadline:
+                return False
+            self.pump(0.01)
+        return True
+
+    def set_training(self, on: bool) -> None:
+        if self.window._training != on:
+            self.window.train_button.click()
+        # The worker has seen the request once a snapshot echoes it.
+        request = self.window._request
+        self.wait(
+            lambda: (
+                (s := self.window.snapshot) is not None
+                and s.request >= request
+                and s.training == on
+            ),
+            10.0,
+        )
+
+    @property
+    def pids(self) -> tuple:
+        """This process, and the trainer's when it has one."""
+        pid = self.window.worker._trainer.pid
+        return ("self",) if pid is None else ("self", pid)
+
+    def headless_trainer(self) -> Trainer:
+        """A Trainer on what the window trains: its network, config and points."""
+        w = self.window
+        spec = w._spec()
+        net = spec.build()
+        net.theta[:] = w.snapshot.theta
+        test = w.model.test_mask(w.canvas.test_ratio)
+        config = TrainConfig(record_every=0, **w.training_panel.config())
+        return Trainer(
+            net,
+            transform(w.model.points[:, ~test], spec.features),
+            w.model.labels[~test],
+            config,
+            transform(w.model.points[:, test], spec.features),
+            w.model.labels[test],
+        )
+
+    def close(self) -> None:
+        self.window.close()
+        self.pump(0.05)
+        self.tmp.cleanup()
+
+
+def _headless_rate(trainer: Trainer, seconds: float) -> float:
+    """Steps per second of a plain loop of ``trainer.run`` (chunks of ~5 ms)."""
+    chunk, steps = 1, 0
+    start = time.perf_counter()
+    end = start + seconds
+    while (now := time.perf_counter()) < end:
+        trainer.run(chunk)
+        steps += chunk
+        elapsed = time.perf_counter() - now
+        chunk = max(1, min(chunk * 2, int(chunk * 0.005 / max(elapsed, 1e-9))))
+    return steps / (time.perf_counter() - start)
+
+
+def measure_app(
+    rounds: int,
+    app_seconds: float,
+    headless_seconds: float,
+    progress: Callable[[str], None] = lambda _: None,
+    trainer: str = "process",
+    time_to_learn: bool = True,
+) -> dict:
+    """The default network on the default circle preset, in the running app,
+    training in a process of its own (``trainer="process"``, the app's
+    default) or in the worker thread (``"thread"``)."""
+    session = _Session(trainer)
+    probe = _Probe()
+    try:
+        w = session.window
+        progress(f"app ({trainer}): the default network on the circle preset")
+        design = trainer
+        app_rates, headless_rates, surface_rates = [], [], []
+        lateness: list[float] = []
+        rss: list[tuple[float, int]] = []
+        rss_start = None
+        probe.start()
+        t_first = None
+        for k in range(rounds):
+            session.snapshots.clear()
+            session.recording = True
+            session.set_training(True)
+            probe.recording = True
+            start = time.perf_counter()
+            t_first = t_first if t_first is not None else start
+            next_sample = start
+            sample_every = min(RSS_SAMPLE_SECONDS, app_seconds / 10)
+            while (now := time.perf_counter()) < start + app_seconds:
+                if now >= next_sample:
+                    value = rss_bytes(session.pids)
+                    if value is not None:
+                        if rss_start is None and now - t_first >= min(2.0, app_seconds / 4):
+                            rss_start = (now - t_first, value)
+                        rss.append((now - t_first, value))
+                    next_sample += sample_every
+                session.pump(0.05)
+            probe.recording = False
+            session.recording = False
+            training = [s for s in session.snapshots if s[3]]
+            if len(training) >= 2:
+                (t0, s0, *_), (t1, s1, *_) = training[0], training[-1]
+                app_rates.append((s1 - s0) / (t1 - t0))
+                surfaces = sum(1 for s in training[1:] if s[2])
+                surface_rates.append(surfaces / (t1 - t0))
+            lateness.extend(probe.lateness_ms)
+            probe.lateness_ms.clear()
+            session.set_training(False)
+            rate = app_rates[-1] if app_rates else 0.0
+            progress(f"app round {k + 1}/{rounds}: {rate:,.0f} steps/s")
+            trainer = session.headless_trainer()
+            gc.collect()
+            headless_rates.append(_headless_rate(trainer, headless_seconds))
+        training_seconds = rounds * app_seconds
+        end_rss = rss[-1] if rss else None
+        growth = None
+        if rss_start is not None and end_rss is not None:
+            growth = (end_rss[1] - rss_start[1]) / 2**20
+        spec = w._spec()
+        result = {
+            "trainer": "process" if not w.worker.in_process else "thread",
+            "network": [len(spec.features), *spec.hidden, 1],
+            "activation": spec.activation,
+            "config": w.training_panel.config(),
+            "n_train": int(w.snapshot.n_train),
+            "n_points": len(w.model),
+            "rounds": rounds,
+            "app_seconds_per_round": app_seconds,
+            "headless_seconds_per_round": headless_seconds,
+            "steps_per_second": {
+                "app": _summary(app_rates),
+                "headless": _summary(headless_rates),
+            },
+            "app_over_headless": _ratio(app_rates, headless_rates),
+            "surface_updates_per_second": _summary(surface_rates),
+            "lateness_ms": {
+                "p50": percentile(lateness, 50),
+                "p99": percentile(lateness, 99),
+                "max": max(lateness) if lateness else math.nan,
+                "samples": len(lateness),
+                "probe_interval_ms": PROBE_MS,
+            },
+            "memory": {
+                "training_seconds": training_seconds,
+                "rss_start_mib": None if rss_start is None else rss_start[1] / 2**20,
+                "rss_end_mib": None if end_rss is None else end_rss[1] / 2**20,
+                "growth_mib": growth,
+                "growth_mib_per_5_minutes": (
+                    None
+                    if growth is None
+                    else growth * 300.0 / max(training_seconds - rss_start[0], 1e-9)
+                ),
+            },
+        }
+        if time_to_learn:
+            progress(f"app ({design}): time to learn the spiral")
+            result["time_to_learn"] = _time_to_learn(session)
+        return result
+    finally:
+        probe.stop()
+        session.close()
+
+
+def _summary(values: list[float]) -> dict:
+    if not values:
+        return {"median": math.nan, "min": math.nan, "max": math.nan, "rounds": 0}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "rounds": len(values),
+    }
+
+
+def _ratio(a: list[float], b: list[float]) -> float:
+    if not a or not b:
+        return math.nan
+    return statistics.median(a) / statistics.median(b)
+
+
+def _time_to_learn(session: _Session, timeout: float = 60.0, runs: int = 3) -> dict:
+    """Seconds from pressing Train to a shown train accuracy ≥ 95 % on the
+    spiral preset, for ``runs`` fresh weight seeds; the same network headless."""
+    w = session.window
+    net = SPIRAL_NETWORK
+    w.data_panel.preset.setCurrentText("spiral")
+    w.data_panel.regenerate.click()
+    for name, box in w.network_panel.features.items():
+        box.setChecked(name in net["features"])
+    w.network_panel.set_hidden(net["hidden"])
+    w.network_panel.activation.setCurrentText(net["activation"])
+    w.training_panel.optimizer.setCurrentText(net["optimizer"])
+    w.training_panel.set_learning_rate(net["learning_rate"])
+    seconds, steps, headless = [], [], []
+    for run in range(runs):
+        w.training_panel.seed.setValue(run)
+        wanted = w._spec()
+        session.wait(
+            lambda wanted=wanted: (
+                w.snapshot.spec == wanted and w.snapshot.steps == 0 and not w.snapshot.training
+            ),
+            10.0,
+        )
+        start = time.perf_counter()
+        w.train_button.click()
+        learned = session.wait(
+            lambda: (
+                w.snapshot.training
+                and w.snapshot.evaluation is not None
+                and w.snapshot.evaluation.train_accuracy >= LEARN_TARGET
+            ),
+            timeout,
+        )
+        elapsed = time.perf_counter() - start
+        seconds.append(elapsed if learned else math.inf)
+        steps.append(w.snapshot.steps)
+        session.set_training(False)
+        headless.append(_headless_time_to_learn(session, run))
+        w.reset_button.click()
+    return {
+        "network": [len(wanted.features), *wanted.hidden, 1],
+        "features": list(wanted.features),
+        "activation": wanted.activation,
+        "optimizer": net["optimizer"],
+        "learning_rate": net["learning_rate"],
+        "n_train": int(w.snapshot.n_train),
+        "target_accuracy": LEARN_TARGET,
+        "seeds": list(range(runs)),
+        "app_seconds": seconds,
+        "app_steps": steps,
+        "headless_seconds": [h[0] for h in headless],
+        "headless_steps": [h[1] for h in headless],
+        "median_app_seconds": statistics.median(seconds),
+        "median_headless_seconds": statistics.median(h[0] for h in headless),
+    }
+
+
+def _headless_time_to_learn(session: _Session, seed: int, limit: float = 60.0):
+    """The same seed and points without the app: (seconds, steps), checking
+    the train accuracy every 20 steps."""
+    w = session.window
+    spec = w._spec()
+    trainer = session.headless_trainer()
+    trainer.net.theta[:] = spec.build().theta  # from the start, like Reset
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        trainer.run(20)
+        if trainer.evaluate().train_accuracy >= LEARN_TARGET:
+            return time.perf_counter() - start, trainer.step_count
+    return math.inf, trainer.step_count

@@ -1,0 +1,82 @@
+"""`backprop-gui bench` runs end to end and its JSON has what the table shows.
+
+A smoke test: tiny rounds, no timing assertions (numbers on a shared test
+machine mean nothing); the real measurements are `backprop-gui bench`."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = [
+    "--quick",
+    "--json",
+    "--cases", "a",
+    "--peers", "none",
+    "--rounds", "1",
+    "--round-seconds", "0.01",
+    "--app-rounds", "1",
+    "--app-seconds", "0.6",
+    "--headless-seconds", "0.1",
+    "--thread-seconds", "0.4",
+]  # fmt: skip
+
+
+def run_bench(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "backprop_gui", "bench", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_bench_emits_valid_json_with_every_section():
+    result = run_bench(*TINY)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["schema"] == "backprop-gui-bench/1" and data["mode"] == "quick"
+    case = data["training"]["a"]
+    assert case["network"] == [2, 8, 8, 1] and case["points"] == 200
+    assert set(case["steps_per_second"]) == {"engine", "plain"}
+    assert case["steps_per_second"]["engine"]["median"] > 0
+    # Same start, same equations: the engine and the textbook loop agree.
+    assert case["max_parameter_difference"]["plain"] < 1e-12
+    assert {s["resolution"] for s in data["surface"].values()} == {100, 200, 256}
+    app = data["app"]
+    assert app["trainer"] == "process" and app["network"] == [2, 8, 8, 1]
+    assert app["steps_per_second"]["app"]["median"] > 0
+    assert {"p50", "p99", "max"} <= set(app["lateness_ms"])
+    assert app["time_to_learn"]["target_accuracy"] == 0.95
+    assert data["app_thread"]["trainer"] == "thread"
+    keys = [t["key"] for t in data["targets"]]
+    assert "engine_vs_plain_a" in keys and "lateness_p99_ms" in keys
+    for target in data["targets"]:
+        assert target["pass"] in (True, False, None)
+    # Peers left out on purpose are skipped with a note, not an error.
+    assert all("skipped" in note for note in data["peer_notes"].values())
+
+
+def test_bench_table_and_usage_errors():
+    result = run_bench(*[a for a in TINY if a != "--json"], "--no-app")
+    assert result.returncode == 0, result.stderr
+    assert "Training steps/s" in result.stdout and "Targets" in result.stdout
+    assert "not requested (--no-app)" in result.stdout
+    bad = run_bench("--cases", "z")
+    assert bad.returncode == 2 and "unknown case" in bad.stderr
+
+
+@pytest.mark.parametrize("flag", ["--help"])
+def test_bench_help_names_the_targets(flag):
+    result = run_bench(flag)
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0
+    for words in ("2-8-8-1 on 200", ">= 2.5", "p99 <= 20 ms", "torch", "sklearn", "--quick"):
+        assert words in text
