@@ -32,6 +32,9 @@ from .core.contour import isoline_segments
 from .core.surface import SurfaceEvaluator, grid_centres
 from .wire import receive, send
 
+# The app's live cost and accuracy on bigger sets are estimates on this many.
+EVALUATION_SAMPLE = 4096
+
 Frame = tuple  # (Evaluation | None, divergence message | None, surface, boundary, θ)
 
 
@@ -112,7 +115,7 @@ class Engine:
         evaluation = message = None
         if evaluate and self.trainer.m:
             try:
-                evaluation = self.trainer.evaluate()
+                evaluation = self.trainer.evaluate(EVALUATION_SAMPLE)
             except DivergenceError as exc:
                 message = str(exc)
         net = self.trainer.net

@@ -447,16 +447,20 @@ class Trainer:
 
     # -- evaluation --------------------------------------------------------
 
-    def evaluate(self) -> Evaluation:
+    def evaluate(self, max_examples: int | None = None) -> Evaluation:
         """Cost (with the regularisation term) and accuracy of the current
         parameters on the training and test sets. Raises DivergenceError
-        if the cost is not finite."""
+        if the cost is not finite.
+
+        With ``max_examples``, a larger set is estimated on a fixed random
+        sample of that many examples (the same sample every time, so the
+        estimates of successive evaluations are comparable)."""
         cfg = self._config
-        train_cost, train_acc = self._cost_and_accuracy("train", self.X, self.Y, self._labels)
+        train = self._sample("train", self.X, self.Y, self._labels, max_examples)
+        train_cost, train_acc = self._cost_and_accuracy("train", *train)
         if self.X_test is not None:
-            test_cost, test_acc = self._cost_and_accuracy(
-                "test", self.X_test, self.Y_test, self._test_labels
-            )
+            test = self._sample("test", self.X_test, self.Y_test, self._test_labels, max_examples)
+            test_cost, test_acc = self._cost_and_accuracy("test", *test)
         else:
             test_cost = test_acc = math.nan
         if not math.isfinite(train_cost):
@@ -467,6 +471,13 @@ class Trainer:
                 self.epoch,
             )
         return Evaluation(self.epoch, self.step_count, train_cost, test_cost, train_acc, test_acc)
+
+    def _sample(self, key: str, X, Y, labels, limit: int | None) -> tuple:
+        m = X.shape[1]
+        if limit is None or m <= limit:
+            return X, Y, labels
+        index = np.sort(np.random.default_rng(0).choice(m, limit, replace=False))
+        return X[:, index], Y[:, index], labels[index]
 
     def _cost_and_accuracy(
         self, key: str, X: np.ndarray, Y: np.ndarray, labels: np.ndarray

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from ..core import DOMAIN, MLP, TrainConfig, make_dataset
 from ..core.pointsfile import read_points_csv, write_points_csv
 from ..core.weightsfile import load_weights, save_weights
+from ..remote import EVALUATION_SAMPLE
 from .canvas import Canvas, SquareFrame
 from .controls import MAX_LAYERS, MAX_NEURONS, DataPanel, NetworkPanel, TrainingPanel
 from .cost_plot import CostPlot
@@ -218,7 +219,7 @@ class MainWindow(QMainWindow):
         self.banner_text.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.banner_button = QPushButton("Restore && halve α", objectName="restoreButton")
         self.banner_button.setToolTip(
-            "Go back to the last good weights and halve the learning rate"
+            "Go back to the last good weights (lowest cost seen) and at least halve α"
         )
         self.banner_close = QPushButton("Dismiss")
         banner_layout.addWidget(self.banner_text, 1)
@@ -597,10 +598,7 @@ class MainWindow(QMainWindow):
         if snap.diverged and not self._divergence_shown:
             self._divergence_shown = True
             self.cost_plot.mark_divergence(snap.epoch)
-            self._show_banner(
-                snap.message + "  The weights were put back to the last good ones.",
-                restore=True,
-            )
+            self._show_banner(snap.message, restore=True)
         elif not snap.diverged:
             self._divergence_shown = False
         if snap.error:
@@ -621,12 +619,21 @@ class MainWindow(QMainWindow):
         def number(value: float | None, fmt: str, unit: str = "") -> str:
             return format(value, fmt) + unit if value is not None and np.isfinite(value) else "–"
 
+        # Bigger sets are estimated on a sample while training (remote.EVALUATION_SAMPLE).
+        approx = "≈" if snap.n_train > EVALUATION_SAMPLE else ""
         values = {
-            "cost_train": number(e and e.train_cost, ".4g"),
-            "cost_test": number(e and e.test_cost, ".4g"),
-            "accuracy_train": number(e and 100 * e.train_accuracy, ".1f", " %"),
-            "accuracy_test": number(e and 100 * e.test_accuracy, ".1f", " %"),
+            "cost_train": approx + number(e and e.train_cost, ".4g"),
+            "cost_test": approx + number(e and e.test_cost, ".4g"),
+            "accuracy_train": approx + number(e and 100 * e.train_accuracy, ".1f", " %"),
+            "accuracy_test": approx + number(e and 100 * e.test_accuracy, ".1f", " %"),
         }
+        tip = (
+            f"Estimated on a fixed sample of {EVALUATION_SAMPLE:,} points of each set"
+            if approx
+            else "Computed on every point"
+        )
+        for key in values:
+            self.metric_labels[key].setToolTip(tip)
         self.metric_labels["epoch"].setText(f"{snap.epoch:,}")
         for key, text in values.items():
             self.metric_labels[key].setText(text)

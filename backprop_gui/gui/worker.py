@@ -61,6 +61,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from ..core import MLP, DivergenceError, Evaluation, TrainConfig, transform
 from ..remote import Engine, RemoteEngine
 
+SLOW_STEP_SECONDS = 1.0  # a step slower than this earns a hint about batch size
 MAX_FPS = 34  # snapshots (each with a new surface) per second, at most
 CHUNK_SECONDS = 0.003  # training between looks at the stop flag, mailbox and GUI
 MIN_CHUNK_SECONDS = 0.0005
@@ -176,6 +177,7 @@ class TrainingWorker(QObject):
         self._diverged = False
         self._error = ""
         self._last_good: np.ndarray | None = None
+        self._best_cost = np.inf
         self._last_snapshot: Snapshot | None = None
         self._evaluation: Evaluation | None = None
         self._evaluated_at = 0.0
@@ -187,7 +189,8 @@ class TrainingWorker(QObject):
         self._gui_pulse = _GuiPulse(self._wake)
         self._pulse_wanted.connect(self._gui_pulse.set_running)
         self._pulse_on = False
-        self._rate = 1000.0  # training steps per second, as last measured
+        self._rate = 0.0  # training steps per second, as last measured
+        self._slow_step_said = False
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
         # says "thread". The process starts now; the network is built by the
         # loop, in the worker thread, so the GUI never waits for it.
@@ -362,8 +365,15 @@ class TrainingWorker(QObject):
         start = time.perf_counter()
         self._trainer.run(steps)
         elapsed = time.perf_counter() - start
+        if steps == 1 and elapsed > SLOW_STEP_SECONDS and not self._slow_step_said:
+            self._slow_step_said = True
+            if self._config.batch_size is None:
+                self._message = (
+                    f"One full-batch step takes {elapsed:.1f} s on {self._trainer.m:,} points: "
+                    "a batch size of 256 trains interactively."
+                )
         # Never more than double: one fast chunk must not make the next huge.
-        self._rate = min(steps / max(elapsed, 1e-6), 2 * self._rate, 1e7)
+        self._rate = min(steps / max(elapsed, 1e-6), 2 * max(self._rate, steps / seconds), 1e7)
 
     def _apply_pending(self) -> bool:
         with self._lock:
@@ -376,13 +386,19 @@ class TrainingWorker(QObject):
             self._build(spec)
             self._trainer.set_theta(theta)
             self._last_good = np.array(theta, dtype=np.float64)
+            self._best_cost = np.inf
             self._message = ""  # the window says where they came from
         elif "spec" in pending and pending["spec"] != self._spec:
             self._build(pending["spec"])
             self._message = "Network changed: weights re-initialised."
         if "data" in pending:
+            before = max(self._trainer.m, 1)
             self._data = pending["data"]
             self._set_trainer_data()
+            # A step's time grows with the points: 200 -> 100,000 must not make
+            # the next chunk hundreds of times too long.
+            self._rate *= min(1.0, before / max(self._trainer.m, 1))
+            self._best_cost = np.inf  # costs on other points do not compare
             self._show_now = True
         if "config" in pending:
             self._config = self._trainer.configure(**pending["config"])
@@ -430,11 +446,14 @@ class TrainingWorker(QObject):
             SURFACE_RESOLUTION,
         )
         self._set_trainer_data()
+        self._rate = 0.0  # unknown for this network: start from one step
+        self._slow_step_said = False
         self._generation += new_generation
         self._diverged = False
         self._error = ""
         # Even a divergence before the first frame has weights to go back to.
         self._last_good = self._trainer.theta()
+        self._best_cost = np.inf
 
     def _set_trainer_data(self) -> None:
         d, features = self._data, self._spec.features
@@ -446,11 +465,15 @@ class TrainingWorker(QObject):
         )
 
     def _on_divergence(self, message: str) -> None:
-        """Pause, and go back to the last good weights (the last whose cost was
-        finite): the last finite ones can be ~1e50 and useless to train on."""
+        """Pause, and go back to the last good weights (those of the lowest cost
+        seen): the last finite ones can be ~1e50 and useless to train on."""
         self._training = False
         self._diverged = True
-        self._message = message
+        what = message.split(";")[0].split(". ")[0].rstrip(".")
+        self._message = (
+            f"{what[:1].upper()}{what[1:]}. Paused, with the weights of the lowest cost "
+            "seen; lower the learning rate to go on."
+        )
         if self._last_good is not None:
             self._trainer.restore(self._last_good)
 
@@ -485,8 +508,11 @@ class TrainingWorker(QObject):
                 evaluation, _, surface, boundary, theta = self._trainer.frame(True, exact=True)
         elif evaluation is not None:
             self._evaluated_at, self._evaluated_steps = now, steps
-            # What "restore the last good weights" goes back to.
-            self._last_good = theta
+            # What divergence and "restore" go back to: the weights with the
+            # lowest cost seen. (A saturated sigmoid keeps the cost finite even
+            # on weights of 1e50, so "finite" alone is not good enough.)
+            if evaluation.train_cost <= self._best_cost:
+                self._best_cost, self._last_good = evaluation.train_cost, theta
         self._evaluation = evaluation
         self._stale = False
         self._show_now = False

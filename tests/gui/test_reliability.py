@@ -104,7 +104,7 @@ def test_divergence_pauses_explains_and_offers_the_fix(qtbot, window, tmp_path):
     qtbot.mouseClick(window.train_button, Qt.LeftButton)
     diverged = wait_for(qtbot, window, lambda s: s.diverged)
     assert not diverged.training and window.train_button.text() == "Train"
-    assert window.banner.isVisible() and "smaller learning rate" in window.banner_text.text()
+    assert window.banner.isVisible() and "lower the learning rate" in window.banner_text.text()
     assert window.cost_plot._marks  # the plot marks where it happened
     for curve in (window.cost_plot.train_curve, window.cost_plot.test_curve):
         assert curve.yData is None or np.isfinite(curve.yData).all()
@@ -114,7 +114,7 @@ def test_divergence_pauses_explains_and_offers_the_fix(qtbot, window, tmp_path):
 
     qtbot.mouseClick(window.banner_button, Qt.LeftButton)
     # At least halved: the largest listed rate ≤ 5 is 3, on both sides.
-    restored = wait_for(qtbot, window, lambda s: s.config.learning_rate == 3.0 and not s.diverged)
+    wait_for(qtbot, window, lambda s: s.config.learning_rate == 3.0 and not s.diverged)
     assert not window.banner.isVisible()
     assert window.training_panel.learning_rate_value() == 3.0
 
