@@ -158,7 +158,8 @@ class _Session:
         settings = QSettings(str(Path(self.tmp.name) / "settings.ini"), QSettings.IniFormat)
         # The presets draw their seed from Python's random module.
         random.seed(1)
-        self.window = MainWindow(settings)
+        # A private session folder too: the bench must not touch the user's autosave.
+        self.window = MainWindow(settings, Path(self.tmp.name) / "session")
         del os.environ[TRAINER_ENV]
         self.window.resize(1440, 860)
         self.window.show()

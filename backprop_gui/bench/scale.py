@@ -1,0 +1,89 @@
+"""Big data in the live app: ``python -m backprop_gui.bench.scale [seconds]``.
+
+100,000 points (the spiral preset, noise 0.3) and an 8 × 256 tanh network,
+trained with mini-batches of 256 in the real window, offscreen. It reports
+the event-loop lateness (a 5 ms precise-timer probe), how many new surfaces
+the window drew, and how long closing the window takes while training, and
+whether the trainer process is gone afterwards. Numbers, not assertions.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+
+from ..core import make_dataset, write_points_csv
+from .app import _Probe, _Session, percentile
+
+POINTS, HIDDEN, BATCH = 100_000, (256,) * 8, 256
+
+
+def measure(seconds: float = 20.0) -> dict:
+    session = _Session("process")
+    window = session.window
+    folder = tempfile.mkdtemp(prefix="backprop-gui-scale-")
+    points, labels = make_dataset("spiral", POINTS, 0.3, seed=0)
+    write_points_csv(os.path.join(folder, "big.csv"), points, labels)
+    window.load_points(os.path.join(folder, "big.csv"))
+    window.network_panel.set_hidden(HIDDEN)
+    window.network_panel.changed.emit()
+    window.training_panel.batch_size.setValue(BATCH)
+    session.wait(
+        lambda: (
+            window.snapshot.spec.hidden == HIDDEN and window.snapshot.config.batch_size == BATCH
+        ),
+        120,
+    )
+    probe = _Probe()
+    probe.start()
+    session.recording = True
+    session.set_training(True)
+    probe.recording = True
+    session.pump(seconds)
+    probe.recording = False
+    frames = [s for s in session.snapshots if s[3]]
+    pid = window.worker._trainer.pid
+    start = time.perf_counter()
+    window.close()
+    close_seconds = time.perf_counter() - start
+    lateness = probe.lateness_ms
+    return {
+        "points": POINTS,
+        "network": "-".join(map(str, [2, *HIDDEN, 1])),
+        "batch_size": BATCH,
+        "seconds": seconds,
+        "steps": window.snapshot.steps,
+        "new_surfaces": sum(1 for s in frames if s[2]),
+        "lateness_ms": {
+            "p50": percentile(lateness, 50),
+            "p99": percentile(lateness, 99),
+            "max": max(lateness),
+            "samples": len(lateness),
+        },
+        "close_seconds": close_seconds,
+        "worker_thread_running": window.thread.isRunning(),
+        "trainer_process_left": pid is not None
+        and os.path.exists(f"/proc/{pid}/status")
+        and "zombie" not in open(f"/proc/{pid}/status").read(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    result = measure(float(args[0]) if args else 20.0)
+    lat = result["lateness_ms"]
+    print(
+        f"{result['points']:,} points, network {result['network']}, batch {result['batch_size']}: "
+        f"{result['steps']} steps and {result['new_surfaces']} new surfaces in "
+        f"{result['seconds']:g} s\nevent-loop lateness p50 {lat['p50']:.1f} ms, "
+        f"p99 {lat['p99']:.1f} ms, max {lat['max']:.1f} ms ({lat['samples']} samples)\n"
+        f"closing while training took {result['close_seconds']:.2f} s; worker thread running: "
+        f"{result['worker_thread_running']}; trainer process left: {result['trainer_process_left']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
