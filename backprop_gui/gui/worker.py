@@ -205,8 +205,7 @@ class TrainingWorker(QObject):
         """Queue changes for the loop: spec=NetworkSpec, data=DataSpec,
         config=dict of TrainConfig fields, training=bool with request=int
         (echoed in snapshots), step_epochs=int, reset=True,
-        theta=(NetworkSpec, flat array), restore=True (the last good weights),
-        restore_and_halve=True (and half the learning rate)."""
+        theta=(NetworkSpec, flat array), restore=True (the last good weights)."""
         with self._lock:
             config = changes.pop("config", None)
             if config:
@@ -402,13 +401,7 @@ class TrainingWorker(QObject):
             self._show_now = True
         if "config" in pending:
             self._config = self._trainer.configure(**pending["config"])
-        if pending.get("restore_and_halve") and self._last_good is not None:
-            self._trainer.restore(self._last_good)
-            lr = self._config.learning_rate / 2
-            self._config = self._trainer.configure(learning_rate=lr)
-            self._diverged = False
-            self._message = f"Restored the last good weights; learning rate halved to {lr:g}."
-        elif pending.get("restore") and self._last_good is not None:
+        if pending.get("restore") and self._last_good is not None:
             # The window posts the new learning rate itself, as a config change.
             self._trainer.restore(self._last_good)
             self._diverged = False

@@ -40,3 +40,16 @@ def wait_for(qtbot, window, condition, timeout=10_000):
         lambda: window.snapshot is not None and condition(window.snapshot), timeout=timeout
     )
     return window.snapshot
+
+
+def diverge(qtbot, window, tmp_path):
+    """Train a linear 8-8-8 network at α = 10 until it diverges."""
+    load_dataset(window, tmp_path, "circle")
+    window.network_panel.activation.setCurrentText("linear")
+    window.network_panel.set_hidden((8, 8, 8))
+    window.training_panel.set_learning_rate(10.0)
+    wait_for(
+        qtbot, window, lambda s: s.spec.activation == "linear" and s.config.learning_rate == 10
+    )
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    return wait_for(qtbot, window, lambda s: s.diverged)

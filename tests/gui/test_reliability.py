@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from backprop_gui.core import MLP, load_weights, read_points_csv, save_weights, write_points_csv
 
-from .driving import click, drag, load_dataset, wait_for
+from .driving import click, diverge, drag, load_dataset, wait_for
 
 
 def dead_pid() -> int:
@@ -94,15 +94,7 @@ def test_after_a_crash_the_next_launch_offers_the_autosaved_work(
 
 
 def test_divergence_pauses_explains_and_offers_the_fix(qtbot, window, tmp_path):
-    load_dataset(window, tmp_path, "circle")
-    window.network_panel.activation.setCurrentText("linear")
-    window.network_panel.set_hidden((8, 8, 8))
-    window.training_panel.set_learning_rate(10.0)
-    wait_for(
-        qtbot, window, lambda s: s.spec.activation == "linear" and s.config.learning_rate == 10
-    )
-    qtbot.mouseClick(window.train_button, Qt.LeftButton)
-    diverged = wait_for(qtbot, window, lambda s: s.diverged)
+    diverged = diverge(qtbot, window, tmp_path)
     assert not diverged.training and window.train_button.text() == "Train"
     assert window.banner.isVisible() and "lower the learning rate" in window.banner_text.text()
     assert window.cost_plot._marks  # the plot marks where it happened

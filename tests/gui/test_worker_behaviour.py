@@ -8,19 +8,7 @@ from PySide6.QtCore import Qt
 
 from backprop_gui.core import make_dataset, write_points_csv
 
-from .driving import click, load_dataset, wait_for
-
-
-def diverge(qtbot, window, tmp_path):
-    load_dataset(window, tmp_path, "circle")
-    window.network_panel.activation.setCurrentText("linear")
-    window.network_panel.set_hidden((8, 8, 8))
-    window.training_panel.set_learning_rate(10.0)
-    wait_for(
-        qtbot, window, lambda s: s.spec.activation == "linear" and s.config.learning_rate == 10
-    )
-    qtbot.mouseClick(window.train_button, Qt.LeftButton)
-    return wait_for(qtbot, window, lambda s: s.diverged)
+from .driving import click, diverge, load_dataset, wait_for
 
 
 def test_after_divergence_a_smaller_rate_trains_again(qtbot, window, tmp_path):
