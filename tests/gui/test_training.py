@@ -76,10 +76,14 @@ def test_architecture_change_resets_and_says_so(qtbot, window, tmp_path):
     load_dataset(window, tmp_path)
     press_train(qtbot, window)
     before = wait_for(qtbot, window, lambda s: s.epoch > 20)
+    seen = []
+    window.worker.snapshot.connect(seen.append)
     qtbot.mouseClick(window.network_panel.add_layer, Qt.LeftButton)
-    after = wait_for(qtbot, window, lambda s: s.generation > before.generation)
-    assert after.spec.hidden == (8, 8, 4)
-    assert after.epoch < before.epoch
+    wait_for(qtbot, window, lambda s: s.generation > before.generation)
+    # The first picture of the new network is its untrained start (it trains on after).
+    first = next(s for s in seen if s.generation > before.generation)
+    assert first.spec.hidden == (8, 8, 4)
+    assert first.steps == 0 and first.epoch == 0
     qtbot.waitUntil(lambda: "re-initialised" in window.statusBar().currentMessage())
     assert "W<sup>[4]</sup>" in window.maths_label.text()
 
