@@ -137,12 +137,12 @@ class RemoteError(RuntimeError):
     """The trainer process failed; the message carries its traceback."""
 
 
-def _stop_child(process: subprocess.Popen) -> None:
+def stop_child(process: subprocess.Popen, timeout: float = 2.0) -> None:
     """Close its stdin (it exits on EOF), wait a little, then make sure."""
     try:
         if process.stdin:
             process.stdin.close()
-        process.wait(timeout=2)
+        process.wait(timeout=timeout)
     except (OSError, subprocess.TimeoutExpired):
         process.kill()
         process.wait()
@@ -172,7 +172,7 @@ class RemoteEngine:
             stdout=subprocess.PIPE,
             env=env,
         )
-        self._finalizer = weakref.finalize(self, _stop_child, self._process)
+        self._finalizer = weakref.finalize(self, stop_child, self._process)
         self._state = (0, 0, 0)
 
     @property

@@ -21,6 +21,7 @@ import time
 import traceback
 import weakref
 
+from ..remote import stop_child
 from ..wire import receive, send
 from .engine import CASES, RUNNERS
 
@@ -39,7 +40,7 @@ class PeerProcess:
             stdout=subprocess.PIPE,
             env=env,
         )
-        self._finalizer = weakref.finalize(self, _close, self._process)
+        self._finalizer = weakref.finalize(self, stop_child, self._process, 5.0)
 
     def _call(self, *request: object):
         send(self._process.stdin, request)
@@ -66,17 +67,6 @@ class PeerProcess:
 
     def close(self) -> None:
         self._finalizer()
-
-
-def _close(process: subprocess.Popen) -> None:
-    try:
-        process.stdin.close()
-        process.wait(timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        process.kill()
-        process.wait()
-    finally:
-        process.stdout.close()
 
 
 def serve(name: str, requests, replies) -> None:
