@@ -163,6 +163,9 @@ class _Session:
         del os.environ[TRAINER_ENV]
         self.window.resize(1440, 860)
         self.window.show()
+        from ..gui.app import freeze_startup_objects
+
+        freeze_startup_objects()  # as the app does when it starts
         self.recorder = _Recorder()
         # Connected after the window's own slot, so it runs right after the
         # window has taken the snapshot in, in the GUI thread.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -11,6 +12,15 @@ def _no_display() -> bool:
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return False
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def freeze_startup_objects() -> None:
+    """Take everything made so far (modules, Qt wrappers, the window) out of the
+    garbage collector's view, so that a full collection scans only what came
+    later. On Python 3.11 a full collection of a freshly opened window takes
+    about 45 ms: a stall the user sees, several times a minute while training."""
+    gc.collect()
+    gc.freeze()
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -32,4 +42,5 @@ def run(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName("backprop-gui")
     window = MainWindow()
     window.show()
+    freeze_startup_objects()
     return app.exec()

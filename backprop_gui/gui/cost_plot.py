@@ -11,6 +11,8 @@ from ..core.series import DecimatingSeries
 from ..core.trainer import Evaluation
 from .theme import TEST_PEN, TRAIN_PEN
 
+VIEW_PADDING = 0.02  # of the range, on each side
+
 
 class CostPlot(pg.PlotWidget):
     def __init__(self, parent=None, capacity: int = 2000) -> None:
@@ -40,8 +42,9 @@ class CostPlot(pg.PlotWidget):
         self.marker = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(TRAIN_PEN), pen=None)
         item.addItem(self.marker, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._hover)
-        # An invisible box the autorange fits, grown in steps (see _fit_view).
-        self._box = item.plot([], [], pen=pg.mkPen(0, 0, 0, 0))
+        # The view is set by _fit_view only: pyqtgraph's autorange would
+        # measure every curve before each repaint.
+        item.disableAutoRange()
         self._view: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1
         self.setToolTip("Cost J against epoch. Hover to read exact values.")
         self.setMinimumHeight(160)
@@ -75,6 +78,7 @@ class CostPlot(pg.PlotWidget):
 
     def set_log(self, on: bool) -> None:
         self.getPlotItem().setLogMode(y=on)
+        self.getPlotItem().disableAutoRange()  # setLogMode turns it back on
         self.getPlotItem().setLabel("left", "cost J (log)" if on else "cost J")
         self._view = None
         self.redraw()
@@ -94,16 +98,15 @@ class CostPlot(pg.PlotWidget):
         When the view range changes, pyqtgraph lays out and repaints both axes:
         15–25 ms per update, four times the curves themselves, and long enough
         to make the whole window late while training (``backprop-gui bench``).
-        The autorange fits an invisible box around the curves instead: room
-        for 50 % more epochs in round numbers, a linear cost axis from 0, a log
-        one in whole decades; so the range changes only now and then.
+        So the view leaves room for 50 % more epochs in round numbers, and a
+        linear cost axis runs from 0, a log one in whole decades: the range
+        changes only now and then, in the same repaint as the new points.
         """
         x = self.series.x
         ys = np.concatenate([self.series.y(0), self.series.y(1)]) if len(x) else np.zeros(0)
         ys = ys[np.isfinite(ys) & (ys > 0)]
         if not ys.size:
             self._view = None
-            self._box.setData([], [])
             return
         log = self.getPlotItem().ctrl.logYCheck.isChecked()
         x0, x_last = float(x[0]), float(x[-1])
@@ -119,8 +122,9 @@ class CostPlot(pg.PlotWidget):
         else:
             y0, y1 = 0.0, _round_up(high * 1.1)
         self._view = (x0, x1, y0, y1)
-        # Both corners; log mode drops the 0 of a linear box by itself.
-        self._box.setData([x0, x1], [y0 if log else 0.0, y1])
+        # In log mode the view's y coordinates are decades.
+        y_range = (math.log10(y0), math.log10(y1)) if log else (y0, y1)
+        self.getPlotItem().setRange(xRange=(x0, x1), yRange=y_range, padding=VIEW_PADDING)
 
     def _hover(self, scene_pos) -> None:
         view = self.getPlotItem().getViewBox()

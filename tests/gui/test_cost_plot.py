@@ -20,9 +20,16 @@ def filled_plot(qtbot, n=50, with_test=True):
         test = cost * 1.2 if with_test else math.nan
         plot.add(Evaluation(epoch, epoch, cost, test, 0.5, 0.5))
     plot.redraw()
-    # The view applies its new range lazily; map coordinates only after that.
+    # The axes take their widths from their labels at the next repaint, and
+    # the view moves with them: map coordinates only once it stays put.
     view = plot.getPlotItem().getViewBox()
-    qtbot.waitUntil(lambda: view.viewRange()[0][1] >= n - 1)
+    last = []
+
+    def settled() -> bool:  # the same over five polls (waitUntil polls every 10 ms)
+        last.append(view.sceneBoundingRect())
+        return len(last) >= 5 and all(rect == last[-1] for rect in last[-5:])
+
+    qtbot.waitUntil(settled)
     return plot
 
 
@@ -37,10 +44,12 @@ def test_hovering_reads_out_the_nearest_epoch(qtbot):
     view = plot.getPlotItem().getViewBox()
     scene = view.mapViewToScene(QPointF(20, 0.7 * math.exp(-2)))
     target = plot.mapFromScene(scene)
-    # Two moves: a move to where the cursor already is sends no event.
-    QTest.mouseMove(plot.viewport(), target + QPoint(5, 0))
-    QTest.mouseMove(plot.viewport(), target, 20)
-    qtbot.waitUntil(plot.readout.isVisible)
+    # From a corner first: a move to where the cursor already is sends no event.
+    QTest.mouseMove(plot.viewport(), QPoint(2, 2))
+    qtbot.wait(20)
+    QTest.mouseMove(plot.viewport(), target)
+    qtbot.waitUntil(lambda: "epoch 20" in plot.readout.toPlainText())
+    assert plot.readout.isVisible()
     text = plot.readout.toPlainText()
     assert "epoch 20" in text and "train J = 0.09473" in text and "test J" in text
 
@@ -67,3 +76,38 @@ def test_the_window_log_checkbox_drives_the_plot(qtbot, window):
     qtbot.mouseClick(window.log_check, Qt.LeftButton, pos=QPoint(8, window.log_check.height() // 2))
     assert window.cost_plot.getPlotItem().ctrl.logYCheck.isChecked()
     assert window.log_action.isChecked()
+
+
+def _shown(plot):
+    """The plot's visible (x, y) ranges, with y in cost units."""
+    (x0, x1), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    if plot.getPlotItem().ctrl.logYCheck.isChecked():
+        y0, y1 = 10**y0, 10**y1
+    return x0, x1, y0, y1
+
+
+def test_the_view_holds_every_point_on_linear_and_log_axes(qtbot):
+    plot = filled_plot(qtbot)
+    for log in (False, True):
+        plot.set_log(log)
+        x0, x1, y0, y1 = _shown(plot)
+        ys = [*plot.series.y(0), *plot.series.y(1)]
+        assert x0 <= plot.series.x[0] and plot.series.x[-1] <= x1
+        assert y0 <= min(ys) and max(ys) <= y1
+
+
+def test_the_view_grows_in_a_few_steps_not_with_every_epoch(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.resize(500, 300)
+    plot.show()
+    changes = []
+    plot.getPlotItem().getViewBox().sigRangeChanged.connect(lambda *_: changes.append(1))
+    for epoch in range(1, 2001):
+        cost = 0.7 * math.exp(-epoch / 300)
+        plot.add(Evaluation(epoch, epoch, cost, cost * 1.2, 0.5, 0.5))
+        plot.redraw()
+    # Room for 50 % more epochs, in 1-2-5 steps: a change at most every ~2×.
+    assert 0 < len(changes) <= 12
+    _, x1, _, y1 = _shown(plot)
+    assert x1 >= 2000 and y1 >= 0.7 * 1.2
