@@ -12,11 +12,27 @@ from ..core.trainer import Evaluation
 from .theme import TEST_PEN, TRAIN_PEN
 
 VIEW_PADDING = 0.02  # of the range, on each side
+MIN_TICK_PIXELS = 20  # between labelled decades on a log axis
+
+
+class CostAxis(pg.AxisItem):
+    """The cost axis. On a log scale: ticks at whole decades, and at 2× and 5×
+    them while at most two decades are in view (pyqtgraph's own labels every
+    multiple from 1 to 9, and they overlap)."""
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        first, last = math.ceil(minVal - 1e-9), math.floor(maxVal + 1e-9)  # decades in view
+        # Every decade while they are MIN_TICK_PIXELS apart, else every 2nd, 3rd...
+        step = max(1, math.ceil((last - first + 1) * MIN_TICK_PIXELS / max(size, 1.0)))
+        marks = [float(decade) for decade in range(first, last + 1) if decade % step == 0]
+        if last - first <= 2:
+            marks += [d + math.log10(k) for d in range(first - 1, last + 1) for k in (2, 5)]
+        return [(1.0, sorted(v for v in marks if minVal <= v <= maxVal))]
 
 
 class CostPlot(pg.PlotWidget):
     def __init__(self, parent=None, capacity: int = 2000) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", axisItems={"left": CostAxis("left")})
         self.setObjectName("costPlot")
         self.series = DecimatingSeries(capacity)  # epoch → (train cost, test cost)
         self._marks: list[pg.InfiniteLine] = []
@@ -31,6 +47,9 @@ class CostPlot(pg.PlotWidget):
             item.getAxis(axis).setTextPen("#444")
             # "700 (×0.001)" reads as a cost of 700: show plain values.
             item.getAxis(axis).enableAutoSIPrefix(False)
+            # Grid lines at the labelled ticks only: with the minor ones too,
+            # redrawing the axes after a range change took 8-14 ms each.
+            item.getAxis(axis).setStyle(maxTickLevel=0)
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_PEN, width=2), name="train")
         self.test_curve = item.plot(
             pen=pg.mkPen(TEST_PEN, width=2, style=pg.QtCore.Qt.DashLine), name="test"

@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
@@ -111,3 +112,45 @@ def test_the_view_grows_in_a_few_steps_not_with_every_epoch(qtbot):
     assert 0 < len(changes) <= 12
     _, x1, _, y1 = _shown(plot)
     assert x1 >= 2000 and y1 >= 0.7 * 1.2
+
+
+def _left_ticks(plot):
+    axis = plot.getPlotItem().getAxis("left")
+    (low, high), size = axis.range, axis.geometry().height()
+    return [10**v for _, values in axis.tickValues(low, high, size) for v in values], size
+
+
+def log_plot(qtbot, costs, height=300):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.resize(500, height)
+    plot.show()
+    for epoch, cost in enumerate(costs):
+        plot.add(Evaluation(epoch, epoch, cost, math.nan, 0.5, 0.5))
+    plot.redraw()
+    plot.set_log(True)
+    low = math.floor(math.log10(min(costs)))
+    qtbot.waitUntil(lambda: plot.getPlotItem().getAxis("left").range[0] < low)
+    return plot
+
+
+def test_a_log_axis_labels_decades_and_their_2_and_5_multiples(qtbot):
+    plot = log_plot(qtbot, [0.7 * 0.9**epoch for epoch in range(35)])  # 0.7 to 0.019
+    ticks, _ = _left_ticks(plot)
+    # Not every multiple from 1 to 9: those labels overlap.
+    assert ticks == pytest.approx([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0])
+
+
+def test_a_log_axis_over_three_decades_or_more_labels_decades_only(qtbot):
+    plot = filled_plot(qtbot)  # 0.84 to 0.0052
+    plot.set_log(True)
+    ticks, _ = _left_ticks(plot)
+    assert ticks == pytest.approx([0.001, 0.01, 0.1, 1.0])
+
+
+def test_a_log_axis_over_many_decades_labels_fewer_of_them(qtbot):
+    plot = log_plot(qtbot, [10.0 ** (-epoch / 3) for epoch in range(60)], height=200)
+    ticks, size = _left_ticks(plot)
+    exponents = [round(math.log10(t)) for t in ticks]
+    assert all(math.isclose(t, 10.0**e) for t, e in zip(ticks, exponents, strict=True))
+    assert len(ticks) >= 4 and size / len(ticks) >= 20
