@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -129,7 +129,10 @@ class MainWindow(QMainWindow):
         self.thread.setObjectName("training")
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
-        self.worker.snapshot.connect(self._on_snapshot)
+        # Queued, to a declared slot: the window draws in the GUI thread, never in
+        # the worker's (PySide runs an undeclared callable in the emitter's thread
+        # when it cannot tell its receiver).
+        self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
 
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DEBOUNCE_MS)
         self._autosave_timer.timeout.connect(self._autosave_points)
@@ -565,6 +568,7 @@ class MainWindow(QMainWindow):
 
     # -- snapshots -----------------------------------------------------------------
 
+    @Slot(object)
     def _on_snapshot(self, snap: Snapshot) -> None:
         if self._closed:  # queued before the window closed
             return

@@ -1,5 +1,7 @@
 """Training live: the cost falls, the surface moves, the controls behave."""
 
+import threading
+
 import numpy as np
 from PySide6.QtCore import Qt
 
@@ -136,3 +138,39 @@ def test_importing_a_network_without_x1_or_x2_keeps_the_panel_in_step(qtbot, win
     shown = wait_for(qtbot, window, lambda s: s.spec.features == ("x1*x2",))
     assert "x₁·x₂" in window.maths_label.text() and "1×m" in window.maths_label.text()
     assert shown.spec == window._spec()
+
+
+def test_snapshots_are_shown_by_the_gui_thread_and_painted(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QEvent, QObject
+
+    from backprop_gui.gui.main_window import MainWindow
+
+    shown_in, surfaces = set(), []
+    show = MainWindow._show_snapshot
+
+    def recording(self, snap):
+        shown_in.add(threading.current_thread() is threading.main_thread())
+        if not surfaces or snap.surface is not surfaces[-1]:
+            surfaces.append(snap.surface)
+        show(self, snap)
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                self.paints += 1
+            return False
+
+    monkeypatch.setattr(MainWindow, "_show_snapshot", recording)
+    counter = PaintCounter()
+    window.canvas.viewport().installEventFilter(counter)
+    load_dataset(window, tmp_path)
+    press_train(qtbot, window)
+    wait_for(qtbot, window, lambda s: s.epoch > 0)
+    surfaces.clear()
+    counter.paints = 0
+    qtbot.wait(1000)
+    assert shown_in == {True}
+    # Each new surface reaches the screen (a paint may cover two of them).
+    assert len(surfaces) >= 10 and counter.paints >= len(surfaces) / 2
