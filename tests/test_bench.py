@@ -53,6 +53,10 @@ def test_bench_emits_valid_json_with_every_section():
     app = data["app"]
     assert app["trainer"] == "process" and app["network"] == [2, 8, 8, 1]
     assert app["steps_per_second"]["app"]["median"] > 0
+    # Surfaces count once painted on the canvas, not when the window took them in.
+    assert app["surface_updates_per_second"]["median"] > 0
+    painted, received = app["surface_updates_per_second"], app["surfaces_received_per_second"]
+    assert painted["median"] <= received["median"] * 1.1 + 2
     assert {"p50", "p99", "max"} <= set(app["lateness_ms"])
     assert app["time_to_learn"]["target_accuracy"] == 0.95
     assert data["app_thread"]["trainer"] == "thread"

@@ -303,9 +303,10 @@ def _app_rows(app: dict, memory: bool = True) -> list[list[str]]:
         ],
         ["app / headless", _fmt(app["app_over_headless"], ".2f"), ""],
         [
-            "surface updates/s",
+            "surface updates/s (painted)",
             _fmt(surfaces["median"], ".1f"),
-            f"{_fmt(surfaces['min'], '.1f')}-{_fmt(surfaces['max'], '.1f')}",
+            f"{_fmt(surfaces['min'], '.1f')}-{_fmt(surfaces['max'], '.1f')}; "
+            f"received {_fmt(app['surfaces_received_per_second']['median'], '.1f')}",
         ],
         [
             "event-loop lateness, ms",

@@ -10,7 +10,8 @@ on its default circle preset:
 
 - training steps per second in the app (from the snapshots the window
   shows) against the same ``Trainer`` run headless in a plain loop;
-- surface updates per second: new decision surfaces the window took in;
+- surface updates per second: new decision surfaces painted on the
+  canvas (a surface the window took in but never painted does not count);
 - event-loop lateness: a ``Qt.PreciseTimer`` probe re-armed every
   ``PROBE_MS``; lateness = when it fired − when it was due;
 - memory: the resident set size of the app and of its trainer process,
@@ -141,6 +142,32 @@ def _Recorder():
     return _recorder_class()()
 
 
+def _surface_paints_class():
+    from PySide6.QtCore import QEvent, QObject
+
+    class SurfacePaints(QObject):
+        """Times of the canvas's paints that showed a surface not painted before."""
+
+        def __init__(self, canvas) -> None:
+            super().__init__()
+            self.canvas = canvas
+            self.times: list[float] = []
+            self.recording = False
+            self._last = None
+            canvas.viewport().installEventFilter(self)
+
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Paint:
+                image = self.canvas.surface.image
+                if image is not self._last:
+                    self._last = image  # kept, so that its identity cannot be reused
+                    if self.recording:
+                        self.times.append(time.perf_counter())
+            return False
+
+    return SurfacePaints
+
+
 class _Session:
     """One MainWindow with private settings, and what its snapshots say."""
 
@@ -167,6 +194,7 @@ class _Session:
 
         freeze_startup_objects()  # as the app does when it starts
         self.recorder = _Recorder()
+        self.painted = _surface_paints_class()(self.window.canvas)
         # Connected after the window's own slot, so it runs right after the
         # window has taken the snapshot in, in the GUI thread.
         self.window.worker.snapshot.connect(self.recorder.record)
@@ -183,6 +211,7 @@ class _Session:
     @recording.setter
     def recording(self, on: bool) -> None:
         self.recorder.recording = on
+        self.painted.recording = on
 
     def pump(self, seconds: float) -> None:
         """Run the event loop for ``seconds``."""
@@ -273,7 +302,7 @@ def measure_app(
         w = session.window
         progress(f"app ({trainer}): the default network on the circle preset")
         design = trainer
-        app_rates, headless_rates, surface_rates = [], [], []
+        app_rates, headless_rates, surface_rates, taken_rates = [], [], [], []
         lateness: list[float] = []
         rss: list[tuple[float, int]] = []
         rss_start = None
@@ -281,6 +310,7 @@ def measure_app(
         t_first = None
         for k in range(rounds):
             session.snapshots.clear()
+            session.painted.times.clear()
             session.recording = True
             session.set_training(True)
             probe.recording = True
@@ -303,8 +333,10 @@ def measure_app(
             if len(training) >= 2:
                 (t0, s0, *_), (t1, s1, *_) = training[0], training[-1]
                 app_rates.append((s1 - s0) / (t1 - t0))
-                surfaces = sum(1 for s in training[1:] if s[2])
-                surface_rates.append(surfaces / (t1 - t0))
+                painted = sum(1 for t in session.painted.times if t0 < t <= t1)
+                surface_rates.append(painted / (t1 - t0))
+                taken = sum(1 for s in training[1:] if s[2])
+                taken_rates.append(taken / (t1 - t0))
             lateness.extend(probe.lateness_ms)
             probe.lateness_ms.clear()
             session.set_training(False)
@@ -335,6 +367,7 @@ def measure_app(
             },
             "app_over_headless": _ratio(app_rates, headless_rates),
             "surface_updates_per_second": _summary(surface_rates),
+            "surfaces_received_per_second": _summary(taken_rates),
             "lateness_ms": {
                 "p50": percentile(lateness, 50),
                 "p99": percentile(lateness, 99),
