@@ -114,10 +114,10 @@ class CostPlot(pg.PlotWidget):
     def _fit_view(self) -> None:
         """Let the view grow in steps rather than with every new point.
 
-        When the view range changes, pyqtgraph lays out and repaints both axes:
-        15–25 ms per update, four times the curves themselves, and long enough
-        to make the whole window late while training (``backprop-gui bench``).
-        So the view leaves room for 50 % more epochs in round numbers, and a
+        When the view range changes, pyqtgraph lays out and repaints both axes
+        and their grid, several times the cost of the curves themselves: done
+        at every new point, it made the whole window late while training
+        (``backprop-gui bench``). So the view leaves room for 50 % more epochs in round numbers, and a
         linear cost axis runs from 0, a log one in whole decades: the range
         changes only now and then, in the same repaint as the new points.
         """
