@@ -192,6 +192,7 @@ class TrainingWorker(QObject):
         self._pulse_wanted.connect(self._gui_pulse.set_running)
         self._pulse_on = False
         self._rate = 0.0  # training steps per second, as last measured
+        self._frame_seconds = 0.0  # how long the last frame took to make
         self._slow_step_said = False
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
         # says "thread". The process starts now; the network is built by the
@@ -292,7 +293,13 @@ class TrainingWorker(QObject):
                         # Up to the next frame, so that frames keep their pace.
                         until_frame = last_emit + 1.0 / MAX_FPS - now
                         chunk = CHUNK_SECONDS if self.in_process else PROCESS_CHUNK_SECONDS
-                        self._train_for(min(chunk, max(until_frame, MIN_CHUNK_SECONDS)))
+                        seconds = min(chunk, max(until_frame, MIN_CHUNK_SECONDS))
+                        if self._frame_seconds > 1.0 / MAX_FPS:
+                            # Frames slower than the frame rate (a big network's
+                            # surface): train at least as long as a frame takes,
+                            # or the app would train one step per frame.
+                            seconds = max(seconds, self._frame_seconds)
+                        self._train_for(seconds)
                         dirty = True
                 elif not dirty:
                     self._wake.wait(IDLE_WAIT)
@@ -494,6 +501,7 @@ class TrainingWorker(QObject):
         evaluation, diverged, surface, boundary, theta = self._trainer.frame(
             not reuse, exact=not self._training
         )
+        self._frame_seconds = time.perf_counter() - now
         if reuse:
             evaluation = self._evaluation
         elif diverged:

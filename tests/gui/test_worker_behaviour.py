@@ -88,3 +88,30 @@ def test_big_data_keeps_the_window_alive_and_closes_promptly(qtbot, window, tmp_
     assert not np.array_equal(second.theta, first.theta)
     window.close()
     assert not window.thread.isRunning()
+
+
+def test_a_network_slower_to_draw_than_a_frame_still_trains_between_frames(
+    qtbot, window, tmp_path
+):
+    # 8 × 256: one 128² surface takes far longer than a frame (1/34 s) to make,
+    # while a step on 160 points takes a few milliseconds.
+    load_dataset(window, tmp_path)
+    window.network_panel.set_hidden((256,) * 8)
+    window.network_panel.changed.emit()
+    wait_for(qtbot, window, lambda s: s.spec.hidden == (256,) * 8, 30_000)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    surfaces, steps = [], []
+
+    def new_surfaces(count):
+        def enough(snap) -> bool:
+            if snap.training and all(snap.surface is not seen for seen in surfaces):
+                surfaces.append(snap.surface)
+                steps.append(snap.steps)
+            return len(surfaces) >= count
+
+        return enough
+
+    # The chunk size doubles from one step while the worker learns the speed.
+    wait_for(qtbot, window, new_surfaces(12), 60_000)
+    # Then many steps per new surface, not one: it trains as long as a frame takes.
+    assert (steps[11] - steps[8]) / 3 >= 10
