@@ -49,6 +49,12 @@ def test_bench_emits_valid_json_with_every_section():
     assert case["steps_per_second"]["engine"]["median"] > 0
     # Same start, same equations: the engine and the textbook loop agree.
     assert case["max_parameter_difference"]["plain"] < 1e-12
+    # The speed-up pairs the rounds: the median of same-round ratios.
+    per_round = case["rates_per_round"]
+    ratios = sorted(e / p for e, p in zip(per_round["engine"], per_round["plain"], strict=True))
+    assert case["engine_speedup"]["plain"] == pytest.approx(ratios[len(ratios) // 2])
+    target = next(t for t in data["targets"] if t["key"] == "engine_vs_plain_a")
+    assert target["value"] == pytest.approx(case["engine_speedup"]["plain"])
     assert {s["resolution"] for s in data["surface"].values()} == {100, 200, 256}
     app = data["app"]
     assert app["trainer"] == "process" and app["network"] == [2, 8, 8, 1]
@@ -58,6 +64,8 @@ def test_bench_emits_valid_json_with_every_section():
     painted, received = app["surface_updates_per_second"], app["surfaces_received_per_second"]
     assert painted["median"] <= received["median"] * 1.1 + 2
     assert {"p50", "p99", "max"} <= set(app["lateness_ms"])
+    steal = app["machine_steal_percent"]  # None off Linux
+    assert steal is None or 0 <= steal <= 100
     assert app["time_to_learn"]["target_accuracy"] == 0.95
     assert data["app_thread"]["trainer"] == "thread"
     keys = [t["key"] for t in data["targets"]]

@@ -200,10 +200,8 @@ def run(options: Options, progress: Callable[[str], None] = lambda _: None) -> d
 
 
 def _ratio(training: dict, case: str, other: str) -> float | None:
-    rates = training.get(case, {}).get("steps_per_second", {})
-    if "engine" not in rates or other not in rates:
-        return None
-    return rates["engine"]["median"] / rates[other]["median"]
+    """The engine's speed-up over ``other``: the median of same-round ratios."""
+    return training.get(case, {}).get("engine_speedup", {}).get(other)
 
 
 def evaluate_targets(result: dict) -> list[dict]:
@@ -315,6 +313,9 @@ def _app_rows(app: dict, memory: bool = True) -> list[list[str]]:
             f"({late['samples']} samples of a {late['probe_interval_ms']} ms precise timer)",
         ],
     ]
+    steal = app.get("machine_steal_percent")
+    if steal is not None:
+        rows.append(["CPU taken by the VM's host", f"{steal:.1f} %", "steal, while measured"])
     if memory:
         rows.append(
             [
@@ -363,17 +364,17 @@ def format_table(result: dict) -> str:
     o = result["options"]
     out.append(
         f"engine: {o['rounds']} alternating rounds of ~{o['round_seconds']} s per "
-        "implementation; medians (min-max)"
+        "implementation; medians (min-max); the engine's speed-up is the median of its "
+        "same-round ratios"
     )
     out.append("")
     out.append("Training steps/s: full-batch SGD, lr 0.03, tanh, sigmoid + cross-entropy, float64")
     rows = [["network", "implementation", "steps/s", "min-max", "engine is"]]
     for case in result["training"].values():
         label = f"{'-'.join(map(str, case['network']))} on {case['points']:,}"
-        rates = case["steps_per_second"]
-        engine_median = rates["engine"]["median"]
+        rates, speedup = case["steps_per_second"], case.get("engine_speedup", {})
         for name, r in rates.items():
-            ratio = "" if name == "engine" else f"{engine_median / r['median']:.2f}x"
+            ratio = f"{speedup[name]:.2f}x" if name in speedup else ""
             rows.append(
                 [
                     label,

@@ -75,6 +75,18 @@ def rss_bytes(pids: tuple = ("self",)) -> int | None:
     return total
 
 
+def steal_seconds() -> float | None:
+    """CPU time the virtual machine's host has taken from this machine so far,
+    summed over its CPUs (``steal`` in /proc/stat, Linux); None where unknown.
+    A vCPU that the host deschedules freezes every thread on it."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0..100) by linear interpolation; NaN if empty."""
     if not values:
@@ -308,12 +320,14 @@ def measure_app(
         rss_start = None
         probe.start()
         t_first = None
+        stolen, recorded = 0.0, 0.0
         for k in range(rounds):
             session.snapshots.clear()
             session.painted.times.clear()
             session.recording = True
             session.set_training(True)
             probe.recording = True
+            steal_start = steal_seconds()
             start = time.perf_counter()
             t_first = t_first if t_first is not None else start
             next_sample = start
@@ -329,6 +343,10 @@ def measure_app(
                 session.pump(0.05)
             probe.recording = False
             session.recording = False
+            steal_end = steal_seconds()
+            if steal_start is not None and steal_end is not None:
+                stolen += steal_end - steal_start
+                recorded += time.perf_counter() - start
             training = [s for s in session.snapshots if s[3]]
             if len(training) >= 2:
                 (t0, s0, *_), (t1, s1, *_) = training[0], training[-1]
@@ -375,6 +393,10 @@ def measure_app(
                 "samples": len(lateness),
                 "probe_interval_ms": PROBE_MS,
             },
+            # Of all CPUs' time while the app was measured, the share the host took.
+            "machine_steal_percent": (
+                100.0 * stolen / (recorded * (os.cpu_count() or 1)) if recorded else None
+            ),
             "memory": {
                 "training_seconds": training_seconds,
                 "rss_start_mib": None if rss_start is None else rss_start[1] / 2**20,

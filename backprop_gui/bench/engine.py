@@ -14,8 +14,10 @@ sigmoid output with binary cross-entropy, in float64:
   momentum, no L2, one batch of all points (optional).
 
 Implementations are timed in alternating rounds (the order rotates every
-round) and each is summarised by the median of its per-round rates, so a
-burst of load on a shared machine hits all of them alike.
+round) and each is summarised by the median of its per-round rates. The
+engine's speed-up over a peer is the median of the per-round ratios: within a
+round the two run back to back, so a slow spell of a shared or virtual machine
+(whose speed here drifts by up to 1.6x between rounds) hits both alike.
 """
 
 from __future__ import annotations
@@ -276,6 +278,11 @@ def summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
+def paired_speedup(engine: Sequence[float], other: Sequence[float]) -> float:
+    """Median over rounds of the engine's rate over the other's in the same round."""
+    return statistics.median(e / o for e, o in zip(engine, other, strict=True))
+
+
 def agreement(case: Case, runners: dict, steps: int) -> dict[str, float]:
     """Largest |θ difference| to the engine after ``steps`` steps from the same
     start (sklearn starts from weights of its own, so it is left out)."""
@@ -330,6 +337,12 @@ def measure_training(
             "points": case.points,
             "steps_per_round": steps,
             "steps_per_second": {name: summary(v) for name, v in rates.items()},
+            "rates_per_round": rates,
+            "engine_speedup": {
+                name: paired_speedup(rates["engine"], v)
+                for name, v in rates.items()
+                if name != "engine" and "engine" in rates
+            },
             "max_parameter_difference": agreement(case, makers, 20 if case.points < 5000 else 3),
         }
     return results

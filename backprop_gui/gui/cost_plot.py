@@ -117,9 +117,10 @@ class CostPlot(pg.PlotWidget):
         When the view range changes, pyqtgraph lays out and repaints both axes
         and their grid, several times the cost of the curves themselves: done
         at every new point, it made the whole window late while training
-        (``backprop-gui bench``). So the view leaves room for 50 % more epochs in round numbers, and a
-        linear cost axis runs from 0, a log one in whole decades: the range
-        changes only now and then, in the same repaint as the new points.
+        (``backprop-gui bench``). So the view leaves room for 50 % more epochs
+        in round numbers, and a linear cost axis runs from 0, a log one in
+        whole decades: the range changes only now and then, in the same
+        repaint as the new points.
         """
         x = self.series.x
         ys = np.concatenate([self.series.y(0), self.series.y(1)]) if len(x) else np.zeros(0)

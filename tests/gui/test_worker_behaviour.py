@@ -90,9 +90,7 @@ def test_big_data_keeps_the_window_alive_and_closes_promptly(qtbot, window, tmp_
     assert not window.thread.isRunning()
 
 
-def test_a_network_slower_to_draw_than_a_frame_still_trains_between_frames(
-    qtbot, window, tmp_path
-):
+def test_a_network_slower_to_draw_than_a_frame_still_trains_between_frames(qtbot, window, tmp_path):
     # 8 × 256: one 128² surface takes far longer than a frame (1/34 s) to make,
     # while a step on 160 points takes a few milliseconds.
     load_dataset(window, tmp_path)
