@@ -11,7 +11,6 @@ from ..core.series import DecimatingSeries
 from ..core.trainer import Evaluation
 from .theme import TEST_PEN, TRAIN_PEN
 
-VIEW_PADDING = 0.02  # of the range, on each side
 MIN_TICK_PIXELS = 20  # between labelled decades on a log axis
 
 
@@ -20,7 +19,9 @@ class CostAxis(pg.AxisItem):
     them while at most two decades are in view (pyqtgraph's own labels every
     multiple from 1 to 9, and they overlap)."""
 
-    def logTickValues(self, minVal, maxVal, size, stdTicks):
+    def logTickValues(
+        self, minVal: float, maxVal: float, size: float, stdTicks: list
+    ) -> list[tuple[float, list[float]]]:
         first, last = math.ceil(minVal - 1e-9), math.floor(maxVal + 1e-9)  # decades in view
         # Every decade while they are MIN_TICK_PIXELS apart, else every 2nd, 3rd...
         step = max(1, math.ceil((last - first + 1) * MIN_TICK_PIXELS / max(size, 1.0)))
@@ -47,8 +48,8 @@ class CostPlot(pg.PlotWidget):
             item.getAxis(axis).setTextPen("#444")
             # "700 (×0.001)" reads as a cost of 700: show plain values.
             item.getAxis(axis).enableAutoSIPrefix(False)
-            # Grid lines at the labelled ticks only: with the minor ones too,
-            # redrawing the axes after a range change took 8-14 ms each.
+            # Ticks and grid lines at the labelled values only: with the minor
+            # ones too, redrawing the axes after a range change took 8-14 ms each.
             item.getAxis(axis).setStyle(maxTickLevel=0)
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_PEN, width=2), name="train")
         self.test_curve = item.plot(
@@ -137,14 +138,17 @@ class CostPlot(pg.PlotWidget):
             return
         x1 = x0 + _round_up(max(x_last - x0, 1.0) * 1.5)
         if log:
-            y0 = 10.0 ** math.floor(math.log10(low))
-            y1 = 10.0 ** max(math.ceil(math.log10(high)), math.log10(y0) + 1)
+            # In log mode the view's y coordinates are decades; kept as exponents,
+            # since 10**-324 is 0.0 (costs can be that small).
+            first = math.floor(math.log10(low))
+            y_range = (first, max(math.ceil(math.log10(high)), first + 1))
+            y0, y1 = 10.0 ** y_range[0], 10.0 ** y_range[1]
         else:
             y0, y1 = 0.0, _round_up(high * 1.1)
+            y_range = (y0, y1)
         self._view = (x0, x1, y0, y1)
-        # In log mode the view's y coordinates are decades.
-        y_range = (math.log10(y0), math.log10(y1)) if log else (y0, y1)
-        self.getPlotItem().setRange(xRange=(x0, x1), yRange=y_range, padding=VIEW_PADDING)
+        # pyqtgraph's own padding: enough room for the labels at both ends.
+        self.getPlotItem().setRange(xRange=(x0, x1), yRange=y_range, padding=None)
 
     def _hover(self, scene_pos) -> None:
         view = self.getPlotItem().getViewBox()

@@ -154,3 +154,38 @@ def test_a_log_axis_over_many_decades_labels_fewer_of_them(qtbot):
     exponents = [round(math.log10(t)) for t in ticks]
     assert all(math.isclose(t, 10.0**e) for t, e in zip(ticks, exponents, strict=True))
     assert len(ticks) >= 4 and size / len(ticks) >= 20
+
+
+def _drawn_labels(plot):
+    """The left axis's labels as pyqtgraph draws them (it drops any that stick out)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = plot.getPlotItem().getAxis("left")
+    image = QImage(10, 10, QImage.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for *_, text in texts]
+
+
+def test_the_labels_at_both_ends_of_the_cost_axis_are_drawn(qtbot):
+    plot = log_plot(qtbot, [0.7 * 0.9**epoch for epoch in range(35)])  # view 0.01 to 1
+    assert {"0.01", "1"} <= set(_drawn_labels(plot))
+    plot.set_log(False)  # view 0 to 1
+    qtbot.waitUntil(lambda: plot.getPlotItem().getAxis("left").range[1] < 2)
+    labels = _drawn_labels(plot)
+    assert labels[0] in ("0", "0.0") and labels[-1] in ("1", "1.0")
+
+
+def test_a_log_axis_takes_costs_down_to_the_smallest_float(qtbot):
+    # 10**-324 is 0.0 in floating point: the view must not go through it.
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    for epoch, cost in enumerate([0.5, 1e-300, 5e-324]):
+        plot.add(Evaluation(epoch, epoch, cost, math.nan, 0.5, 0.5))
+    plot.redraw()
+    plot.set_log(True)  # raised ValueError (log10 of 0.0)
+    low, high = plot.getPlotItem().getViewBox().viewRange()[1]
+    assert low <= -300 and high >= 0  # pyqtgraph keeps the view above about 1e-308
