@@ -76,6 +76,15 @@ def test_bench_emits_valid_json_with_every_section():
     assert all("skipped" in note for note in data["peer_notes"].values())
 
 
+def test_the_speed_up_is_the_median_of_same_round_ratios():
+    from backprop_gui.bench.engine import paired_speedup
+
+    # Round 1 ran fast (engine 2x the peer), round 2 slow for the peer (0.5x):
+    # the same-round ratios are 2 and 0.5; the ratio of the medians would be 1.
+    assert paired_speedup([10, 20], [5, 40]) == pytest.approx(1.25)
+    assert paired_speedup([30, 10, 20], [10, 10, 10]) == pytest.approx(2.0)
+
+
 def test_bench_table_and_usage_errors():
     result = run_bench(*[a for a in TINY if a != "--json"], "--no-app")
     assert result.returncode == 0, result.stderr

@@ -282,6 +282,7 @@ class _Session:
         self.window.close()
         self.pump(0.05)
         self.tmp.cleanup()
+        gc.unfreeze()  # the next session's window starts as the app's would
 
 
 def _headless_rate(trainer: Trainer, seconds: float) -> float:

@@ -16,8 +16,9 @@ sigmoid output with binary cross-entropy, in float64:
 Implementations are timed in alternating rounds (the order rotates every
 round) and each is summarised by the median of its per-round rates. The
 engine's speed-up over a peer is the median of the per-round ratios: within a
-round the two run back to back, so a slow spell of a shared or virtual machine
-(whose speed here drifts by up to 1.6x between rounds) hits both alike.
+round the two run a few seconds apart at most, so a slow spell of a shared or
+virtual machine (whose speed here drifts by up to 1.6x between rounds) mostly
+hits both alike.
 """
 
 from __future__ import annotations

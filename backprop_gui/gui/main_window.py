@@ -129,9 +129,8 @@ class MainWindow(QMainWindow):
         self.thread.setObjectName("training")
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
-        # Queued, to a declared slot: the window draws in the GUI thread, never in
-        # the worker's (PySide runs an undeclared callable in the emitter's thread
-        # when it cannot tell its receiver).
+        # Queued, to a declared slot, to be explicit: the window must draw in the
+        # GUI thread (PySide runs a plain function in the emitter's thread).
         self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
 
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DEBOUNCE_MS)

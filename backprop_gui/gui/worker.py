@@ -5,8 +5,8 @@ Design (after Qt's mandelbrot RenderThread):
   changes into a lock-protected mailbox (``post``); the loop applies them
   between chunks of training. Queued slots could not work here: they never
   run while the worker's slot is looping.
-- The loop trains in chunks of a few milliseconds and checks the stop flag
-  between chunks.
+- The loop trains in chunks (a few milliseconds in this thread, up to the
+  next frame in the trainer process) and checks the stop flag between them.
 - It emits immutable ``Snapshot``s (copies), at most ``MAX_FPS`` per second,
   and only once the GUI has acknowledged the previous one, so the GUI's
   event queue never floods. After a change of network, data or weights it
@@ -17,8 +17,10 @@ Design (after Qt's mandelbrot RenderThread):
 Where training runs (measured with ``backprop-gui bench``, which times both):
 the trainer (``remote.Engine``: a Trainer, its network and its decision
 surface) lives in a child process of its own (``remote.RemoteEngine``), and
-this thread sends it requests: train ``PROCESS_CHUNK_SECONDS``' worth of
-steps, compute a frame (evaluation, surface, boundary, θ), and so on. Both
+this thread sends it requests: train up to the next frame (at most
+``PROCESS_CHUNK_SECONDS``; when a big network's frames are slower than
+``MAX_FPS``, as long as a frame takes, at most ``MAX_SLOW_FRAME_CHUNK``),
+compute a frame (evaluation, surface, boundary, θ), and so on. Both
 threads of the app run Python, and a thread that wants the GIL waits up to
 the switch interval for the other to let go: training in this thread made
 every one of the many Python calls of a repaint wait, repaints took several
@@ -68,6 +70,7 @@ MIN_CHUNK_SECONDS = 0.0005
 # Per request to the trainer process, at most: in practice up to the next frame.
 # Each request costs a round trip of about 1 ms; 8 ms chunks lost ~10 % of the speed.
 PROCESS_CHUNK_SECONDS = 0.03
+MAX_SLOW_FRAME_CHUNK = 0.25  # caps the training after a slow frame (pause waits for it)
 IDLE_WAIT = 0.05
 SURFACE_RESOLUTION = 128
 EVALUATION_INTERVAL = 0.25  # seconds between cost/accuracy evaluations while training...
@@ -192,7 +195,7 @@ class TrainingWorker(QObject):
         self._pulse_wanted.connect(self._gui_pulse.set_running)
         self._pulse_on = False
         self._rate = 0.0  # training steps per second, as last measured
-        self._frame_seconds = 0.0  # how long the last frame took to make
+        self._frame_seconds = (0.0, 0.0)  # how long the last two frames took to make
         self._slow_step_said = False
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
         # says "thread". The process starts now; the network is built by the
@@ -294,11 +297,12 @@ class TrainingWorker(QObject):
                         until_frame = last_emit + 1.0 / MAX_FPS - now
                         chunk = CHUNK_SECONDS if self.in_process else PROCESS_CHUNK_SECONDS
                         seconds = min(chunk, max(until_frame, MIN_CHUNK_SECONDS))
-                        if self._frame_seconds > 1.0 / MAX_FPS:
+                        slow = min(self._frame_seconds)  # both of the last two frames
+                        if not self.in_process and slow > 1.0 / MAX_FPS:
                             # Frames slower than the frame rate (a big network's
-                            # surface): train at least as long as a frame takes,
-                            # or the app would train one step per frame.
-                            seconds = max(seconds, self._frame_seconds)
+                            # surface): train about as long as a frame takes, or
+                            # the app would train one step per frame.
+                            seconds = max(seconds, min(slow, MAX_SLOW_FRAME_CHUNK))
                         self._train_for(seconds)
                         dirty = True
                 elif not dirty:
@@ -501,7 +505,7 @@ class TrainingWorker(QObject):
         evaluation, diverged, surface, boundary, theta = self._trainer.frame(
             not reuse, exact=not self._training
         )
-        self._frame_seconds = time.perf_counter() - now
+        self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         if reuse:
             evaluation = self._evaluation
         elif diverged:
