@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core import TrainConfig, Trainer, transform
+from .engine import summary
 
 PROBE_MS = 5
 RSS_SAMPLE_SECONDS = 1.0
@@ -92,6 +93,16 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return math.nan
     return float(np.percentile(np.asarray(values), q))
+
+
+def lateness_summary(lateness_ms: list[float]) -> dict:
+    """p50, p99, max and count of a probe's lateness samples (NaN if none)."""
+    return {
+        "p50": percentile(lateness_ms, 50),
+        "p99": percentile(lateness_ms, 99),
+        "max": max(lateness_ms) if lateness_ms else math.nan,
+        "samples": len(lateness_ms),
+    }
 
 
 class _Probe:
@@ -381,19 +392,13 @@ def measure_app(
             "app_seconds_per_round": app_seconds,
             "headless_seconds_per_round": headless_seconds,
             "steps_per_second": {
-                "app": _summary(app_rates),
-                "headless": _summary(headless_rates),
+                "app": summary(app_rates),
+                "headless": summary(headless_rates),
             },
             "app_over_headless": _ratio(app_rates, headless_rates),
-            "surface_updates_per_second": _summary(surface_rates),
-            "surfaces_received_per_second": _summary(taken_rates),
-            "lateness_ms": {
-                "p50": percentile(lateness, 50),
-                "p99": percentile(lateness, 99),
-                "max": max(lateness) if lateness else math.nan,
-                "samples": len(lateness),
-                "probe_interval_ms": PROBE_MS,
-            },
+            "surface_updates_per_second": summary(surface_rates),
+            "surfaces_received_per_second": summary(taken_rates),
+            "lateness_ms": {**lateness_summary(lateness), "probe_interval_ms": PROBE_MS},
             # Of all CPUs' time while the app was measured, the share the host took.
             "machine_steal_percent": (
                 100.0 * stolen / (recorded * (os.cpu_count() or 1)) if recorded else None
@@ -417,17 +422,6 @@ def measure_app(
     finally:
         probe.stop()
         session.close()
-
-
-def _summary(values: list[float]) -> dict:
-    if not values:
-        return {"median": math.nan, "min": math.nan, "max": math.nan, "rounds": 0}
-    return {
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "rounds": len(values),
-    }
 
 
 def _ratio(a: list[float], b: list[float]) -> float:

@@ -270,6 +270,9 @@ def calibrate(runner, seconds: float) -> int:
 
 
 def summary(values: Sequence[float]) -> dict[str, float]:
+    """Median, min, max and count of per-round values; NaN (and 0 rounds) if none."""
+    if not values:
+        return {"median": math.nan, "min": math.nan, "max": math.nan, "rounds": 0}
     ordered = sorted(values)
     return {
         "median": statistics.median(ordered),

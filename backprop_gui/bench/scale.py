@@ -15,7 +15,7 @@ import tempfile
 import time
 
 from ..core import make_dataset, write_points_csv
-from .app import _Probe, _Session, percentile
+from .app import _Probe, _Session, lateness_summary
 
 POINTS, HIDDEN, BATCH = 100_000, (256,) * 8, 256
 
@@ -48,7 +48,6 @@ def measure(seconds: float = 20.0) -> dict:
     start = time.perf_counter()
     window.close()
     close_seconds = time.perf_counter() - start
-    lateness = probe.lateness_ms
     return {
         "points": POINTS,
         "network": "-".join(map(str, [2, *HIDDEN, 1])),
@@ -56,12 +55,7 @@ def measure(seconds: float = 20.0) -> dict:
         "seconds": seconds,
         "steps": window.snapshot.steps,
         "new_surfaces": sum(1 for s in frames if s[2]),
-        "lateness_ms": {
-            "p50": percentile(lateness, 50),
-            "p99": percentile(lateness, 99),
-            "max": max(lateness),
-            "samples": len(lateness),
-        },
+        "lateness_ms": lateness_summary(probe.lateness_ms),
         "close_seconds": close_seconds,
         "worker_thread_running": window.thread.isRunning(),
         "trainer_process_left": pid is not None
