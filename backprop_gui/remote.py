@@ -24,6 +24,7 @@ import sys
 import traceback
 import weakref
 from collections.abc import Sequence
+from typing import BinaryIO
 
 import numpy as np
 
@@ -151,6 +152,28 @@ def stop_child(process: subprocess.Popen, timeout: float = 2.0) -> None:
             process.stdout.close()
 
 
+def start_child(module: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``python -m module args`` answering on pipes, able to import this package
+    from a source checkout too. ``env`` defaults to this process's."""
+    env = dict(os.environ if env is None else env)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+
+
+def reply_stream() -> BinaryIO:
+    """In a child: stdout, kept for the replies alone; whatever else is printed
+    goes to stderr."""
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr
+    return replies
+
+
 class RemoteEngine:
     """``Engine``'s calls, answered by an Engine in a child process.
 
@@ -164,14 +187,7 @@ class RemoteEngine:
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
         env.setdefault("OMP_NUM_THREADS", "1")
         env.setdefault("MKL_NUM_THREADS", "1")
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "backprop_gui.remote"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
+        self._process = start_child("backprop_gui.remote", env=env)
         self._finalizer = weakref.finalize(self, stop_child, self._process)
         self._state = (0, 0, 0)
 
@@ -277,7 +293,4 @@ if __name__ == "__main__":
     # trainer has a core to itself and loses nothing).
     with contextlib.suppress(AttributeError, OSError):
         os.nice(NICE)
-    # Nothing else may write to stdout: it carries the replies.
-    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    sys.stdout = sys.stderr
-    serve(sys.stdin.buffer, replies)
+    serve(sys.stdin.buffer, reply_stream())

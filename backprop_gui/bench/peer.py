@@ -14,14 +14,12 @@ speed on (c) by half.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 import traceback
 import weakref
 
-from ..remote import stop_child
+from ..remote import reply_stream, start_child, stop_child
 from ..wire import receive, send
 from .engine import CASES, RUNNERS
 
@@ -31,15 +29,7 @@ class PeerProcess:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "backprop_gui.bench.peer", name],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
+        self._process = start_child("backprop_gui.bench.peer", name)
         self._finalizer = weakref.finalize(self, stop_child, self._process, 5.0)
 
     def _call(self, *request: object):
@@ -98,6 +88,4 @@ def serve(name: str, requests, replies) -> None:
 
 
 if __name__ == "__main__":
-    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    sys.stdout = sys.stderr
-    serve(sys.argv[1], sys.stdin.buffer, replies)
+    serve(sys.argv[1], sys.stdin.buffer, reply_stream())
