@@ -35,14 +35,14 @@ class Cache:
     the same number of examples, so training allocates nothing per step.
     """
 
-    def __init__(self, layer_sizes: Sequence[int], m: int) -> None:
+    def __init__(self, layer_sizes: Sequence[int], m: int, dtype: type = np.float64) -> None:
         self.m = m
         self.layer_sizes = tuple(layer_sizes)
         self.Z: list[np.ndarray | None] = [None]
         self.A: list[np.ndarray | None] = [None]
         for n in layer_sizes[1:]:
-            self.Z.append(np.empty((n, m)))
-            self.A.append(np.empty((n, m)))
+            self.Z.append(np.empty((n, m), dtype))
+            self.A.append(np.empty((n, m), dtype))
         # dZ buffers for backward (dZ[l] has the shape of Z[l]) and the column
         # of ones that sums over examples, made by the first backward pass:
         # caches that only ever go forward (the decision surface) never pay.
@@ -185,12 +185,14 @@ class MLP:
         self._forward(X, cache)
         return cache
 
-    def _forward(self, X: np.ndarray, cache: Cache) -> None:
-        """``forward`` without the checks: X is float64 (n_x, m) and the cache fits."""
+    def _forward(self, X: np.ndarray, cache: Cache, layers: list | None = None) -> None:
+        """``forward`` without the checks: X is (n_x, m) and the cache fits.
+        ``layers`` replaces the (W[l], b[l]) pairs, e.g. with float32 copies
+        for a float32 cache and X."""
         cache.A[0] = X
         A_prev, Zs, As = X, cache.Z, cache.A
         acts, L = self.activations, self.L
-        for l, (W, b) in enumerate(self._layers, 1):
+        for l, (W, b) in enumerate(self._layers if layers is None else layers, 1):
             Z, A = Zs[l], As[l]
             np.dot(W, A_prev, out=Z)
             Z += b

@@ -70,7 +70,6 @@ class SurfaceEvaluator:
         """Z[l] = W[l]·A[l−1] + b[l], A[l] = g(Z[l]) in float32."""
         sizes = net.layer_sizes
         if self._buffers is None or self._buffers[0] != sizes:
-            m = self.X.shape[1]
             self._buffers = (
                 sizes,
                 self.X.astype(np.float32),
@@ -78,22 +77,13 @@ class SurfaceEvaluator:
                     (np.empty((n, k), np.float32), np.empty((n, 1), np.float32))
                     for k, n in pairwise(sizes)
                 ],
-                [(np.empty((n, m), np.float32), np.empty((n, m), np.float32)) for n in sizes[1:]],
+                Cache(sizes, self.X.shape[1], np.float32),
             )
-        _, A, weights, layers = self._buffers
-        L = net.L
+        _, X, weights, cache = self._buffers
+        for (W, b), (W32, b32) in zip(net._layers, weights, strict=True):
+            np.copyto(W32, W, casting="same_kind")
+            np.copyto(b32, b, casting="same_kind")
         # e^(−z) overflows float32 beyond z ≈ −88, which gives the right limit.
         with np.errstate(over="ignore", under="ignore"):
-            for l, ((W, b), (W32, b32), (Z, A_next)) in enumerate(
-                zip(net._layers, weights, layers, strict=True), 1
-            ):
-                np.copyto(W32, W, casting="same_kind")
-                np.copyto(b32, b, casting="same_kind")
-                np.dot(W32, A, out=Z)
-                Z += b32
-                if l < L:
-                    net.activations[l - 1].forward(Z, A_next)
-                else:
-                    net.output_kind.activate(Z, A_next)
-                A = A_next
-        return A
+            net._forward(X, cache, weights)
+        return cache.output
