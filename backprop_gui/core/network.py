@@ -257,29 +257,14 @@ class MLP:
     ) -> None:
         """The allocation-free core of ``backward``: Y is the (n_out, m) target
         matrix and ``grads`` are ``gradient_views(flat)``."""
-        self._backward(cache, Y, flat, self._layer_views(grads, "d"), l1, l2)
-
-    def _backward(
-        self,
-        cache: Cache,
-        Y: np.ndarray,
-        flat: np.ndarray,
-        grads: list,
-        l1: float = 0.0,
-        l2: float = 0.0,
-        scale: float = 1.0,
-    ) -> None:
-        """Writes scale·(dJ/dθ) into ``flat``; ``grads`` lists the (dW[l], db[l])
-        views of ``flat``. The trainer folds the SGD step size α in as ``scale``,
-        so the update is one subtraction."""
         cache._backward_buffers()
         L, A, dZ, ones = self.L, cache.A, cache.dZ, cache.ones
         acts, layers = self.activations, self._layers
-        # The 1/m of every dW and db (and the scale) applied once, to dZ[L].
+        # The 1/m of every dW and db applied once, to dZ[L].
         d = np.subtract(A[L], Y, out=dZ[L])
-        d *= scale / cache.m
+        d *= 1.0 / cache.m
         for l in range(L, 0, -1):
-            dW, db = grads[l - 1]
+            dW, db = grads[f"dW{l}"], grads[f"db{l}"]
             np.dot(d, A[l - 1].T, out=dW)
             np.dot(d, ones, out=db)  # Σ over the columns, as one matrix product
             if l > 1:
@@ -287,9 +272,9 @@ class MLP:
                 acts[l - 2].backward(d_prev, cache.Z[l - 1], A[l - 1])
                 d = d_prev
         if l2:
-            flat[: self.n_weights] += (scale * l2) * self.theta[: self.n_weights]
+            flat[: self.n_weights] += l2 * self.theta[: self.n_weights]
         if l1:
-            flat[: self.n_weights] += (scale * l1) * np.sign(self.theta[: self.n_weights])
+            flat[: self.n_weights] += l1 * np.sign(self.theta[: self.n_weights])
 
     # -- cost and predictions ----------------------------------------------
 
