@@ -875,21 +875,20 @@ class MainWindow(QMainWindow):
         return True
 
     def _acquire_session(self) -> bool:
+        """Own the autosave, or say in the status bar why this window cannot."""
         try:
-            owned = self.session.acquire()
-        except OSError as exc:
-            self.autosave_label.setText("Autosave off")
-            self.autosave_label.setToolTip(f"The autosave folder cannot be used: {exc}")
-            self.autosave_label.show()
-            return False
-        if not owned:
-            self.autosave_label.setText("Autosave off")
-            self.autosave_label.setToolTip(
+            if self.session.acquire():
+                return True
+            why = (
                 "Another backprop-gui window is running and owns the autosave; "
                 "save your points from this window with File › Save points."
             )
-            self.autosave_label.show()
-        return owned
+        except OSError as exc:
+            why = f"The autosave folder cannot be used: {exc}"
+        self.autosave_label.setText("Autosave off")
+        self.autosave_label.setToolTip(why)
+        self.autosave_label.show()
+        return False
 
     def _autosave_points(self) -> None:
         if not self._autosave_enabled or self._closed:
