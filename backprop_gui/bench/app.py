@@ -53,7 +53,6 @@ SPIRAL_NETWORK = {
     "learning_rate": 0.03,
 }
 LEARN_TARGET = 0.95
-TRAINER_ENV = "BACKPROP_GUI_TRAINER"  # read by gui.worker: "process" (default) or "thread"
 
 
 def _prepare_qt() -> None:
@@ -196,12 +195,14 @@ class _Session:
 
     def __init__(self, trainer: str = "process") -> None:
         _prepare_qt()
-        # The worker reads where to train when it is made.
-        os.environ[TRAINER_ENV] = trainer
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
 
         from ..gui import MainWindow
+        from ..gui.worker import TRAINER_ENV
+
+        # The worker reads where to train when it is made.
+        os.environ[TRAINER_ENV] = trainer
 
         self.app = QApplication.instance() or QApplication(["backprop-gui-bench"])
         self.tmp = tempfile.TemporaryDirectory(prefix="backprop-gui-bench-")
