@@ -752,7 +752,8 @@ BENCH_DESCRIPTION = """\
 Measure the engine and the live app side by side, in one run, and compare
 the numbers with the targets. Every implementation is timed in alternating
 rounds (the order rotates each round), and each is summarised by the median
-of its rounds, so a burst of load on a shared machine hits all of them alike.
+of its rounds. The engine's speed-up over another is the median of the
+same-round ratios, so a burst of load on a shared machine hits both alike.
 
 engine training steps/s (full-batch SGD, lr 0.03, tanh hidden layers,
 sigmoid output with cross-entropy, float64, the circle preset with 10 % noise):
@@ -774,9 +775,10 @@ decision surface: ms to evaluate P(class 1) on 100², 200² and 256² grids
 the live app, offscreen (the real main window; needs PySide6 and pyqtgraph),
   with its default network (2-8-8-1 tanh, sgd lr 0.03, full batch) on the
   default circle preset (200 points, 20 % test): training steps/s in the app
-  against the same training headless (alternating rounds), surface updates
-  per second, event-loop lateness (p50, p99, max) from a precise 5 ms QTimer
-  probe, the growth of the resident memory over the run, and the seconds from
+  against the same training headless (alternating rounds), new surfaces
+  painted per second, event-loop lateness (p50, p99, max) from a precise
+  5 ms QTimer probe, the growth of the resident memory over the run, the CPU
+  taken by a virtual machine's host meanwhile, and the seconds from
   pressing Train to a train accuracy of at least 95 % on the spiral preset
   (a good network for it: x1, x2, sin x1, sin x2 -> 16-16 tanh, Adam 0.03).
 
@@ -790,7 +792,7 @@ targets (ratios, on a 2-core machine):
                        run trains 5 minutes in the app; --quick extrapolates
                        from its shorter run and says so)
 
-The full run takes about 7 minutes; --quick well under a minute. The exit
+The full run takes about 8.5 minutes; --quick about a minute. The exit
 status is 0 even when a target is missed: misses are marked FAIL in the table
 and "pass": false in the JSON."""
 

@@ -12,7 +12,8 @@
 
 It returns a JSON-ready dict with a pass/fail flag per target; ``format_table``
 turns it into the printed table. Every implementation is timed in
-alternating rounds and summarised by its median.
+alternating rounds and summarised by its median; the engine's speed-up over a peer
+is the median of same-round ratios.
 """
 
 from __future__ import annotations
