@@ -111,5 +111,6 @@ def test_a_network_slower_to_draw_than_a_frame_still_trains_between_frames(qtbot
 
     # The chunk size doubles from one step while the worker learns the speed.
     wait_for(qtbot, window, new_surfaces(12), 60_000)
-    # Then many steps per new surface, not one: it trains as long as a frame takes.
-    assert (steps[11] - steps[8]) / 3 >= 10
+    # Then several steps per new surface, not one: it trains about as long as a
+    # frame takes. (Idle: 10-12 a surface; a loaded CI machine: 9; before: 1.)
+    assert (steps[11] - steps[8]) / 3 >= 4
