@@ -7,7 +7,7 @@ brush radius, with the eraser it removes every point the brush touches. One
 stroke is one undo step.
 
 Plot items are created once and updated in place; the surface arrives as a
-row-major float32 image with fixed levels 0..1.
+row-major float32 image of probabilities, coloured with fixed levels 0..1.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QWidget
 from ..core import DOMAIN
 from .point_layer import PointLayer
 from .points import AddPoints, PointSet, RemovePoints
+from .surface_image import SurfaceImage
 from .theme import CLASS_COLORS, surface_lut
 
 TOOLS = ("put", "brush", "erase")
@@ -96,11 +97,8 @@ class Canvas(pg.PlotWidget):
         item.setLabel("bottom", "x₁")
         item.setLabel("left", "x₂")
 
-        self.surface = pg.ImageItem(axisOrder="row-major")
-        self._surface_rect = QRectF(low, low, high - low, high - low)
-        self.surface.setImage(np.full((2, 2), 0.5, np.float32), levels=(0.0, 1.0))
-        self.surface.setRect(self._surface_rect)
-        self.surface.setLookupTable(surface_lut(discrete=False))
+        self.surface = SurfaceImage(QRectF(low, low, high - low, high - low), surface_lut())
+        self.surface.set_image(np.full((2, 2), 0.5, np.float32))
         self.surface.setZValue(-10)
         self.addItem(self.surface)
 
@@ -161,18 +159,14 @@ class Canvas(pg.PlotWidget):
         self.hint.setVisible(len(m) == 0)
 
     def show_surface(self, surface: np.ndarray, boundary: np.ndarray) -> None:
-        resized = self.surface.image is None or self.surface.image.shape != surface.shape
-        self.surface.setImage(surface, autoLevels=False, levels=(0.0, 1.0))
-        if resized:
-            # setRect scales by the current image size, so it follows a new size.
-            self.surface.setRect(self._surface_rect)
+        self.surface.set_image(surface)
         if boundary.size:
             self.boundary.setData(x=boundary[:, 0], y=boundary[:, 1])
         else:
             self.boundary.setData(x=np.zeros(0), y=np.zeros(0))
 
     def set_discrete(self, discrete: bool) -> None:
-        self.surface.setLookupTable(surface_lut(discrete))
+        self.surface.set_lut(surface_lut(discrete))
 
     def set_test_ratio(self, ratio: float) -> None:
         self.test_ratio = ratio
