@@ -50,6 +50,7 @@ from .cost_plot import CostPlot
 from .maths import equations_html
 from .points import PointSet, ReplacePoints
 from .session import SessionStore
+from .steady_label import SteadyLabel
 from .theme import TEST_PEN, TRAIN_PEN, tool_icon
 from .worker import DataSpec, NetworkSpec, Snapshot, TrainingWorker
 
@@ -193,7 +194,7 @@ class MainWindow(QMainWindow):
         caption = QLabel("Epoch")
         caption.setStyleSheet("color: #666;")
         metrics.addWidget(caption, 0, 0)
-        epoch = QLabel("0", objectName="metric_epoch")
+        epoch = SteadyLabel("0", objectName="metric_epoch")
         epoch.setStyleSheet("font-size: 20pt; font-weight: 600;")
         metrics.addWidget(epoch, 1, 0, 2, 1, Qt.AlignLeft | Qt.AlignTop)
         self.metric_labels["epoch"] = epoch
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
         for row, (key, title) in enumerate((("cost", "Cost J"), ("accuracy", "Accuracy")), 1):
             metrics.addWidget(QLabel(title), row, 1)
             for column, which in ((2, "train"), (3, "test")):
-                value = QLabel("–", objectName=f"metric_{key}_{which}")
+                value = SteadyLabel("–", objectName=f"metric_{key}_{which}")
                 value.setStyleSheet("font-size: 13pt; font-weight: 600;")
                 value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 metrics.addWidget(value, row, column)
@@ -433,9 +434,8 @@ class MainWindow(QMainWindow):
             ("accuracy", "Accuracy on the training / test data"),
             ("speed", "Training steps per second"),
         ):
-            label = QLabel(objectName=f"status_{key}")
+            label = SteadyLabel(min_width=90, objectName=f"status_{key}")
             label.setToolTip(tip)
-            label.setMinimumWidth(90)
             self.statusBar().addPermanentWidget(label)
             self.status_labels[key] = label
 

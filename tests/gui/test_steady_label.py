@@ -1,0 +1,81 @@
+"""Read-outs that change every frame without re-laying out the window."""
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from backprop_gui.gui.steady_label import SteadyLabel
+
+from .driving import load_dataset, wait_for
+
+
+class LayoutRequests(QObject):
+    """Counts the LayoutRequest events a widget receives."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        self.count += event.type() == QEvent.LayoutRequest
+        return False
+
+
+def labelled_row(qtbot, label: QLabel) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.addWidget(label)
+    layout.addStretch()
+    qtbot.addWidget(row)
+    row.show()
+    qtbot.waitExposed(row)
+    qtbot.wait(20)  # the layout requests of showing it are over
+    return row
+
+
+def count_relayouts(qtbot, label: QLabel, texts) -> int:
+    row = labelled_row(qtbot, label)
+    requests = LayoutRequests(row)
+    for text in texts:
+        label.setText(text)
+        qtbot.wait(1)  # let posted layout requests arrive
+    return requests.count
+
+
+def test_new_values_of_the_same_width_do_not_relayout_the_parent(qtbot):
+    values = [f"Epoch {n:,}" for n in range(1000, 1040)]
+    assert count_relayouts(qtbot, SteadyLabel("Epoch 1,000"), values) == 0
+    # Which a plain QLabel does, for every new value.
+    assert count_relayouts(qtbot, QLabel("Epoch 1,000"), values) >= len(values) // 2
+
+
+def test_it_grows_to_fit_a_longer_value_and_does_not_shrink(qtbot):
+    label = SteadyLabel("1", min_width=10)
+    row = labelled_row(qtbot, label)  # noqa: F841 (it owns the label)
+    label.setText("Epoch 12,345,678")
+    wide = label.width()
+    assert wide >= label.sizeHint().width() > 10  # never clipped
+    label.setText("2")
+    assert label.width() == wide
+
+
+def test_a_bigger_font_is_measured_afresh(qtbot):
+    label = SteadyLabel("1,589")
+    row = labelled_row(qtbot, label)  # noqa: F841 (it owns the label)
+    small = label.size()
+    label.setStyleSheet("font-size: 28pt; font-weight: 600;")
+    assert label.width() >= label.sizeHint().width() > small.width()
+    assert label.height() >= label.sizeHint().height() > small.height()
+
+
+def test_training_does_not_relayout_the_window_every_frame(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    window.train_button.click()
+    wait_for(qtbot, window, lambda s: s.training and s.epoch > 20_000, 30_000)
+    requests = LayoutRequests(window)
+    frames = []
+    window.worker.snapshot.connect(frames.append)
+    qtbot.wait(1000)
+    window.train_button.click()
+    # The read-outs grow now and then (another digit), not in every frame.
+    assert len(frames) > 10 and requests.count <= len(frames) // 4
