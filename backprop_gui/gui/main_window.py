@@ -208,7 +208,8 @@ class MainWindow(QMainWindow):
                 value = SteadyLabel("–", objectName=f"metric_{key}_{which}")
                 value.setStyleSheet("font-size: 13pt; font-weight: 600;")
                 value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                metrics.addWidget(value, row, column)
+                # Fixed-size labels: the cell aligns them, so a column shares its right edge.
+                metrics.addWidget(value, row, column, Qt.AlignRight | Qt.AlignVCenter)
                 self.metric_labels[f"{key}_{which}"] = value
         metrics.setColumnStretch(0, 1)
         right_layout.addLayout(metrics)

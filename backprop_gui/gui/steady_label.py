@@ -14,10 +14,12 @@ from PySide6.QtWidgets import QLabel
 
 
 class SteadyLabel(QLabel):
-    """A one-line QLabel of fixed size: at least ``min_width``, and as wide
-    as the widest text it has shown since its font last changed."""
+    """A one-line QLabel of fixed size: as tall as its font's line, and at
+    least ``min_width`` and as wide as the widest text it has shown since its
+    font last changed. Set its text with ``setText`` or ``setNum`` from
+    Python: ``QLabel.setText(label, …)`` would skip the measuring."""
 
-    def __init__(self, text: str = "", min_width: int = 0, **kwargs) -> None:
+    def __init__(self, text: str = "", min_width: int = 0, **kwargs: object) -> None:
         super().__init__(text, **kwargs)
         self._min_width = min_width
         self._width = 0  # what it has grown to
@@ -27,6 +29,10 @@ class SteadyLabel(QLabel):
         if text != self.text():
             super().setText(text)
             self._fit()
+
+    def setNum(self, number: float) -> None:
+        super().setNum(number)
+        self._fit()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -1,9 +1,10 @@
 """The decision surface as an opaque image under the points.
 
 pyqtgraph's ImageItem hands Qt an Indexed8 (or RGB888) image, which Qt
-converts pixel by pixel on every paint: about 4 ms a frame for a 128² surface
-scaled to 700 px. An opaque RGB32 image is a plain scaled copy, about 0.4 ms.
-So this item colours the surface itself, through a 256-entry table.
+converts pixel by pixel on every paint; an opaque RGB32 image is a plain
+scaled copy. Timed once on the development VM, a 128² surface scaled to
+700 px took about 4 ms a paint as Indexed8 and 0.4 ms as RGB32. So this item
+colours the surface itself, through a 256-entry table.
 """
 
 from __future__ import annotations
@@ -54,12 +55,12 @@ class SurfaceImage(pg.GraphicsObject):
     def _recolor(self) -> None:
         if self.image is None:
             return
-        scaled = np.multiply(self.image, 256.0, dtype=np.float32)
+        # C order whatever the input's: the QImage reads the rows as they lie.
+        scaled = np.multiply(self.image, 256.0, dtype=np.float32, order="C")
         np.clip(scaled, 0.0, 255.0, out=scaled)
         if np.isnan(scaled.sum()):  # rare: checked by one sum, mended by a pass
             np.nan_to_num(scaled, copy=False, nan=128.0)
-        # A new buffer each time: the QImage shares it, and may still be queued to paint.
-        self._pixels = self._table[scaled.astype(np.uint8)]
+        self._pixels = self._table[scaled.astype(np.uint8)]  # the QImage shares it
         h, w = self._pixels.shape
         self._qimage = QImage(self._pixels, w, h, 4 * w, QImage.Format_RGB32)
         self.update()

@@ -40,6 +40,15 @@ def test_the_image_keeps_the_surface_it_was_given(qtbot):
     assert item.image is surface and item.pixels().shape == (3, 4)
 
 
+def test_a_surface_in_any_memory_order_shows_the_same(qtbot):
+    item = SurfaceImage(QRectF(0, 0, 1, 1), surface_lut())
+    surface = np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)
+    item.set_image(surface)
+    c_order = item.pixels().copy()
+    item.set_image(np.asfortranarray(surface))
+    assert np.array_equal(item.pixels(), c_order) and item.pixels().flags.c_contiguous
+
+
 def test_a_colour_table_must_have_256_rgb_rows():
     with pytest.raises(ValueError):
         rgb32_table(np.zeros((10, 3), np.uint8))
