@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtTest import QTest
 
 from backprop_gui.core import make_dataset, write_points_csv
+
+
+class EventCounter(QObject):
+    """Counts the events of one type that ``widget`` receives."""
+
+    def __init__(self, widget, kind: QEvent.Type) -> None:
+        super().__init__()
+        self.kind, self.count = kind, 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        self.count += event.type() == self.kind
+        return False
 
 
 def load_dataset(window, tmp_path, name="circle", n=200, seed=1):

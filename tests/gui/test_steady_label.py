@@ -1,24 +1,11 @@
 """Read-outs that change every frame without re-laying out the window."""
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from backprop_gui.gui.steady_label import SteadyLabel
 
-from .driving import load_dataset, wait_for
-
-
-class LayoutRequests(QObject):
-    """Counts the LayoutRequest events a widget receives."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__()
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:
-        self.count += event.type() == QEvent.LayoutRequest
-        return False
+from .driving import EventCounter, load_dataset, wait_for
 
 
 def labelled_row(qtbot, label: QLabel) -> QWidget:
@@ -40,7 +27,7 @@ def count_relayouts(qtbot, label: QLabel, texts) -> int:
     for text in texts:
         label.setText(text)
     qtbot.wait(20)
-    requests = LayoutRequests(row)
+    requests = EventCounter(row, QEvent.LayoutRequest)
     for text in texts:
         label.setText(text)
         qtbot.wait(1)  # let posted layout requests arrive
@@ -85,7 +72,7 @@ def test_training_does_not_relayout_the_window_every_frame(qtbot, window, tmp_pa
     load_dataset(window, tmp_path)
     window.train_button.click()
     wait_for(qtbot, window, lambda s: s.training and s.epoch > 20_000, 30_000)
-    requests = LayoutRequests(window)
+    requests = EventCounter(window, QEvent.LayoutRequest)
     frames = []
     window.worker.snapshot.connect(frames.append)
     qtbot.waitUntil(lambda: len(frames) >= 20, timeout=30_000)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from backprop_gui.core import load_weights, transform
 from backprop_gui.core.surface import grid_points
 
-from .driving import click, load_dataset, wait_for
+from .driving import EventCounter, click, load_dataset, wait_for
 
 
 def press_train(qtbot, window):
@@ -141,7 +141,7 @@ def test_importing_a_network_without_x1_or_x2_keeps_the_panel_in_step(qtbot, win
 
 
 def test_snapshots_are_shown_by_the_gui_thread_and_painted(qtbot, window, tmp_path, monkeypatch):
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QEvent
 
     from backprop_gui.gui.main_window import MainWindow
 
@@ -154,24 +154,15 @@ def test_snapshots_are_shown_by_the_gui_thread_and_painted(qtbot, window, tmp_pa
             surfaces.append(snap.surface)
         show(self, snap)
 
-    class PaintCounter(QObject):
-        paints = 0
-
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Paint:
-                self.paints += 1
-            return False
-
     monkeypatch.setattr(MainWindow, "_show_snapshot", recording)
-    counter = PaintCounter()
-    window.canvas.viewport().installEventFilter(counter)
+    counter = EventCounter(window.canvas.viewport(), QEvent.Paint)
     load_dataset(window, tmp_path)
     press_train(qtbot, window)
     wait_for(qtbot, window, lambda s: s.epoch > 0)
     surfaces.clear()
-    counter.paints = 0
+    counter.count = 0
     qtbot.waitUntil(lambda: len(surfaces) >= 10, timeout=10_000)
     qtbot.wait(100)  # the last one's repaint
     assert shown_in == {True}
     # Each new surface reaches the screen (a paint may cover two of them).
-    assert counter.paints >= len(surfaces) / 2
+    assert counter.count >= len(surfaces) / 2
