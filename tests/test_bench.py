@@ -7,9 +7,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from backprop_gui.bench import format_table
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = [
@@ -63,7 +66,24 @@ def test_bench_emits_valid_json_with_every_section():
     assert app["surface_updates_per_second"]["median"] > 0
     painted, received = app["surface_updates_per_second"], app["surfaces_received_per_second"]
     assert painted["median"] <= received["median"] * 1.1 + 2
-    assert {"p50", "p99", "max"} <= set(app["lateness_ms"])
+    lateness = app["lateness_ms"]
+    assert {"p50", "p99", "max"} <= set(lateness)
+    # The latest ticks come one by one, latest first, with where the time went.
+    worst = lateness["worst"]
+    assert 1 <= len(worst) <= 5
+    assert worst[0]["lateness_ms"] == pytest.approx(lateness["max"])
+    assert [t["lateness_ms"] for t in worst] == sorted(
+        (t["lateness_ms"] for t in worst), reverse=True
+    )
+    for tick in worst:
+        # An interval is the probe's own 5 ms plus the lateness.
+        assert tick["interval_ms"] >= tick["lateness_ms"]
+        for key in ("host_steal_ms", "gui_ran_ms", "gui_waited_ms"):
+            assert tick[key] is None or tick[key] >= 0
+    max_target = next(t for t in data["targets"] if t["key"] == "lateness_max_ms")
+    assert max_target["note"].startswith(f"latest tick {lateness['max']:.1f} ms late")
+    table = format_table(data)
+    assert "latest ticks (meanwhile)" in table and "host steal" in table
     steal = app["machine_steal_percent"]  # None off Linux
     assert steal is None or 0 <= steal <= 100
     assert app["time_to_learn"]["target_accuracy"] == 0.95
@@ -101,3 +121,24 @@ def test_bench_help_names_the_targets(flag):
     assert result.returncode == 0
     for words in ("2-8-8-1 on 200", ">= 2.5", "p99 <= 20 ms", "torch", "sklearn", "--quick"):
         assert words in text
+
+
+@pytest.mark.skipif(
+    not Path("/proc/thread-self/schedstat").exists(), reason="Linux's per-thread schedstat"
+)
+def test_the_tick_clock_counts_this_threads_time_on_a_cpu():
+    from backprop_gui.bench.app import _TickClock
+
+    clock = _TickClock()
+    try:
+        steal, ran, waited = clock.read()
+        start = time.thread_time()
+        while time.thread_time() - start < 0.05:  # 50 ms of this thread's CPU time
+            pass
+        steal2, ran2, waited2 = clock.read()
+    finally:
+        clock.close()
+    assert ran2 - ran == pytest.approx(50, abs=15)
+    assert waited2 >= waited
+    if steal is not None:
+        assert steal2 >= steal >= 0

@@ -218,6 +218,9 @@ def evaluate_targets(result: dict) -> list[dict]:
         values["surface_updates_per_second"] = app["surface_updates_per_second"]["median"]
         values["lateness_p99_ms"] = app["lateness_ms"]["p99"]
         values["lateness_max_ms"] = app["lateness_ms"]["max"]
+        worst = app["lateness_ms"].get("worst")
+        if worst:
+            notes["lateness_max_ms"] = "latest tick " + describe_tick(worst[0])
         memory = app["memory"]
         values["memory_growth_mib_per_5_minutes"] = memory["growth_mib_per_5_minutes"]
         if memory["training_seconds"] < 300:
@@ -273,6 +276,20 @@ def _fmt(value: float | None, spec: str = ",.0f") -> str:
     return "n/a" if value is None else format(value, spec)
 
 
+def describe_tick(tick: dict) -> str:
+    """A late probe tick (a ``bench.app.Tick`` as a dict) in words: how late,
+    and where the time went meanwhile."""
+
+    def ms(key: str) -> str:
+        value = tick.get(key)
+        return "?" if value is None else f"{value:.1f} ms"
+
+    return (
+        f"{tick['lateness_ms']:.1f} ms late: host steal {ms('host_steal_ms')} (all CPUs); "
+        f"GUI thread ran {ms('gui_ran_ms')}, waited {ms('gui_waited_ms')} for a CPU"
+    )
+
+
 def _rows(rows: Sequence[Sequence[str]], align: str) -> list[str]:
     """Columns padded to their widest cell; ``align`` has "l" or "r" per column."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -314,6 +331,9 @@ def _app_rows(app: dict, memory: bool = True) -> list[list[str]]:
             f"({late['samples']} samples of a {late['probe_interval_ms']} ms precise timer)",
         ],
     ]
+    for k, tick in enumerate(late.get("worst", [])[:3]):
+        late_by, meanwhile = describe_tick(tick).split(": ", 1)
+        rows.append(["latest ticks (meanwhile)" if k == 0 else "", late_by, meanwhile])
     steal = app.get("machine_steal_percent")
     if steal is not None:
         rows.append(["CPU taken by the VM's host", f"{steal:.1f} %", "steal, while measured"])

@@ -34,6 +34,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -94,18 +95,83 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
-def lateness_summary(lateness_ms: list[float]) -> dict:
-    """p50, p99, max and count of a probe's lateness samples (NaN if none)."""
-    return {
+WORST_TICKS = 5  # the latest probe ticks reported one by one, with what they hold
+
+
+def lateness_summary(lateness_ms: list[float], ticks: list[Tick] | None = None) -> dict:
+    """p50, p99, max and count of a probe's lateness samples (NaN if none);
+    with the probe's ``ticks``, also the ``WORST_TICKS`` latest of them."""
+    summary = {
         "p50": percentile(lateness_ms, 50),
         "p99": percentile(lateness_ms, 99),
         "max": max(lateness_ms) if lateness_ms else math.nan,
         "samples": len(lateness_ms),
     }
+    if ticks is not None:
+        worst = sorted(ticks, key=lambda tick: tick.lateness_ms, reverse=True)[:WORST_TICKS]
+        summary["worst"] = [asdict(tick) for tick in worst]
+    return summary
+
+
+@dataclass(frozen=True)
+class Tick:
+    """One probe interval, from one firing to the next: how late the second
+    was, and (Linux) where the time went. The interval is the probe's
+    interval plus the lateness."""
+
+    lateness_ms: float
+    interval_ms: float
+    # CPU time the VM's host took from all of this machine's CPUs meanwhile
+    # (steal), counted in whole clock ticks (10 ms where USER_HZ is 100).
+    host_steal_ms: float | None
+    gui_ran_ms: float | None  # the GUI thread on a CPU
+    gui_waited_ms: float | None  # the GUI thread ready to run, waiting for a CPU
+
+
+class _TickClock:
+    """Cumulative host steal (all CPUs) and the calling thread's run and wait
+    times, in ms, from Linux's /proc; None where unavailable. One reading
+    costs about 25 µs. Make it in the thread to be measured."""
+
+    def __init__(self) -> None:
+        self._stat = self._open("/proc/stat")
+        self._sched = self._open("/proc/thread-self/schedstat")
+        try:
+            self._clock_tick_ms = 1e3 / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, AttributeError):
+            self._stat = None
+
+    @staticmethod
+    def _open(path: str):
+        try:
+            return open(path, "rb", buffering=0)  # kept open: read at every tick
+        except OSError:
+            return None
+
+    def read(self) -> tuple[float | None, float | None, float | None]:
+        steal = ran = waited = None
+        try:
+            if self._stat is not None:
+                self._stat.seek(0)
+                steal = int(self._stat.read(256).split(maxsplit=9)[8]) * self._clock_tick_ms
+            if self._sched is not None:
+                self._sched.seek(0)
+                run_ns, wait_ns, _ = self._sched.read(128).split()
+                ran, waited = int(run_ns) / 1e6, int(wait_ns) / 1e6
+        except (OSError, ValueError, IndexError):
+            pass
+        return steal, ran, waited
+
+    def close(self) -> None:
+        for f in (self._stat, self._sched):
+            if f is not None:
+                f.close()
 
 
 class _Probe:
-    """Event-loop lateness: a precise single-shot timer, re-armed on every fire."""
+    """Event-loop lateness: a precise single-shot timer, re-armed on every fire.
+    Each fire also reads a ``_TickClock``, so that every late tick comes with
+    what the host and the GUI thread did meanwhile (``ticks``)."""
 
     def __init__(self, interval_ms: int = PROBE_MS) -> None:
         from PySide6.QtCore import QObject, Qt, QTimer
@@ -117,22 +183,43 @@ class _Probe:
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._fire)
         self.lateness_ms: list[float] = []
+        self.ticks: list[Tick] = []
         self.recording = False
         self._due = 0.0
+        self._clock: _TickClock | None = None
+        self._last: tuple[float, tuple] | None = None  # time and clock of the last fire
 
     def start(self) -> None:
+        self._clock = _TickClock()  # in the GUI thread: it reads this thread's times
+        self._last = (time.perf_counter(), self._clock.read())
         self._arm()
 
     def stop(self) -> None:
         self.timer.stop()
+        if self._clock is not None:
+            self._clock.close()
+
+    def clear(self) -> None:
+        self.lateness_ms.clear()
+        self.ticks.clear()
 
     def _arm(self) -> None:
         self._due = time.perf_counter() + self.interval
         self.timer.start(round(self.interval * 1e3))
 
     def _fire(self) -> None:
+        now = time.perf_counter()
+        reading = self._clock.read()
         if self.recording:
-            self.lateness_ms.append(max(0.0, (time.perf_counter() - self._due) * 1e3))
+            late = max(0.0, (now - self._due) * 1e3)
+            self.lateness_ms.append(late)
+            then, before = self._last
+            change = [
+                None if b is None or a is None else a - b
+                for a, b in zip(reading, before, strict=True)
+            ]
+            self.ticks.append(Tick(late, (now - then) * 1e3, *change))
+        self._last = (now, reading)
         self._arm()
 
 
@@ -329,6 +416,7 @@ def measure_app(
         design = trainer
         app_rates, headless_rates, surface_rates, taken_rates = [], [], [], []
         lateness: list[float] = []
+        ticks: list[Tick] = []
         rss: list[tuple[float, int]] = []
         rss_start = None
         probe.start()
@@ -369,7 +457,8 @@ def measure_app(
                 taken = sum(1 for s in training[1:] if s[2])
                 taken_rates.append(taken / (t1 - t0))
             lateness.extend(probe.lateness_ms)
-            probe.lateness_ms.clear()
+            ticks.extend(probe.ticks)
+            probe.clear()
             session.set_training(False)
             rate = app_rates[-1] if app_rates else 0.0
             progress(f"app round {k + 1}/{rounds}: {rate:,.0f} steps/s")
@@ -399,7 +488,7 @@ def measure_app(
             "app_over_headless": _ratio(app_rates, headless_rates),
             "surface_updates_per_second": summary(surface_rates),
             "surfaces_received_per_second": summary(taken_rates),
-            "lateness_ms": {**lateness_summary(lateness), "probe_interval_ms": PROBE_MS},
+            "lateness_ms": {**lateness_summary(lateness, ticks), "probe_interval_ms": PROBE_MS},
             # Of all CPUs' time while the app was measured, the share the host took.
             "machine_steal_percent": (
                 100.0 * stolen / (recorded * (os.cpu_count() or 1)) if recorded else None

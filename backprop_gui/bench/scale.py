@@ -55,7 +55,7 @@ def measure(seconds: float = 20.0) -> dict:
         "seconds": seconds,
         "steps": window.snapshot.steps,
         "new_surfaces": sum(1 for s in frames if s[2]),
-        "lateness_ms": lateness_summary(probe.lateness_ms),
+        "lateness_ms": lateness_summary(probe.lateness_ms, probe.ticks),
         "close_seconds": close_seconds,
         "worker_thread_running": window.thread.isRunning(),
         "trainer_process_left": pid is not None
