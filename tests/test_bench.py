@@ -81,9 +81,9 @@ def test_bench_emits_valid_json_with_every_section():
         for key in ("host_steal_ms", "gui_ran_ms", "gui_waited_ms"):
             assert tick[key] is None or tick[key] >= 0
     max_target = next(t for t in data["targets"] if t["key"] == "lateness_max_ms")
-    assert max_target["note"].startswith(f"latest tick {lateness['max']:.1f} ms late")
+    assert max_target["note"].startswith(f"worst tick {lateness['max']:.1f} ms late")
     table = format_table(data)
-    assert "latest ticks (meanwhile)" in table and "host steal" in table
+    assert "worst ticks (meanwhile)" in table and "host steal" in table
     steal = app["machine_steal_percent"]  # None off Linux
     assert steal is None or 0 <= steal <= 100
     assert app["time_to_learn"]["target_accuracy"] == 0.95
@@ -142,3 +142,27 @@ def test_the_tick_clock_counts_this_threads_time_on_a_cpu():
     assert waited2 >= waited
     if steal is not None:
         assert steal2 >= steal >= 0
+
+
+def test_the_probe_keeps_every_sample_but_only_the_latest_ticks(qapp):
+    from backprop_gui.bench.app import WORST_TICKS, _Probe, lateness_summary
+
+    probe = _Probe()
+    probe.start()
+    try:
+        probe.recording = True
+        order = [7, 19, 3, 12, 20, 1, 15, 9, 18, 5, 16, 11, 2, 17, 8, 4, 14, 10, 6, 13]
+        for late_ms in order:
+            probe._due = time.perf_counter() - late_ms / 1e3  # this tick came late_ms late
+            probe._fire()
+        probe.stop()
+        assert len(probe.lateness_ms) == len(order)
+        kept = [round(tick.lateness_ms) for tick in probe.worst_ticks()]
+        assert kept == [20, 19, 18, 17, 16] and WORST_TICKS == 5
+        summary = lateness_summary(probe.lateness_ms, probe.worst_ticks())
+        assert round(summary["max"]) == 20 and summary["samples"] == len(order)
+        assert [round(t["lateness_ms"]) for t in summary["worst"]] == kept
+        probe.clear()
+        assert len(probe.lateness_ms) == 0 and probe.worst_ticks() == []
+    finally:
+        probe.stop()

@@ -220,7 +220,7 @@ def evaluate_targets(result: dict) -> list[dict]:
         values["lateness_max_ms"] = app["lateness_ms"]["max"]
         worst = app["lateness_ms"].get("worst")
         if worst:
-            notes["lateness_max_ms"] = "latest tick " + describe_tick(worst[0])
+            notes["lateness_max_ms"] = "worst tick " + describe_tick(worst[0])
         memory = app["memory"]
         values["memory_growth_mib_per_5_minutes"] = memory["growth_mib_per_5_minutes"]
         if memory["training_seconds"] < 300:
@@ -333,7 +333,7 @@ def _app_rows(app: dict, memory: bool = True) -> list[list[str]]:
     ]
     for k, tick in enumerate(late.get("worst", [])[:3]):
         late_by, meanwhile = describe_tick(tick).split(": ", 1)
-        rows.append(["latest ticks (meanwhile)" if k == 0 else "", late_by, meanwhile])
+        rows.append(["worst ticks (meanwhile)" if k == 0 else "", late_by, meanwhile])
     steal = app.get("machine_steal_percent")
     if steal is not None:
         rows.append(["CPU taken by the VM's host", f"{steal:.1f} %", "steal, while measured"])

@@ -27,13 +27,15 @@ in the worker thread (``BACKPROP_GUI_TRAINER=thread``).
 from __future__ import annotations
 
 import gc
+import heapq
 import math
 import os
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -88,19 +90,19 @@ def steal_seconds() -> float | None:
         return None
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile (0..100) by linear interpolation; NaN if empty."""
     if not values:
         return math.nan
     return float(np.percentile(np.asarray(values), q))
 
 
-WORST_TICKS = 5  # the latest probe ticks reported one by one, with what they hold
+WORST_TICKS = 5  # the probe ticks that came latest, reported one by one
 
 
-def lateness_summary(lateness_ms: list[float], ticks: list[Tick] | None = None) -> dict:
+def lateness_summary(lateness_ms: Sequence[float], ticks: list[Tick] | None = None) -> dict:
     """p50, p99, max and count of a probe's lateness samples (NaN if none);
-    with the probe's ``ticks``, also the ``WORST_TICKS`` latest of them."""
+    with ``ticks``, also the ``WORST_TICKS`` of them that came latest."""
     summary = {
         "p50": percentile(lateness_ms, 50),
         "p99": percentile(lateness_ms, 99),
@@ -170,8 +172,11 @@ class _TickClock:
 
 class _Probe:
     """Event-loop lateness: a precise single-shot timer, re-armed on every fire.
-    Each fire also reads a ``_TickClock``, so that every late tick comes with
-    what the host and the GUI thread did meanwhile (``ticks``)."""
+    Each fire also reads a ``_TickClock``; the ``WORST_TICKS`` ticks that came
+    latest are kept with what the host and the GUI thread did meanwhile
+    (``worst_ticks``). The samples are kept compactly (8 bytes each, not a
+    Python float and a Tick), so that the probe hardly adds to the memory
+    growth the bench measures."""
 
     def __init__(self, interval_ms: int = PROBE_MS) -> None:
         from PySide6.QtCore import QObject, Qt, QTimer
@@ -182,8 +187,8 @@ class _Probe:
         self.timer.setTimerType(Qt.PreciseTimer)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._fire)
-        self.lateness_ms: list[float] = []
-        self.ticks: list[Tick] = []
+        self.lateness_ms = array("d")
+        self._worst: list[tuple[float, int, Tick]] = []  # a min-heap on lateness
         self.recording = False
         self._due = 0.0
         self._clock: _TickClock | None = None
@@ -200,8 +205,12 @@ class _Probe:
             self._clock.close()
 
     def clear(self) -> None:
-        self.lateness_ms.clear()
-        self.ticks.clear()
+        del self.lateness_ms[:]
+        self._worst.clear()
+
+    def worst_ticks(self) -> list[Tick]:
+        """The ``WORST_TICKS`` ticks that came latest since the last clear, latest first."""
+        return [tick for *_, tick in sorted(self._worst, reverse=True)]
 
     def _arm(self) -> None:
         self._due = time.perf_counter() + self.interval
@@ -213,12 +222,17 @@ class _Probe:
         if self.recording:
             late = max(0.0, (now - self._due) * 1e3)
             self.lateness_ms.append(late)
-            then, before = self._last
-            change = [
-                None if b is None or a is None else a - b
-                for a, b in zip(reading, before, strict=True)
-            ]
-            self.ticks.append(Tick(late, (now - then) * 1e3, *change))
+            if len(self._worst) < WORST_TICKS or late > self._worst[0][0]:
+                then, before = self._last
+                change = [
+                    None if b is None or a is None else a - b
+                    for a, b in zip(reading, before, strict=True)
+                ]
+                entry = (late, len(self.lateness_ms), Tick(late, (now - then) * 1e3, *change))
+                if len(self._worst) < WORST_TICKS:
+                    heapq.heappush(self._worst, entry)
+                else:
+                    heapq.heapreplace(self._worst, entry)
         self._last = (now, reading)
         self._arm()
 
@@ -415,8 +429,8 @@ def measure_app(
         progress(f"app ({trainer}): the default network on the circle preset")
         design = trainer
         app_rates, headless_rates, surface_rates, taken_rates = [], [], [], []
-        lateness: list[float] = []
-        ticks: list[Tick] = []
+        lateness = array("d")
+        ticks: list[Tick] = []  # each round's worst
         rss: list[tuple[float, int]] = []
         rss_start = None
         probe.start()
@@ -457,7 +471,7 @@ def measure_app(
                 taken = sum(1 for s in training[1:] if s[2])
                 taken_rates.append(taken / (t1 - t0))
             lateness.extend(probe.lateness_ms)
-            ticks.extend(probe.ticks)
+            ticks.extend(probe.worst_ticks())
             probe.clear()
             session.set_training(False)
             rate = app_rates[-1] if app_rates else 0.0
