@@ -24,7 +24,7 @@ from ..core import DOMAIN
 from .point_layer import PointLayer
 from .points import AddPoints, PointSet, RemovePoints
 from .surface_image import SurfaceImage
-from .theme import CLASS_COLORS, surface_lut
+from .theme import CLASS_COLORS, cache_axes, surface_lut
 
 TOOLS = ("put", "brush", "erase")
 PUT_SPACING = 0.25  # data units between points of a put-tool stroke
@@ -96,6 +96,7 @@ class Canvas(pg.PlotWidget):
             item.getAxis(axis).setTextPen("#444")
         item.setLabel("bottom", "x₁")
         item.setLabel("left", "x₂")
+        cache_axes(item)
 
         self.surface = SurfaceImage(QRectF(low, low, high - low, high - low), surface_lut())
         self.surface.set_image(np.full((2, 2), 0.5, np.float32))

@@ -9,7 +9,7 @@ import pyqtgraph as pg
 
 from ..core.series import DecimatingSeries
 from ..core.trainer import Evaluation
-from .theme import TEST_PEN, TRAIN_PEN
+from .theme import TEST_PEN, TRAIN_PEN, cache_axes
 
 MIN_TICK_PIXELS = 20  # between labelled decades on a log axis
 
@@ -51,6 +51,7 @@ class CostPlot(pg.PlotWidget):
             # Ticks and grid lines at the labelled values only: with the minor
             # ones too, redrawing the axes after a range change took 8-14 ms each.
             item.getAxis(axis).setStyle(maxTickLevel=0)
+        cache_axes(item)
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_PEN, width=2), name="train")
         self.test_curve = item.plot(
             pen=pg.mkPen(TEST_PEN, width=2, style=pg.QtCore.Qt.DashLine), name="test"

@@ -4,8 +4,10 @@ which stay distinct for the common forms of colour blindness."""
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem
 
 CLASS_COLORS = ("#E69F00", "#0072B2")
 CLASS_NAMES = ("orange (0)", "blue (1)")
@@ -30,6 +32,15 @@ def surface_lut(discrete: bool = False, size: int = 256) -> np.ndarray:
         t = np.abs(p - 0.5)[:, None] * 2.0
         lut = np.where((p < 0.5)[:, None], white + t * (low - white), white + t * (high - white))
     return np.round(lut).astype(np.uint8)
+
+
+def cache_axes(item: pg.PlotItem) -> None:
+    """Let the view draw the axes (ticks, labels, grid lines) from a pixmap
+    while they stay the same. Each repaint of the plot under them would
+    otherwise replay them: on the canvas twice a frame while training, about
+    0.3 ms each; on the cost plot, with its grid, about 0.6 ms each."""
+    for name in ("left", "bottom", "right", "top"):
+        item.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
 
 def _canvas_icon(draw) -> QIcon:

@@ -189,3 +189,21 @@ def test_a_log_axis_takes_costs_down_to_the_smallest_float(qtbot):
     plot.set_log(True)  # raised ValueError (log10 of 0.0)
     low, high = plot.getPlotItem().getViewBox().viewRange()[1]
     assert low <= -300 and high >= 0  # pyqtgraph keeps the view above about 1e-308
+
+
+def test_the_axes_drawn_from_their_cache_follow_the_view_as_it_grows(qtbot):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    plot = filled_plot(qtbot, n=20)
+    axes = [plot.getPlotItem().getAxis(name) for name in ("left", "bottom")]
+    assert all(a.cacheMode() == QGraphicsItem.DeviceCoordinateCache for a in axes)
+    plot.grab()  # the caches now hold the first view
+    for epoch in range(20, 400):
+        plot.add(Evaluation(epoch, epoch, 5.0 / (epoch + 1), math.nan, 0.5, 0.5))
+    plot.redraw()
+    qtbot.wait(100)
+    cached = plot.grab().toImage()
+    for axis in axes:
+        axis.setCacheMode(QGraphicsItem.NoCache)
+    drawn_afresh = plot.grab().toImage()
+    assert cached == drawn_afresh

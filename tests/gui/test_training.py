@@ -1,5 +1,6 @@
 """Training live: the cost falls, the surface moves, the controls behave."""
 
+import collections
 import threading
 
 import numpy as np
@@ -166,3 +167,38 @@ def test_snapshots_are_shown_by_the_gui_thread_and_painted(qtbot, window, tmp_pa
     assert shown_in == {True}
     # Each new surface reaches the screen (a paint may cover two of them).
     assert counter.count >= len(surfaces) / 2
+
+
+def test_training_repaints_the_surface_but_not_the_canvas_axes(
+    qtbot, settings, session_dir, tmp_path, monkeypatch
+):
+    import pyqtgraph as pg
+    from PySide6.QtCore import QEvent
+
+    from backprop_gui.gui import MainWindow
+
+    axis_paints = collections.Counter()
+    paint = pg.AxisItem.paint
+
+    def counting(self, *args):
+        axis_paints[id(self)] += 1
+        paint(self, *args)
+
+    # Before the window exists: PySide looks up Python overrides once per object.
+    monkeypatch.setattr(pg.AxisItem, "paint", counting)
+    window = MainWindow(settings, session_dir)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    axes = [window.canvas.getPlotItem().getAxis(name) for name in ("left", "bottom")]
+    qtbot.waitUntil(lambda: all(axis_paints[id(axis)] for axis in axes), timeout=5000)
+    load_dataset(window, tmp_path)
+    press_train(qtbot, window)
+    wait_for(qtbot, window, lambda s: s.epoch > 0)
+    qtbot.wait(200)
+    canvas_paints = EventCounter(window.canvas.viewport(), QEvent.Paint)
+    axis_paints.clear()
+    qtbot.waitUntil(lambda: canvas_paints.count >= 10, timeout=10_000)
+    # The axes are the same in every frame: drawn from their cache, not again.
+    assert sum(axis_paints[id(axis)] for axis in axes) <= 2
+    window.close()
