@@ -777,7 +777,7 @@ the live app, offscreen (the real main window; needs PySide6 and pyqtgraph),
   default circle preset (200 points, 20 % test): training steps/s in the app
   against the same training headless (alternating rounds), new surfaces
   painted per second, event-loop lateness (p50, p99, max) from a precise
-  5 ms QTimer probe, with the latest ticks one by one and where the time
+  5 ms QTimer probe, with the worst ticks one by one and where the time
   went meanwhile (on Linux: the CPU time a virtual machine's host took, the
   GUI thread's time on a CPU and waiting for one), the growth of the
   resident memory over the run, the CPU taken by a virtual machine's host
