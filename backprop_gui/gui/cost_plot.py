@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 
 from ..core.series import DecimatingSeries
 from ..core.trainer import Evaluation
@@ -67,12 +68,26 @@ class CostPlot(pg.PlotWidget):
         # measure every curve before each repaint.
         item.disableAutoRange()
         self._view: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self.redraw)
         self.setToolTip("Cost J against epoch. Hover to read exact values.")
         self.setMinimumHeight(160)
 
     def add(self, evaluation: Evaluation) -> None:
         test = evaluation.test_cost
         self.series.append(evaluation.epoch, evaluation.train_cost, test)
+
+    def schedule_redraw(self) -> None:
+        """Redraw at the next turn of the event loop (once, however often asked).
+
+        A snapshot that brings a new evaluation also repaints the canvas: with
+        the cost plot's redraw and repaint in the same turn, those were the
+        window's slowest moments while training (``backprop-gui bench``, the
+        worst ticks). A turn apart, timers and input get a look in between.
+        """
+        self._redraw_timer.start()
 
     def mark_divergence(self, epoch: int) -> None:
         """A labelled line where training diverged, so the plot tells the story."""

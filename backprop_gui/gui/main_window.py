@@ -587,7 +587,7 @@ class MainWindow(QMainWindow):
         e = snap.evaluation
         if e is not None and e.step != self._last_plotted_step:
             self.cost_plot.add(e)
-            self.cost_plot.redraw()
+            self.cost_plot.schedule_redraw()
             self._last_plotted_step = e.step
         self._show_metrics(snap)
         # The worker stopped by itself (divergence, error, no data); ignore
@@ -637,7 +637,8 @@ class MainWindow(QMainWindow):
             else "Computed on every point"
         )
         for key in values:
-            self.metric_labels[key].setToolTip(tip)
+            if self.metric_labels[key].toolTip() != tip:  # each set sends an event
+                self.metric_labels[key].setToolTip(tip)
         self.metric_labels["epoch"].setText(f"{snap.epoch:,}")
         for key, text in values.items():
             self.metric_labels[key].setText(text)

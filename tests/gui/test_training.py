@@ -202,3 +202,29 @@ def test_training_repaints_the_surface_but_not_the_canvas_axes(
     # The axes are the same in every frame: drawn from their cache, not again.
     assert sum(axis_paints[id(axis)] for axis in axes) <= 2
     window.close()
+
+
+def test_the_cost_plot_draws_a_new_evaluation_a_turn_after_the_canvas(
+    qtbot, window, tmp_path, monkeypatch
+):
+    from backprop_gui.gui.main_window import MainWindow
+
+    plot = window.cost_plot
+    drawn_at_once = []  # per snapshot that brought an evaluation: already drawn?
+    show = MainWindow._show_snapshot
+
+    def showing(self, snap):
+        before = len(plot.series)
+        show(self, snap)
+        if len(plot.series) > before:
+            x = plot.train_curve.xData
+            drawn_at_once.append(x is not None and len(x) and x[-1] == plot.series.x[-1])
+
+    monkeypatch.setattr(MainWindow, "_show_snapshot", showing)
+    load_dataset(window, tmp_path)
+    press_train(qtbot, window)
+    qtbot.waitUntil(lambda: len(drawn_at_once) >= 3, timeout=10_000)
+    press_train(qtbot, window)  # pause
+    # Never in the same turn as the canvas, and the curve catches up.
+    assert not any(drawn_at_once)
+    qtbot.waitUntil(lambda: plot.train_curve.xData[-1] == plot.series.x[-1], timeout=5000)
