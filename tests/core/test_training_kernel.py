@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from backprop_gui.core import MLP, DivergenceError, TrainConfig, Trainer, make_dataset
+from backprop_gui.core import trainer as trainer_module
 from backprop_gui.core.optimizers import make_optimizer
 
 
@@ -45,8 +46,15 @@ CASES = [
 ]
 
 
+@pytest.fixture(params=["exp", "numpy"])
+def tanh_form(request, monkeypatch):
+    """Each way the loop can compute tanh, whichever this machine would pick."""
+    monkeypatch.setattr(trainer_module, "fastest_tanh", lambda: request.param)
+    return request.param
+
+
 @pytest.mark.parametrize(("sizes", "activation", "config"), CASES)
-def test_training_matches_backward_and_the_optimizer(sizes, activation, config):
+def test_training_matches_backward_and_the_optimizer(sizes, activation, config, tanh_form):
     n_classes = 2 if sizes[-1] == 1 else sizes[-1]
     points, labels = make_dataset("spiral" if n_classes == 2 else "gaussian", 60, seed=2)
     labels = labels % n_classes if n_classes == 2 else np.arange(60) % n_classes
@@ -58,6 +66,27 @@ def test_training_matches_backward_and_the_optimizer(sizes, activation, config):
     trainer.run(steps)
     reference_run(reference, points, labels, config, steps)
     np.testing.assert_allclose(trainer.net.theta, reference.theta, rtol=1e-9, atol=1e-11)
+
+
+def test_the_machine_picks_one_tanh_form_and_keeps_it():
+    form = trainer_module.fastest_tanh()
+    assert form in ("exp", "numpy")
+    assert trainer_module.fastest_tanh() == form  # measured once per process
+
+
+@pytest.mark.parametrize("logit", [800.0, -800.0, 40.0, -40.0])
+def test_a_saturated_sigmoid_output_still_gives_the_exact_gradient(logit, tanh_form):
+    # e^Z overflows to inf for Z > 709: σ must come out as exactly 1, not NaN.
+    points, labels = make_dataset("circle", 40, seed=0)
+    nets = [MLP([2, 3, 1], "tanh", seed=0) for _ in range(2)]
+    for net in nets:
+        net.params["W2"][:] = 0.0
+        net.params["b2"][:] = logit
+    config = TrainConfig(learning_rate=0.1, record_every=0)
+    Trainer(nets[0], points, labels, config).run(1)
+    reference_run(nets[1], points, labels, config, 1)
+    assert np.isfinite(nets[0].theta).all()
+    np.testing.assert_allclose(nets[0].theta, nets[1].theta, rtol=1e-12, atol=1e-15)
 
 
 def test_records_see_the_current_parameters():
