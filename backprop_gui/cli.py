@@ -795,6 +795,12 @@ targets (ratios, on a 2-core machine):
                        run trains 5 minutes in the app; --quick extrapolates
                        from its shorter run and says so)
 
+The table's first line names the machine and what the engine's speed rests
+on: OpenBLAS's CPU kernel (small matrix products took up to twice as long
+with an older CPU's kernel, which OPENBLAS_CORETYPE can force; the table
+says so when it is set) and how the engine computes tanh here (np.tanh
+where NumPy has a fast SIMD tanh, else an exp form).
+
 The full run takes about 8.5 minutes; --quick about a minute. The exit
 status is 0 even when a target is missed: misses are marked FAIL in the table
 and "pass": false in the JSON."""

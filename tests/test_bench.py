@@ -84,6 +84,13 @@ def test_bench_emits_valid_json_with_every_section():
     assert max_target["note"].startswith(f"worst tick {lateness['max']:.1f} ms late")
     table = format_table(data)
     assert "worst ticks (meanwhile)" in table and "host steal" in table
+    # What the engine's speed depends on: OpenBLAS's kernel and the tanh chosen.
+    machine = data["machine"]
+    assert machine["tanh"] in ("exp", "numpy")
+    assert f"the engine's tanh: {machine['tanh']}" in table
+    assert {"kernel", "OPENBLAS_CORETYPE"} <= set(machine["blas"])
+    if machine["blas"]["kernel"]:
+        assert f"{machine['blas']['kernel']} kernel" in table
     steal = app["machine_steal_percent"]  # None off Linux
     assert steal is None or 0 <= steal <= 100
     assert app["time_to_learn"]["target_accuracy"] == 0.95
@@ -109,6 +116,9 @@ def test_bench_table_and_usage_errors():
     result = run_bench(*[a for a in TINY if a != "--json"], "--no-app")
     assert result.returncode == 0, result.stderr
     assert "Training steps/s" in result.stdout and "Targets" in result.stdout
+    # A kernel forced by the environment is said, since it changes the speed.
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    assert (f"OPENBLAS_CORETYPE={forced} is set" in result.stdout) == bool(forced)
     assert "not requested (--no-app)" in result.stdout
     bad = run_bench("--cases", "z")
     assert bad.returncode == 2 and "unknown case" in bad.stderr

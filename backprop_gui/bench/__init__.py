@@ -19,6 +19,7 @@ is the median of same-round ratios.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import math
 import os
@@ -30,6 +31,7 @@ from importlib import metadata
 
 import numpy as np
 
+from ..core.trainer import fastest_tanh
 from . import engine
 
 SCHEMA = "backprop-gui-bench/1"
@@ -92,6 +94,8 @@ def machine() -> dict:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "blas": _blas(),
+        # How the engine's training loop computes tanh on this machine.
+        "tanh": fastest_tanh(),
         "load_average": _load_average(),
     }
     for name in ("torch", "scikit-learn", "PySide6-Essentials", "pyqtgraph"):
@@ -118,14 +122,43 @@ def _blas() -> dict:
         info = {"name": blas.get("name"), "version": blas.get("version")}
     except (AttributeError, KeyError, TypeError):
         pass
+    info["threads"] = info["kernel"] = None
     try:  # comes with scikit-learn; optional
         from threadpoolctl import threadpool_info
 
-        threads = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
-        info["threads"] = threads[0] if threads else None
+        pools = [p for p in threadpool_info() if p["user_api"] == "blas"]
+        if pools:
+            info["threads"] = pools[0].get("num_threads")
+            info["kernel"] = pools[0].get("architecture")
     except ImportError:
-        info["threads"] = None
+        pass
+    info["kernel"] = info["kernel"] or _openblas_kernel()
+    # Set in some environments to work around old OpenBLAS builds; it picks the
+    # kernel of an older CPU, and small matrix products take up to twice as long.
+    info["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE")
     return info
+
+
+def _openblas_kernel() -> str | None:
+    """The CPU kernel OpenBLAS chose (e.g. "SkylakeX"), asked of the OpenBLAS
+    library loaded in this process (Linux); None where it cannot be found."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "openblas" in line.lower()}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ("scipy_openblas", "openblas"):
+            for suffix in ("64_", "", "_64"):
+                function = getattr(library, f"{prefix}_get_corename{suffix}", None)
+                if function is not None:
+                    function.restype = ctypes.c_char_p
+                    return function().decode(errors="replace").strip()
+    return None
 
 
 def _load_average() -> list[float] | None:
@@ -379,9 +412,15 @@ def format_table(result: dict) -> str:
     out.append(
         f"backprop-gui bench ({result['mode']}, {result['seconds']} s) on {m['cpus']} CPUs, "
         f"{m['cpu_model']}; Python {m['python']}, NumPy {m['numpy']} "
-        f"({blas.get('name')} {blas.get('version')}, {blas.get('threads') or '?'} threads); "
+        f"({blas.get('name')} {blas.get('version')}, {blas.get('threads') or '?'} threads, "
+        f"{blas.get('kernel') or 'unknown'} kernel); the engine's tanh: {m.get('tanh')}; "
         f"load average before {m.get('load_average_before')}, after {m.get('load_average')}"
     )
+    if blas.get("OPENBLAS_CORETYPE"):
+        out.append(
+            f"OPENBLAS_CORETYPE={blas['OPENBLAS_CORETYPE']} is set: it chooses OpenBLAS's "
+            "kernel, not the CPU"
+        )
     o = result["options"]
     out.append(
         f"engine: {o['rounds']} alternating rounds of ~{o['round_seconds']} s per "
