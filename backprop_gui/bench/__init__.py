@@ -144,9 +144,11 @@ def _openblas_kernel() -> str | None:
     library loaded in this process (Linux); None where it cannot be found."""
     try:
         with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "openblas" in line.lower()}
+            # address, permissions, offset, device, inode, then the path (spaces and all)
+            mapped = [line.split(maxsplit=5) for line in f if "openblas" in line.lower()]
     except OSError:
         return None
+    paths = {fields[5].strip() for fields in mapped if len(fields) == 6}
     for path in sorted(paths):
         try:
             library = ctypes.CDLL(path)

@@ -8,8 +8,8 @@ over the training set. With full-batch training one step is one epoch.
 from __future__ import annotations
 
 import functools
+import importlib
 import math
-import time
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -95,44 +95,33 @@ class History:
 
 
 # Scalars as 0-d arrays: NumPy takes them about 0.5 µs faster per call than
-# Python floats, which it must first promote (NEP 50); the loop makes ten such
-# calls a step.
+# Python floats, which it must first promote (NEP 50), and the loop makes
+# several such calls a step.
 ONE, TWO = np.array(1.0), np.array(2.0)
-# np.tanh must beat the exp form by this much to be chosen: where the two are
-# close, the choice must not flip from one run to the next.
-TANH_MARGIN = 1.3
 
 
 @functools.cache
 def fastest_tanh() -> str:
-    """How the training loop computes tanh here, measured once per process:
-    "numpy" (np.tanh) where it is at least ``TANH_MARGIN`` times faster than
-    the exp form, else "exp". The exp form is tanh(z) = 2 / (1 + e^(−2z)) − 1
+    """How the training loop computes tanh on this machine: "numpy" (np.tanh)
+    where NumPy runs its AVX-512 tanh, else "exp", tanh(z) = 2 / (1 + e^(−2z)) − 1
     as four passes over a Z that already holds −2·Z (see ``_Packed``).
 
-    NumPy's SIMD tanh (AVX-512 on x86) took 1.4 µs on an (8, 200) array and
-    the exp form 2.5 µs; where NumPy has no SIMD tanh, np.tanh took about
-    twice the exp form. The two agree to within 4e−16."""
-    Z = np.random.default_rng(0).uniform(-6.0, 6.0, (16, 256))
-    A = np.empty_like(Z)
+    Timed on (8, 200) arrays, np.tanh took 0.57 of the exp form's time with
+    AVX-512, 1.2 times it with AVX2 only and 2.3 times it without SIMD. The two
+    differ by rounding (4e−16), which training can amplify, so the choice
+    depends on the CPU and NumPy build alone, never on a timing: every process
+    on a machine, the app's trainer process included, trains alike."""
+    return "numpy" if _numpy_cpu_features().get("AVX512_SKX") else "exp"
 
-    def exp_form() -> None:
-        np.exp(Z, A)
-        np.add(A, ONE, A)
-        np.divide(TWO, A, A)
-        np.subtract(A, ONE, A)
 
-    def numpy_form() -> None:
-        np.tanh(Z, A)
-
-    best = {"exp": math.inf, "numpy": math.inf}
-    for _ in range(15):  # interleaved, the fastest of each: a busy spell hits both
-        for name, form in (("exp", exp_form), ("numpy", numpy_form)):
-            start = time.perf_counter()
-            for _ in range(10):
-                form()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return "numpy" if best["numpy"] * TANH_MARGIN <= best["exp"] else "exp"
+def _numpy_cpu_features() -> dict:
+    """NumPy's table of the CPU features its SIMD loops use (empty if unknown)."""
+    for module in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+        try:
+            return dict(importlib.import_module(module).__cpu_features__)
+        except (ImportError, AttributeError):
+            continue
+    return {}
 
 
 class _Packed:
@@ -153,9 +142,10 @@ class _Packed:
 
     Where tanh is computed in its exp form (``fastest_tanh``), forward
     products read ``theta_forward`` = c ∗ θ, refreshed once per step, with
-    c = −2 on tanh layers: their Z buffers then hold −2·Z, the exponent of
-    tanh(z) = 2 / (1 + e^(−2z)) − 1, one pass over θ instead of one per
-    layer. Otherwise they read θ itself.
+    c = −2 on tanh layers and −1 on a sigmoid output: their Z buffers then
+    hold −2·Z and −Z, the exponents of tanh(z) = 2 / (1 + e^(−2z)) − 1 and
+    σ(z) = 1 / (1 + e^(−z)), one pass over θ instead of one per layer.
+    Otherwise they read θ itself, and the loop negates the output's Z.
     """
 
     def __init__(self, net: MLP) -> None:
@@ -191,6 +181,10 @@ class _Packed:
                 self.forward_scale[start:end] = -2.0
             start = end
         self.scaled = bool((self.forward_scale != 1.0).any())
+        # Z[L] comes negated where θ is scaled anyway; else a pass negates it.
+        self.output_negated = self.scaled and self.sigmoid_output
+        if self.output_negated:
+            self.forward_scale[start - self.blocks[-1].size : start] = -1.0
         if not self.scaled:
             self.forward_blocks = self.blocks
         # W[l]ᵀ for dZ[l−1] = W[l]ᵀ·dZ[l]: strided views that BLAS reads directly.
@@ -228,7 +222,6 @@ class _Batch:
         self.Z = [None] + [np.empty((n, m)) for n in sizes[1:]]
         self.dZ = [None] + [np.empty((n, m)) for n in sizes[1:]]
         self.Y = np.empty((sizes[-1], m))
-        # s·Y (softmax) or s·(1 − Y) (sigmoid), for dZ[L] scaled by s.
         self.Y_scaled = np.empty((sizes[-1], m))
         self._plan: tuple | None = None
 
@@ -358,6 +351,8 @@ class Trainer:
             raise ValueError("there are no training examples")
         steps = int(steps)
         packed = self._packed
+        if packed.activations is not self.net.activations:  # swapped since (tests do)
+            packed = self._packed = _Packed(self.net)
         packed.load()
         # Overflow is expected on the way to divergence, which the check reports.
         try:
@@ -379,9 +374,6 @@ class Trainer:
         """The training loop, on the packed parameters, every name bound once."""
         net, cfg = self.net, self._config
         packed = self._packed
-        if packed.activations is not net.activations:  # swapped since (tests do)
-            packed = self._packed = _Packed(net)
-            packed.load()
         size = cfg.batch_size
         full = size is None or size >= self.m
         sgd = self._optimizer.name == "sgd"
@@ -391,21 +383,25 @@ class Trainer:
         theta, grad, previous = packed.theta, packed.grad, packed.previous
         theta_forward, forward_scale = packed.theta_forward, packed.forward_scale
         scaled, tanh_by_numpy = packed.scaled, packed.tanh_by_numpy
+        output_negated = packed.output_negated
         sigmoid_output = packed.sigmoid_output
         activate = net.output_kind.activate
         update = self._optimizer.update
         dot, add, subtract, multiply, divide = np.dot, np.add, np.subtract, np.multiply, np.divide
-        exp, tanh_ufunc, isfinite = np.exp, np.tanh, math.isfinite
+        exp, negative, tanh_ufunc, isfinite = np.exp, np.negative, np.tanh, math.isfinite
         if full:
             batch = self._full_batch()
             epoch_done = True
             forward, output, slopes, backward = batch.plan(packed)
-            s, Y_scaled = self._scaled_targets(batch, scale, sigmoid_output)
+            # dZ[L] = (A[L] − Y)·s with s = scale/m, as s·A[L] − s·Y.
+            s = np.array(scale / batch.m)
+            Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
         for _ in range(steps):
             if not full:
                 batch, epoch_done = self._next_batch(size)
                 forward, output, slopes, backward = batch.plan(packed)
-                s, Y_scaled = self._scaled_targets(batch, scale, sigmoid_output)
+                s = np.array(scale / batch.m)
+                Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
             if scaled:
                 multiply(theta, forward_scale, theta_forward)
             # forward: Z[l] = [W b]·[A[l−1]; 1];  A[l] = g(Z[l])
@@ -416,25 +412,28 @@ class Trainer:
                 elif tanh_by_numpy:
                     tanh_ufunc(Z, A)
                 else:
-                    # Z holds −2·Z: A = 2 / (1 + e^(−2Z)) − 1, as activations.tanh
-                    # computes it (overflow to inf gives −1; errstate is set).
+                    # Z holds −2·Z: A = 2 / (1 + e^(−2Z)) − 1 (overflow to inf
+                    # gives −1; errstate is set).
                     exp(Z, A)
                     add(A, ONE, A)
                     divide(TWO, A, A)
                     subtract(A, ONE, A)
-            # dZ[L] = A[L] − Y, scaled by s = scale/m
             block, x, Z, A, D = output
             dot(block, x, Z)
             if sigmoid_output:
-                # s·(σ(Z) − Y) = s·(1 − Y) − s / (1 + e^Z); e^Z = inf gives σ = 1.
-                exp(Z, D)
+                # s·σ(Z) = s / (1 + e^(−Z)), as activations.sigmoid: it keeps a
+                # tiny σ (e^(−Z) = inf gives exactly 0).
+                if output_negated:
+                    exp(Z, D)
+                else:
+                    negative(Z, D)
+                    exp(D, D)
                 add(D, ONE, D)
                 divide(s, D, D)
-                subtract(Y_scaled, D, D)
             else:
                 activate(Z, A)
                 multiply(A, s, D)
-                subtract(D, Y_scaled, D)
+            subtract(D, Y_scaled, D)
             for A, G in slopes:  # tanh′ = 1 − A²
                 multiply(A, A, G)
                 subtract(ONE, G, G)
@@ -470,16 +469,6 @@ class Trainer:
                 if every and self.epoch % every == 0:
                     packed.store()
                     self.record()
-
-    @staticmethod
-    def _scaled_targets(batch: _Batch, scale: float, sigmoid_output: bool) -> tuple:
-        """s = scale/m as a 0-d array, and the target term of s·(A[L] − Y):
-        s·(1 − Y) for a sigmoid output, s·Y for softmax."""
-        s = np.array(scale / batch.m)
-        Y_scaled = np.multiply(batch.Y, s, batch.Y_scaled)
-        if sigmoid_output:
-            np.subtract(s, Y_scaled, Y_scaled)
-        return s, Y_scaled
 
     def _diverged(self) -> None:
         """Raise DivergenceError; the packed θ holds the last finite parameters."""

@@ -9,6 +9,7 @@ import pytest
 
 from backprop_gui.core import MLP, DivergenceError, TrainConfig, Trainer, make_dataset
 from backprop_gui.core import trainer as trainer_module
+from backprop_gui.core.activations import ACTIVATIONS
 from backprop_gui.core.optimizers import make_optimizer
 
 
@@ -43,6 +44,8 @@ CASES = [
     ([2, 6, 1], "tanh", TrainConfig(learning_rate=0.1, l1=0.003, batch_size=16, seed=1)),
     ([2, 1], "tanh", TrainConfig(learning_rate=0.5)),  # no hidden layer
     ([2, 7, 1], "tanh", TrainConfig(learning_rate=0.1, optimizer="momentum", l2=0.001)),
+    # tanh layers apart: each has its own tanh′, not the all-tanh shortcut.
+    ([2, 5, 4, 3, 1], ["tanh", "relu", "tanh"], TrainConfig(learning_rate=0.1)),
 ]
 
 
@@ -68,25 +71,47 @@ def test_training_matches_backward_and_the_optimizer(sizes, activation, config, 
     np.testing.assert_allclose(trainer.net.theta, reference.theta, rtol=1e-9, atol=1e-11)
 
 
-def test_the_machine_picks_one_tanh_form_and_keeps_it():
-    form = trainer_module.fastest_tanh()
-    assert form in ("exp", "numpy")
-    assert trainer_module.fastest_tanh() == form  # measured once per process
+@pytest.mark.parametrize(("features", "form"), [({"AVX512_SKX": True}, "numpy"), ({}, "exp")])
+def test_the_tanh_form_follows_the_cpu_not_a_timing(monkeypatch, features, form):
+    # Every process on a machine must train alike: the app's and its trainer's.
+    monkeypatch.setattr(trainer_module, "_numpy_cpu_features", lambda: features)
+    trainer_module.fastest_tanh.cache_clear()
+    try:
+        assert trainer_module.fastest_tanh() == form
+    finally:
+        trainer_module.fastest_tanh.cache_clear()
 
 
-@pytest.mark.parametrize("logit", [800.0, -800.0, 40.0, -40.0])
-def test_a_saturated_sigmoid_output_still_gives_the_exact_gradient(logit, tanh_form):
-    # e^Z overflows to inf for Z > 709: σ must come out as exactly 1, not NaN.
-    points, labels = make_dataset("circle", 40, seed=0)
+@pytest.mark.parametrize("logit", [800.0, -800.0, 40.0, -40.0, -20.0, -36.0])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_saturated_sigmoid_output_still_gives_the_exact_gradient(logit, optimizer, tanh_form):
+    # e^−Z overflows to inf for Z < −709: σ must come out as exactly 0, not NaN.
+    # Points of one class: where σ is tiny, σ − 0 must keep its digits (Adam
+    # divides them out, so an error relative to σ shows in the step).
+    points, _ = make_dataset("circle", 40, seed=0)
+    labels = np.zeros(40, np.int64)
     nets = [MLP([2, 3, 1], "tanh", seed=0) for _ in range(2)]
     for net in nets:
         net.params["W2"][:] = 0.0
         net.params["b2"][:] = logit
-    config = TrainConfig(learning_rate=0.1, record_every=0)
+    config = TrainConfig(learning_rate=0.1, optimizer=optimizer, record_every=0)
     Trainer(nets[0], points, labels, config).run(1)
     reference_run(nets[1], points, labels, config, 1)
     assert np.isfinite(nets[0].theta).all()
     np.testing.assert_allclose(nets[0].theta, nets[1].theta, rtol=1e-12, atol=1e-15)
+
+
+def test_a_network_whose_activations_change_trains_with_the_new_ones():
+    points, labels = make_dataset("circle", 50, seed=0)
+    nets = [MLP([2, 4, 1], "tanh", seed=0) for _ in range(2)]
+    trainer = Trainer(nets[0], points, labels, TrainConfig(record_every=0))
+    trainer.run(2)
+    reference_run(nets[1], points, labels, TrainConfig(), 2)
+    for net in nets:
+        net.activations = (ACTIVATIONS["relu"],)
+    trainer.run(3)
+    reference_run(nets[1], points, labels, TrainConfig(), 3)
+    np.testing.assert_allclose(nets[0].theta, nets[1].theta, rtol=1e-12, atol=1e-14)
 
 
 def test_records_see_the_current_parameters():
