@@ -140,12 +140,16 @@ class _Packed:
     in when a run starts; ``store`` copies it back when the run ends, and
     before anything reads it (records, divergence).
 
+    A sigmoid output layer is kept negated, [−W[L] −b[L]], so that its
+    product is −Z[L], the exponent of σ(z) = 1 / (1 + e^(−z)); the loop then
+    works with its gradient negated too. A sign flip is exact, and the update,
+    L1, L2, momentum and Adam all commute with it.
+
     Where tanh is computed in its exp form (``fastest_tanh``), forward
     products read ``theta_forward`` = c ∗ θ, refreshed once per step, with
-    c = −2 on tanh layers and −1 on a sigmoid output: their Z buffers then
-    hold −2·Z and −Z, the exponents of tanh(z) = 2 / (1 + e^(−2z)) − 1 and
-    σ(z) = 1 / (1 + e^(−z)), one pass over θ instead of one per layer.
-    Otherwise they read θ itself, and the loop negates the output's Z.
+    c = −2 on tanh layers: their Z buffers then hold −2·Z, the exponent of
+    tanh(z) = 2 / (1 + e^(−2z)) − 1, one pass over θ instead of one per
+    layer. Otherwise they read θ itself.
     """
 
     def __init__(self, net: MLP) -> None:
@@ -157,6 +161,8 @@ class _Packed:
         self.order = np.concatenate([np.hstack([W, b]).ravel() for W, b in index])
         self.inverse = np.argsort(self.order)
         self.theta = np.empty(net.theta.size)
+        self.unpacked = np.empty(net.theta.size)
+        self.sign = np.ones(net.theta.size)
         self.grad = np.empty(net.theta.size)
         self.previous = np.empty(net.theta.size)
         self.theta_forward = np.empty(net.theta.size)
@@ -180,11 +186,9 @@ class _Packed:
             if l < net.L and self.tanh[l - 1] and not self.tanh_by_numpy:
                 self.forward_scale[start:end] = -2.0
             start = end
+        if self.sigmoid_output:
+            self.sign[start - self.blocks[-1].size :] = -1.0
         self.scaled = bool((self.forward_scale != 1.0).any())
-        # Z[L] comes negated where θ is scaled anyway; else a pass negates it.
-        self.output_negated = self.scaled and self.sigmoid_output
-        if self.output_negated:
-            self.forward_scale[start - self.blocks[-1].size : start] = -1.0
         if not self.scaled:
             self.forward_blocks = self.blocks
         # W[l]ᵀ for dZ[l−1] = W[l]ᵀ·dZ[l]: strided views that BLAS reads directly.
@@ -192,9 +196,11 @@ class _Packed:
 
     def load(self) -> None:
         np.take(self.net.theta, self.order, out=self.theta)
+        self.theta *= self.sign
 
     def store(self) -> None:
-        np.take(self.theta, self.inverse, out=self.net.theta)
+        np.multiply(self.theta, self.sign, out=self.unpacked)
+        np.take(self.unpacked, self.inverse, out=self.net.theta)
 
 
 class _Batch:
@@ -383,12 +389,11 @@ class Trainer:
         theta, grad, previous = packed.theta, packed.grad, packed.previous
         theta_forward, forward_scale = packed.theta_forward, packed.forward_scale
         scaled, tanh_by_numpy = packed.scaled, packed.tanh_by_numpy
-        output_negated = packed.output_negated
         sigmoid_output = packed.sigmoid_output
         activate = net.output_kind.activate
         update = self._optimizer.update
         dot, add, subtract, multiply, divide = np.dot, np.add, np.subtract, np.multiply, np.divide
-        exp, negative, tanh_ufunc, isfinite = np.exp, np.negative, np.tanh, math.isfinite
+        exp, tanh_ufunc, isfinite = np.exp, np.tanh, math.isfinite
         if full:
             batch = self._full_batch()
             epoch_done = True
@@ -421,19 +426,17 @@ class Trainer:
             block, x, Z, A, D = output
             dot(block, x, Z)
             if sigmoid_output:
-                # s·σ(Z) = s / (1 + e^(−Z)), as activations.sigmoid: it keeps a
-                # tiny σ (e^(−Z) = inf gives exactly 0).
-                if output_negated:
-                    exp(Z, D)
-                else:
-                    negative(Z, D)
-                    exp(D, D)
+                # Z holds −Z[L] (see _Packed), and D is the gradient of the
+                # negated layer: s·Y − s·σ(Z[L]) = s·Y − s / (1 + e^(−Z[L])). It
+                # keeps a tiny σ, and e^(−Z[L]) = inf gives exactly σ = 0.
+                exp(Z, D)
                 add(D, ONE, D)
                 divide(s, D, D)
+                subtract(Y_scaled, D, D)
             else:
                 activate(Z, A)
                 multiply(A, s, D)
-            subtract(D, Y_scaled, D)
+                subtract(D, Y_scaled, D)
             for A, G in slopes:  # tanh′ = 1 − A²
                 multiply(A, A, G)
                 subtract(ONE, G, G)
