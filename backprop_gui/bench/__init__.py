@@ -421,7 +421,8 @@ def format_table(result: dict) -> str:
     if blas.get("OPENBLAS_CORETYPE"):
         out.append(
             f"OPENBLAS_CORETYPE={blas['OPENBLAS_CORETYPE']} is set: it chooses OpenBLAS's "
-            "kernel, not the CPU"
+            "kernel, not the CPU (for the CPU's own: env -u OPENBLAS_CORETYPE "
+            "-u OPENBLAS_L2_SIZE backprop-gui bench)"
         )
     o = result["options"]
     out.append(
