@@ -799,7 +799,7 @@ The table's first line names the machine and what the engine's speed rests
 on: OpenBLAS's CPU kernel (small matrix products took up to twice as long
 with an older CPU's kernel, which OPENBLAS_CORETYPE can force; the table
 says so when it is set) and how the engine computes tanh here (np.tanh
-where NumPy has a fast SIMD tanh, else an exp form).
+where NumPy runs its AVX-512 tanh, else an exp form).
 
 The full run takes about 8.5 minutes; --quick about a minute. The exit
 status is 0 even when a target is missed: misses are marked FAIL in the table
