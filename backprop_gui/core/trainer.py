@@ -186,8 +186,10 @@ class _Packed:
             if l < net.L and self.tanh[l - 1] and not self.tanh_by_numpy:
                 self.forward_scale[start:end] = -2.0
             start = end
-        if self.sigmoid_output:
-            self.sign[start - self.blocks[-1].size :] = -1.0
+        # The packed elements kept negated: a sigmoid output layer's, else none.
+        first = start - self.blocks[-1].size if self.sigmoid_output else start
+        self.negated = slice(first, start)
+        self.sign[self.negated] = -1.0
         self.scaled = bool((self.forward_scale != 1.0).any())
         if not self.scaled:
             self.forward_blocks = self.blocks
@@ -200,6 +202,7 @@ class _Packed:
 
     def store(self) -> None:
         np.multiply(self.theta, self.sign, out=self.unpacked)
+        self.unpacked[self.negated] += 0.0  # −0.0 + 0.0 = +0.0: no "-0.0" from the packing
         np.take(self.unpacked, self.inverse, out=self.net.theta)
 
 
@@ -463,7 +466,8 @@ class Trainer:
             else:
                 np.copyto(previous, theta)
                 update(theta, grad, lr)
-                if not isfinite(theta.sum()):
+                # A sum of finite values can overflow too: then look closer.
+                if not isfinite(theta.sum()) and not np.isfinite(theta).all():
                     np.copyto(theta, previous)
                     self._diverged()
             self.step_count += 1

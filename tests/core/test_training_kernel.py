@@ -101,6 +101,39 @@ def test_a_saturated_sigmoid_output_still_gives_the_exact_gradient(logit, optimi
     np.testing.assert_allclose(nets[0].theta, nets[1].theta, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_a_parameter_sum_that_overflows_is_not_divergence(optimizer):
+    # Two dead relu units with huge biases: every parameter stays finite (their
+    # gradients are 0), but the sum of all of them is −inf. Training goes on.
+    points, labels = make_dataset("circle", 40, seed=0)
+    net = MLP([2, 3, 1], "relu", seed=0)
+    net.params["b1"][:2] = -1.7e308
+    trainer = Trainer(net, points, labels, TrainConfig(optimizer=optimizer, record_every=0))
+    trainer.run(3)
+    assert np.isfinite(net.theta).all() and trainer.step_count == 3
+
+
+def test_zero_output_weights_that_stay_zero_are_stored_as_plus_zero():
+    points, labels = make_dataset("circle", 40, seed=0)
+    net = MLP([2, 4, 1], "tanh", seed=0)
+    net.theta[:] = 0.0  # every gradient of the output layer is exactly 0 then
+    Trainer(net, points, labels, TrainConfig(optimizer="momentum", record_every=0)).run(1)
+    assert not np.signbit(net.params["W2"]).any()
+
+
+def test_adam_on_a_sigmoid_output_matches_backward_and_the_optimizer(tanh_form):
+    # One class in three: the output gradient is nowhere near 0, where Adam
+    # would magnify rounding (see above).
+    points, _ = make_dataset("spiral", 60, seed=2)
+    labels = (np.arange(60) % 3 == 0).astype(np.int64)
+    config = TrainConfig(learning_rate=0.02, optimizer="adam", l1=0.001, l2=0.001)
+    trainer = Trainer(MLP([2, 6, 5, 1], "tanh", seed=0), points, labels, config)
+    reference = MLP([2, 6, 5, 1], "tanh", seed=0)
+    trainer.run(40)
+    reference_run(reference, points, labels, config, 40)
+    np.testing.assert_allclose(trainer.net.theta, reference.theta, rtol=1e-9, atol=1e-11)
+
+
 def test_a_network_whose_activations_change_trains_with_the_new_ones():
     points, labels = make_dataset("circle", 50, seed=0)
     nets = [MLP([2, 4, 1], "tanh", seed=0) for _ in range(2)]
