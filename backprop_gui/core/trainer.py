@@ -162,7 +162,6 @@ class _Packed:
         self.inverse = np.argsort(self.order)
         self.theta = np.empty(net.theta.size)
         self.unpacked = np.empty(net.theta.size)
-        self.sign = np.ones(net.theta.size)
         self.grad = np.empty(net.theta.size)
         self.previous = np.empty(net.theta.size)
         self.theta_forward = np.empty(net.theta.size)
@@ -189,7 +188,6 @@ class _Packed:
         # The packed elements kept negated: a sigmoid output layer's, else none.
         first = start - self.blocks[-1].size if self.sigmoid_output else start
         self.negated = slice(first, start)
-        self.sign[self.negated] = -1.0
         self.scaled = bool((self.forward_scale != 1.0).any())
         if not self.scaled:
             self.forward_blocks = self.blocks
@@ -198,11 +196,13 @@ class _Packed:
 
     def load(self) -> None:
         np.take(self.net.theta, self.order, out=self.theta)
-        self.theta *= self.sign
+        negated = self.theta[self.negated]
+        np.negative(negated, out=negated)
 
     def store(self) -> None:
-        np.multiply(self.theta, self.sign, out=self.unpacked)
-        self.unpacked[self.negated] += 0.0  # −0.0 + 0.0 = +0.0: no "-0.0" from the packing
+        np.copyto(self.unpacked, self.theta)
+        # 0 − x, not −x: a packed ±0.0 comes back as +0.0, never "-0.0".
+        np.subtract(0.0, self.theta[self.negated], out=self.unpacked[self.negated])
         np.take(self.unpacked, self.inverse, out=self.net.theta)
 
 
