@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from backprop_gui.core import DivergenceError, TrainConfig, make_dataset, train_test_split
-from backprop_gui.remote import Engine, RemoteEngine, RemoteError
+from backprop_gui.session import Engine, Frame, RemoteEngine, RemoteError
 
 
 def built(engine, lr=0.03, activation="tanh"):
@@ -33,10 +33,16 @@ def test_the_process_trains_exactly_like_this_one(remote):
     assert remote.evaluate() == local.evaluate()
     for still in (True, False):
         ours, theirs = local.frame(True, still), remote.frame(True, still)
-        assert ours[0] == theirs[0] and ours[1] is theirs[1] is None
-        for a, b in zip(ours[2:], theirs[2:], strict=True):
-            assert np.array_equal(a, b)
-    assert remote.frame(True)[2].dtype == np.float32
+        assert isinstance(theirs, Frame)
+        assert ours.evaluation == theirs.evaluation and ours.divergence == theirs.divergence == ""
+        assert (ours.epoch, ours.steps, ours.n_train) == (
+            theirs.epoch,
+            theirs.steps,
+            theirs.n_train,
+        )
+        for name in ("surface", "boundary", "theta"):
+            assert np.array_equal(getattr(ours, name), getattr(theirs, name))
+    assert remote.frame(True).surface.dtype == np.float32
 
 
 def test_divergence_and_errors_cross_the_process_boundary(remote):
@@ -56,3 +62,46 @@ def test_a_closed_process_says_so(remote):
     remote.close()
     with pytest.raises(RemoteError, match="stopped answering"):
         remote.run(1)
+
+
+def test_the_process_serves_only_the_engines_requests(remote):
+    built(remote)
+    with pytest.raises(RemoteError, match="not a request the trainer serves"):
+        remote._call("__setattr__", "trainer", None)
+    assert remote.step_count == 0 and remote.run(1) == 1
+
+
+def test_the_process_imports_nothing_from_the_folder_it_was_started_in(tmp_path, monkeypatch):
+    # A struct.py where the user launched the app must not run in the trainer.
+    marker = tmp_path / "ran"
+    (tmp_path / "struct.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (tmp_path / "numpy.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    engine = built(RemoteEngine())
+    try:
+        assert engine.run(3) == 3
+    finally:
+        engine.close()
+    assert not marker.exists()
+
+
+def test_the_process_exits_quietly_when_the_app_is_gone():
+    import subprocess
+
+    from backprop_gui.session.transport import CHILD_MODULE, child_command
+
+    child = subprocess.Popen(
+        child_command(CHILD_MODULE),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    # A request whose reply cannot be delivered: the reading end is closed.
+    from backprop_gui.session.wire import send
+
+    child.stdout.close()
+    send(child.stdin, ("theta", [], {}))
+    child.stdin.close()
+    assert child.wait(timeout=30) == 0
+    assert child.stderr.read() == b""

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from backprop_gui.core import Evaluation, TrainConfig
-from backprop_gui.wire import receive, send
+from backprop_gui.session.wire import receive, send
 
 
 def round_trip(value):

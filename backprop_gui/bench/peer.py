@@ -19,8 +19,8 @@ import time
 import traceback
 import weakref
 
-from ..remote import reply_stream, start_child, stop_child
-from ..wire import receive, send
+from ..session.transport import reply_stream, start_child, stop_child
+from ..session.wire import receive, send
 from .engine import CASES, RUNNERS
 
 

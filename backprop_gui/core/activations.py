@@ -22,12 +22,20 @@ LEAKY_SLOPE = 0.01
 
 @dataclass(frozen=True)
 class Activation:
+    """One activation: its maths, and how the window and the equations name it.
+
+    Adding an activation is one entry in ``ACTIVATIONS`` below: the window's
+    menus, tooltips and equations read ``symbol`` and ``tooltip`` from here.
+    """
+
     name: str
-    formula: str
+    formula: str  # g(z) in plain text, e.g. "max(0, z)"
     forward: Callable[[np.ndarray, np.ndarray], np.ndarray]
     backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     # He initialisation suits the rectifiers, Xavier the symmetric ones.
     init_gain: float
+    symbol: str  # g in the equations: "tanh", "σ", …
+    tooltip: str  # one line for a menu: what it is and when to use it
 
     def derivative(self, Z: np.ndarray) -> np.ndarray:
         """g′(Z) as a new array, for teaching and tests (not used when training)."""
@@ -105,11 +113,51 @@ def _linear_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarray
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("tanh", "tanh(z)", _tanh_forward, _tanh_backward, 1.0),
-        Activation("sigmoid", "1 / (1 + e^-z)", sigmoid, _sigmoid_backward, 1.0),
-        Activation("relu", "max(0, z)", _relu_forward, _relu_backward, 2.0),
-        Activation("leaky_relu", "max(0.01 z, z)", _leaky_relu_forward, _leaky_relu_backward, 2.0),
-        Activation("linear", "z", _linear_forward, _linear_backward, 1.0),
+        Activation(
+            "tanh",
+            "tanh(z)",
+            _tanh_forward,
+            _tanh_backward,
+            1.0,
+            "tanh",
+            "tanh(z): smooth, zero-centred, the classic choice",
+        ),
+        Activation(
+            "sigmoid",
+            "1 / (1 + e^-z)",
+            sigmoid,
+            _sigmoid_backward,
+            1.0,
+            "σ",
+            "σ(z) = 1/(1+e^−z): smooth but saturates; learns slowly when deep",
+        ),
+        Activation(
+            "relu",
+            "max(0, z)",
+            _relu_forward,
+            _relu_backward,
+            2.0,
+            "relu",
+            "max(0, z): fast, piecewise-linear boundaries",
+        ),
+        Activation(
+            "leaky_relu",
+            "max(0.01 z, z)",
+            _leaky_relu_forward,
+            _leaky_relu_backward,
+            2.0,
+            "lrelu",
+            "max(0.01z, z): like relu but never fully dead",
+        ),
+        Activation(
+            "linear",
+            "z",
+            _linear_forward,
+            _linear_backward,
+            1.0,
+            "id",
+            "z: no non-linearity, so the whole network is linear",
+        ),
     )
 }
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import ACTIVATIONS, DATASETS, FEATURE_LABELS, FEATURES, OPTIMIZERS
-from .worker import NetworkSpec
+from ..session import NetworkSpec
 
 LEARNING_RATES = (
     1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0,

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from ..core import DOMAIN, MLP, TrainConfig, make_dataset
 from ..core.pointsfile import read_points_csv, write_points_csv
 from ..core.weightsfile import load_weights, save_weights
-from ..remote import EVALUATION_SAMPLE
+from ..session import EVALUATION_SAMPLE, DataSpec, Frame, NetworkSpec
 from .canvas import Canvas, SquareFrame
 from .controls import MAX_LAYERS, MAX_NEURONS, DataPanel, NetworkPanel, TrainingPanel
 from .cost_plot import CostPlot
@@ -52,7 +52,7 @@ from .points import PointSet, ReplacePoints
 from .session import SessionStore
 from .steady_label import SteadyLabel
 from .theme import TEST_PEN, TRAIN_PEN, tool_icon
-from .worker import DataSpec, NetworkSpec, Snapshot, TrainingWorker
+from .worker import TrainingWorker
 
 SETTINGS_VERSION = 1
 SPEC_DEBOUNCE_MS = 150
@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self._training = False
         self._request = 0
         self._generation = -1
-        self._latest: Snapshot | None = None
+        self._latest: Frame | None = None
         self._last_plotted_step = -1
 
         self.canvas = Canvas(self.model, self.undo_stack)
@@ -569,7 +569,7 @@ class MainWindow(QMainWindow):
     # -- snapshots -----------------------------------------------------------------
 
     @Slot(object)
-    def _on_snapshot(self, snap: Snapshot) -> None:
+    def _on_snapshot(self, snap: Frame) -> None:
         if self._closed:  # queued before the window closed
             return
         try:
@@ -577,7 +577,7 @@ class MainWindow(QMainWindow):
         finally:
             self.worker.acknowledge()
 
-    def _show_snapshot(self, snap: Snapshot) -> None:
+    def _show_snapshot(self, snap: Frame) -> None:
         self._latest = snap
         if snap.generation != self._generation:
             self._generation = snap.generation
@@ -617,14 +617,14 @@ class MainWindow(QMainWindow):
         self.banner_button.setVisible(restore)
         self.banner.show()
 
-    def _show_metrics(self, snap: Snapshot) -> None:
+    def _show_metrics(self, snap: Frame) -> None:
         e = snap.evaluation
 
         def number(value: float | None, fmt: str, unit: str = "") -> str:
             return format(value, fmt) + unit if value is not None and np.isfinite(value) else "–"
 
-        # Bigger sets are estimated on a sample while training (remote.EVALUATION_SAMPLE).
-        approx = "≈" if snap.n_train > EVALUATION_SAMPLE else ""
+        # Bigger sets are estimated on a fixed sample (session.EVALUATION_SAMPLE).
+        approx = "≈" if snap.estimated else ""
         values = {
             "cost_train": approx + number(e and e.train_cost, ".4g"),
             "cost_test": approx + number(e and e.test_cost, ".4g"),
@@ -683,9 +683,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {labels.size} points from {path}{note}", 8000)
 
     @property
-    def snapshot(self) -> Snapshot | None:
-        """The last snapshot drawn: what the window shows now."""
+    def snapshot(self) -> Frame | None:
+        """The last frame drawn: what the window shows now."""
         return self._latest
+
+    @property
+    def is_training(self) -> bool:
+        """True between Train and Pause (or until training stops by itself)."""
+        return self._training
+
+    @property
+    def last_request(self) -> int:
+        """The number of the latest Train/Pause/Step request; a frame whose
+        ``request`` equals it has seen that request."""
+        return self._request
+
+    @property
+    def trainer_pid(self) -> int | None:
+        """The trainer process's id, or None while training runs in-thread."""
+        return self.worker.trainer_pid
 
     # -- weights and images -------------------------------------------------------------
 

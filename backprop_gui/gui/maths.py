@@ -4,7 +4,7 @@ in the seeds' notation and with every matrix's shape."""
 from __future__ import annotations
 
 from ..core import FEATURE_LABELS
-from .worker import NetworkSpec
+from ..session import NetworkSpec
 
 G = {"tanh": "tanh", "sigmoid": "σ", "relu": "relu", "leaky_relu": "lrelu", "linear": "id"}
 

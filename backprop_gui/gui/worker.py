@@ -7,7 +7,7 @@ Design (after Qt's mandelbrot RenderThread):
   run while the worker's slot is looping.
 - The loop trains in chunks (a few milliseconds in this thread, up to the
   next frame in the trainer process) and checks the stop flag between them.
-- It emits immutable ``Snapshot``s (copies), at most ``MAX_FPS`` per second,
+- It emits immutable ``Frame``s (copies), at most ``MAX_FPS`` per second,
   and only once the GUI has acknowledged the previous one, so the GUI's
   event queue never floods. After a change of network, data or weights it
   shows the result before training on.
@@ -15,8 +15,8 @@ Design (after Qt's mandelbrot RenderThread):
   ``quit()`` and ``wait()``; the loop's end closes the trainer process.
 
 Where training runs (measured with ``backprop-gui bench``, which times both):
-the trainer (``remote.Engine``: a Trainer, its network and its decision
-surface) lives in a child process of its own (``remote.RemoteEngine``), and
+the trainer (``session.Engine``: a Trainer, its network and its decision
+surface) lives in a child process of its own (``session.RemoteEngine``), and
 this thread sends it requests: train up to the next frame (at most
 ``PROCESS_CHUNK_SECONDS``; when a big network's frames are slower than
 ``MAX_FPS``, as long as a frame takes, at most ``MAX_SLOW_FRAME_CHUNK``),
@@ -55,13 +55,13 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from ..core import MLP, DivergenceError, Evaluation, TrainConfig, transform
-from ..remote import Engine, RemoteEngine
+from ..core import DivergenceError, Evaluation, TrainConfig, transform
+from ..session import DataSpec, Engine, Frame, NetworkSpec, RemoteEngine
 
 SLOW_STEP_SECONDS = 1.0  # a step slower than this earns a hint about batch size
 MAX_FPS = 34  # snapshots (each with a new surface) per second, at most
@@ -82,54 +82,6 @@ BACKOFF_SECONDS = 0.001
 MAX_BACKOFF_SECONDS = 0.05  # then train anyway: a blocked GUI must not stop training
 SWITCH_INTERVAL = 0.001
 TRAINER_ENV = "BACKPROP_GUI_TRAINER"  # "thread": train in the worker thread itself
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    """What defines the network; changing any of it re-initialises the weights."""
-
-    hidden: tuple[int, ...] = (8, 8)
-    activation: str = "tanh"
-    features: tuple[str, ...] = ("x1", "x2")
-    seed: int = 0
-
-    def layer_sizes(self) -> list[int]:
-        return [len(self.features), *self.hidden, 1]
-
-    def build(self) -> MLP:
-        return MLP(self.layer_sizes(), self.activation, seed=self.seed, features=self.features)
-
-
-@dataclass(frozen=True)
-class DataSpec:
-    """Training and test points, copied when posted."""
-
-    train_points: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
-    train_labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    test_points: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
-    test_labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the GUI shows, frozen at one moment. Arrays are private copies."""
-
-    generation: int  # bumps whenever the weights are re-initialised or replaced
-    epoch: int
-    steps: int
-    training: bool
-    evaluation: Evaluation | None
-    steps_per_second: float
-    surface: np.ndarray  # (R, R) float32 P(class 1), row-major, row 0 at the bottom
-    boundary: np.ndarray  # (2k, 2) float32 segment ends of the 0.5 isoline
-    spec: NetworkSpec
-    theta: np.ndarray  # flat parameters, laid out like MLP.theta
-    config: TrainConfig
-    message: str = ""
-    diverged: bool = False
-    error: str = ""
-    request: int = 0  # the last GUI training request this snapshot has seen
-    n_train: int = 0
 
 
 class _GuiPulse(QObject):
@@ -183,7 +135,7 @@ class TrainingWorker(QObject):
         self._error = ""
         self._last_good: np.ndarray | None = None
         self._best_cost = np.inf
-        self._last_snapshot: Snapshot | None = None
+        self._last_snapshot: Frame | None = None
         self._evaluation: Evaluation | None = None
         self._evaluated_at = 0.0
         self._evaluated_steps = 0
@@ -223,6 +175,11 @@ class TrainingWorker(QObject):
                 self._pending["step_epochs"] = int(self._pending.get("step_epochs", 0)) + steps
             self._pending.update(changes)
         self._wake.set()
+
+    @property
+    def trainer_pid(self) -> int | None:
+        """The trainer process's id; None when training runs in this thread."""
+        return self._trainer.pid
 
     def acknowledge(self) -> None:
         """The GUI has shown the last snapshot; the next may be sent."""
@@ -502,52 +459,45 @@ class TrainingWorker(QObject):
         )
         # While training the surface is float32 (it moves on anyway); still,
         # it is exactly the network's float64 forward pass.
-        evaluation, diverged, surface, boundary, theta = self._trainer.frame(
-            not reuse, exact=not self._training
-        )
+        made = self._trainer.frame(not reuse, exact=not self._training)
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
+        evaluation = made.evaluation
         if reuse:
             evaluation = self._evaluation
-        elif diverged:
+        elif made.divergence:
             # Finite weights with a non-finite cost: show the good ones instead.
-            self._on_divergence(diverged)
+            self._on_divergence(made.divergence)
             if self._last_good is not None:
-                evaluation, _, surface, boundary, theta = self._trainer.frame(True, exact=True)
+                made = self._trainer.frame(True, exact=True)
+                evaluation = made.evaluation
         elif evaluation is not None:
             self._evaluated_at, self._evaluated_steps = now, steps
             # What divergence and "restore" go back to: the weights with the
             # lowest cost seen. (A saturated sigmoid keeps the cost finite even
             # on weights of 1e50, so "finite" alone is not good enough.)
             if evaluation.train_cost <= self._best_cost:
-                self._best_cost, self._last_good = evaluation.train_cost, theta
+                self._best_cost, self._last_good = evaluation.train_cost, made.theta
         self._evaluation = evaluation
         self._stale = False
         self._show_now = False
-        snapshot = Snapshot(
-            generation=self._generation,
-            epoch=self._trainer.epoch,
-            steps=self._trainer.step_count,
-            training=self._training,
+        frame = replace(
+            made,
             evaluation=evaluation,
+            generation=self._generation,
+            training=self._training,
             steps_per_second=steps_per_second,
-            surface=surface,
-            boundary=boundary,
             spec=self._spec,
-            theta=theta,
             config=self._config,
             message=self._message,
             diverged=self._diverged,
             error=self._error,
             request=self._request,
-            n_train=self._trainer.m,
         )
-        for array in (snapshot.surface, snapshot.boundary, snapshot.theta):
-            array.setflags(write=False)
         self._message = ""
         self._error = ""
-        self._last_snapshot = snapshot
+        self._last_snapshot = frame
         self._acknowledged.clear()
-        self.snapshot.emit(snapshot)
+        self.snapshot.emit(frame)
 
     def _emit_error(self) -> None:
         """A snapshot that reports ``self._error`` with the last frame's

@@ -1,5 +1,7 @@
 """backward agrees with central differences for every activation and output."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -28,13 +30,10 @@ def test_the_check_detects_a_wrong_gradient(monkeypatch):
     # Break tanh′ by a factor of 2: the check must notice.
     from backprop_gui.core import activations
 
-    broken = activations.Activation(
-        "tanh",
-        "tanh(z)",
-        activations._tanh_forward,
+    broken = dataclasses.replace(
+        activations.ACTIVATIONS["tanh"],
         # backward works in place on dA, so the fault must too.
-        lambda dA, Z, A: np.multiply(activations._tanh_backward(dA, Z, A), 2.0, out=dA),
-        1.0,
+        backward=lambda dA, Z, A: np.multiply(activations._tanh_backward(dA, Z, A), 2.0, out=dA),
     )
     net = MLP([2, 4, 1], "tanh", seed=0)
     net.activations = (broken,)

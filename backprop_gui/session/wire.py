@@ -4,8 +4,8 @@ back with allow_pickle=False. So the pipe, like every file the app reads,
 carries data only, never code.
 
 Values may be None, bool, int, float (NaN and ±inf included), str, lists,
-tuples, dicts with str keys, NumPy arrays of numbers, TrainConfig and
-Evaluation.
+tuples, dicts with str keys, NumPy arrays of numbers, and the records
+TrainConfig, Evaluation, NetworkSpec and Frame.
 """
 
 from __future__ import annotations
@@ -13,14 +13,16 @@ from __future__ import annotations
 import io
 import json
 import struct
-from dataclasses import asdict
+from dataclasses import fields
 from typing import IO, Any
 
 import numpy as np
 
-from .core import Evaluation, TrainConfig
+from ..core import Evaluation, TrainConfig
+from .frame import Frame
+from .specs import NetworkSpec
 
-_RECORDS = {"TrainConfig": TrainConfig, "Evaluation": Evaluation}
+_RECORDS = {kind.__name__: kind for kind in (TrainConfig, Evaluation, NetworkSpec, Frame)}
 _LENGTH = struct.Struct("<Q")
 
 
@@ -40,7 +42,9 @@ def _encode(value: Any, arrays: list[np.ndarray]) -> Any:
         return {"$dict": {str(k): _encode(v, arrays) for k, v in value.items()}}
     for name, kind in _RECORDS.items():
         if type(value) is kind:
-            return {"$" + name: _encode(asdict(value), arrays)}
+            # Field by field, one level: a record inside keeps its own type.
+            inner = {f.name: _encode(getattr(value, f.name), arrays) for f in fields(value)}
+            return {"$" + name: inner}
     raise TypeError(f"cannot send a {type(value).__name__}")
 
 
@@ -57,7 +61,7 @@ def _decode(value: Any, arrays: list[np.ndarray]) -> Any:
     if tag == "$dict":
         return {k: _decode(v, arrays) for k, v in inner.items()}
     record = _RECORDS[tag[1:]]
-    return record(**_decode(inner, arrays))
+    return record(**{k: _decode(v, arrays) for k, v in inner.items()})
 
 
 def send(stream: IO[bytes], value: Any) -> None:

@@ -1,18 +1,13 @@
-"""The app's trainer, in this process or in a child process of its own.
+"""The child-process transport: ``RemoteEngine`` answers ``Engine``'s calls
+from an ``Engine`` in a child process of its own
+(``backprop_gui.session.child`` run isolated, see ``child_command``).
+Requests and replies travel over the child's stdin and stdout in ``wire``'s
+format: JSON and .npy, never pickle. Training there does not share the GIL
+with the GUI: while the worker thread waits for a reply it holds no GIL, and
+the child has a Python, and a core, of its own. The child exits when its
+stdin closes, so it never outlives the app, even when the app is killed.
 
-``Engine`` is a ``Trainer`` with the few extra calls the app's worker makes:
-build a network, read and write θ, and compute the frame of a snapshot (the
-evaluation, the decision surface, its 0.5 boundary and a copy of θ).
-
-``RemoteEngine`` answers the same calls from an ``Engine`` in a child process
-(``python -m backprop_gui.remote``). Requests and replies travel over the
-child's stdin and stdout in ``wire``'s format: JSON and .npy, never pickle.
-Training there does not share the GIL with the GUI: while the worker thread
-waits for a reply it holds no GIL, and the child has a Python, and a core, of
-its own. The child exits when its stdin
-closes, so it never outlives the app, even when the app is killed.
-
-Neither imports Qt.
+It imports no Qt.
 """
 
 from __future__ import annotations
@@ -23,114 +18,16 @@ import subprocess
 import sys
 import traceback
 import weakref
-from collections.abc import Sequence
 from typing import BinaryIO
 
 import numpy as np
 
-from .core import MLP, DivergenceError, Evaluation, TrainConfig, Trainer
-from .core.contour import isoline_segments
-from .core.surface import SurfaceEvaluator, grid_centres
+from ..core import DivergenceError, Evaluation, TrainConfig
+from .engine import Engine
+from .frame import Frame
 from .wire import receive, send
 
-# The app's live cost and accuracy on bigger sets are estimates on this many.
-EVALUATION_SAMPLE = 4096
-
-Frame = tuple  # (Evaluation | None, divergence message | None, surface, boundary, θ)
-
-
-class Engine:
-    """A Trainer, its network and its decision surface, in this process."""
-
-    pid = None  # no process of its own
-    alive = True
-
-    def __init__(self) -> None:
-        self.trainer: Trainer | None = None
-
-    def build(
-        self,
-        layer_sizes: Sequence[int],
-        activation: str,
-        features: Sequence[str],
-        seed: int,
-        config: TrainConfig,
-        resolution: int,
-    ) -> None:
-        """A new network (weights from ``seed``) with no data yet."""
-        net = MLP(layer_sizes, activation, seed=seed, features=features)
-        empty = np.zeros((net.layer_sizes[0], 0))
-        self.trainer = Trainer(net, empty, np.zeros(0, np.int64), config)
-        # float32 is three times faster and looks the same while the surface
-        # moves; a still surface is the network's own float64 forward pass.
-        self.surfaces = {
-            exact: SurfaceEvaluator(resolution, features, dtype=np.float64 if exact else np.float32)
-            for exact in (True, False)
-        }
-        self.centres = grid_centres(resolution)
-
-    # -- the Trainer's calls ------------------------------------------------------
-
-    def run(self, steps: int) -> int:
-        return self.trainer.run(steps)
-
-    def run_epochs(self, epochs: int) -> int:
-        return self.trainer.run_epochs(epochs)
-
-    def configure(self, **changes: object) -> TrainConfig:
-        return self.trainer.configure(**changes)
-
-    def set_data(self, X, Y, X_test=None, Y_test=None) -> None:
-        self.trainer.set_data(X, Y, X_test, Y_test)
-
-    def evaluate(self) -> Evaluation:
-        return self.trainer.evaluate()
-
-    @property
-    def m(self) -> int:
-        return self.trainer.m
-
-    @property
-    def step_count(self) -> int:
-        return self.trainer.step_count
-
-    @property
-    def epoch(self) -> int:
-        return self.trainer.epoch
-
-    # -- and the app's ----------------------------------------------------------
-
-    def theta(self) -> np.ndarray:
-        return self.trainer.net.theta.copy()
-
-    def set_theta(self, theta: np.ndarray) -> None:
-        self.trainer.net.theta[:] = theta
-
-    def restore(self, theta: np.ndarray) -> None:
-        self.trainer.restore(theta)
-
-    def frame(self, evaluate: bool, exact: bool = True) -> Frame:
-        """What a snapshot shows; the evaluation only if asked (it is None
-        without training points, and a divergence comes back as its message).
-        Not ``exact``: the surface in float32 (within 1e-6)."""
-        evaluation = message = None
-        if evaluate and self.trainer.m:
-            try:
-                evaluation = self.trainer.evaluate(EVALUATION_SAMPLE)
-            except DivergenceError as exc:
-                message = str(exc)
-        net = self.trainer.net
-        with np.errstate(all="ignore"):
-            surface = self.surfaces[exact](net)
-        if not np.isfinite(surface).all():
-            surface = np.nan_to_num(surface, nan=0.5).astype(np.float32)
-        boundary = isoline_segments(surface, 0.5, self.centres, self.centres)
-        return evaluation, message, surface, boundary, net.theta.copy()
-
-    def close(self) -> None:
-        pass
-
-
+CHILD_MODULE = "backprop_gui.session.child"
 NICE = 5  # the trainer process's scheduling priority, below the app's
 
 
@@ -152,17 +49,35 @@ def stop_child(process: subprocess.Popen, timeout: float = 2.0) -> None:
             process.stdout.close()
 
 
+# The package's parent folder: the only place a child imports this package from.
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# Run ``module`` as __main__ after putting PACKAGE_ROOT (argv[1]) first on the
+# path. With -I the interpreter adds neither the current folder nor
+# PYTHONPATH nor the user's site-packages: files where the user launched the
+# app are never imported.
+_BOOTSTRAP = (
+    "import runpy, sys; root, module = sys.argv[1:3]; del sys.argv[1:3]; "
+    "sys.path.insert(0, root); runpy.run_module(module, run_name='__main__', alter_sys=True)"
+)
+
+
+def child_command(module: str, *args: str) -> list[str]:
+    """The command line that runs ``python -m module args`` isolated: it can
+    import this package (from a source checkout too) and nothing from the
+    current folder or PYTHONPATH."""
+    return [sys.executable, "-I", "-c", _BOOTSTRAP, PACKAGE_ROOT, module, *args]
+
+
 def start_child(module: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """``python -m module args`` answering on pipes, able to import this package
-    from a source checkout too. ``env`` defaults to this process's."""
-    env = dict(os.environ if env is None else env)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    """``module`` answering on pipes, isolated (``child_command``), started in
+    the package's own folder. ``env`` defaults to this process's."""
     return subprocess.Popen(
-        [sys.executable, "-m", module, *args],
+        child_command(module, *args),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env=env,
+        env=dict(os.environ if env is None else env),
+        cwd=PACKAGE_ROOT,
     )
 
 
@@ -187,7 +102,7 @@ class RemoteEngine:
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
         env.setdefault("OMP_NUM_THREADS", "1")
         env.setdefault("MKL_NUM_THREADS", "1")
-        self._process = start_child("backprop_gui.remote", env=env)
+        self._process = start_child(CHILD_MODULE, env=env)
         self._finalizer = weakref.finalize(self, stop_child, self._process)
         self._state = (0, 0, 0)
 
@@ -268,7 +183,8 @@ class RemoteEngine:
 
 def serve(requests, replies) -> None:
     """Answer (name, args, kwargs) requests with (status, value, state) replies
-    until the requests end."""
+    until the requests end. Only ``Engine.REQUESTS`` are served; the parent
+    process alone writes to the pipe, but nothing else is reachable anyway."""
     engine = Engine()
     while True:
         try:
@@ -276,6 +192,8 @@ def serve(requests, replies) -> None:
         except EOFError:
             return
         try:
+            if name not in Engine.REQUESTS:
+                raise ValueError(f"not a request the trainer serves: {name!r}")
             value = getattr(engine, name)(*args, **kwargs)
             status = "ok"
         except DivergenceError as exc:
@@ -287,10 +205,16 @@ def serve(requests, replies) -> None:
         send(replies, (status, value, state))
 
 
-if __name__ == "__main__":
+def main() -> None:
     # Below the GUI's priority: when other programs want the CPU too, the
     # window stays smooth and training gives way (on an idle machine the
     # trainer has a core to itself and loses nothing).
     with contextlib.suppress(AttributeError, OSError):
         os.nice(NICE)
-    serve(sys.stdin.buffer, reply_stream())
+    try:
+        serve(sys.stdin.buffer, reply_stream())
+    except (BrokenPipeError, KeyboardInterrupt, EOFError):
+        # The app is gone (or stopped us): exit quietly, never a traceback.
+        with contextlib.suppress(OSError):
+            os.close(2)
+        os._exit(0)

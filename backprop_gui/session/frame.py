@@ -1,0 +1,62 @@
+"""``Frame``: everything one picture of the training shows, named and typed.
+
+The trainer (in its own process or in the worker thread) makes the part of a
+frame it knows: the evaluation, the decision surface and its boundary, θ, the
+counters. The worker adds what the window asked for (its request number, the
+generation of the weights, messages) and hands the frame to every panel.
+Frames are immutable and their arrays read-only: a panel can keep one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from ..core import Evaluation, TrainConfig
+from .specs import NetworkSpec
+
+
+def _empty() -> np.ndarray:
+    return np.zeros(0, np.float32)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame of the training, as the window shows it.
+
+    Arrays are private, read-only copies. ``evaluation`` is None before there
+    are training points; its ``step`` says which step it belongs to (while
+    training, frames in between repeat the last one).
+    """
+
+    # -- made by the trainer -------------------------------------------------
+    epoch: int = 0
+    steps: int = 0
+    n_train: int = 0
+    evaluation: Evaluation | None = None
+    estimated: bool = False  # the evaluation is an estimate on a fixed sample
+    surface: np.ndarray = field(
+        default_factory=_empty
+    )  # (R, R) float32 P(class 1), row 0 at the bottom
+    boundary: np.ndarray = field(
+        default_factory=_empty
+    )  # (2k, 2) float32 segment ends of the 0.5 isoline
+    theta: np.ndarray = field(default_factory=_empty)  # flat parameters, laid out like MLP.theta
+    divergence: str = ""  # the trainer found the cost non-finite: why
+    # -- added by the worker ---------------------------------------------------
+    generation: int = 0  # bumps whenever the weights are re-initialised or replaced
+    training: bool = False
+    steps_per_second: float = 0.0
+    spec: NetworkSpec | None = None
+    config: TrainConfig | None = None
+    message: str = ""
+    diverged: bool = False
+    error: str = ""
+    request: int = 0  # the last training request of the window this frame has seen
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray) and value.flags.writeable:
+                value.setflags(write=False)

@@ -1,0 +1,62 @@
+"""What the user chose, as values: the network, the data and how they are split.
+
+Qt-free, so the window, the worker, the trainer process and the command line
+share one meaning for each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core import MLP
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """What defines the network; changing any of it re-initialises the weights."""
+
+    hidden: tuple[int, ...] = (8, 8)
+    activation: str = "tanh"
+    features: tuple[str, ...] = ("x1", "x2")
+    seed: int = 0
+
+    def layer_sizes(self) -> list[int]:
+        return [len(self.features), *self.hidden, 1]
+
+    def build(self) -> MLP:
+        return MLP(self.layer_sizes(), self.activation, seed=self.seed, features=self.features)
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Training and test points, (2, m) and (m,), copied when posted."""
+
+    train_points: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
+    train_labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    test_points: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
+    test_labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def test_count(m: int, test_ratio: float) -> int:
+    """How many of ``m`` points are held out at ``test_ratio``: the same rule
+    for the window and the command line (round half to even, as ``round``)."""
+    if not 0.0 <= test_ratio < 1.0:
+        raise ValueError("test_ratio must be in [0, 1)")
+    return round(test_ratio * m)
+
+
+def test_mask(keys: np.ndarray, test_ratio: float) -> np.ndarray:
+    """The test points: the ``test_count`` points with the smallest keys.
+
+    Every point carries a random key in [0, 1) drawn when it is made; the
+    split follows the keys, so adding or removing a point moves at most one
+    other point between the sets, and a ratio gives the same count anywhere.
+    """
+    keys = np.asarray(keys, dtype=np.float64)
+    n_test = test_count(keys.size, test_ratio)
+    mask = np.zeros(keys.size, bool)
+    # A stable sort: equal keys (never in practice) still split the same way.
+    mask[np.argsort(keys, kind="stable")[:n_test]] = True
+    return mask
