@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import MLP, TrainConfig, Trainer, make_dataset
-from ..core.surface import SurfaceEvaluator
+from backprop_gui.core import MLP, TrainConfig, Trainer, make_dataset
+from backprop_gui.core.surface import SurfaceEvaluator
 
 LEARNING_RATE = 0.03
 # A pause after each round: OpenBLAS's threads spin for ~2^28 cycles after a
@@ -146,7 +146,7 @@ class PlainRunner:
 
 
 class TorchRunner:
-    """PyTorch, float64, on one intra-op thread (which ``bench.peer`` sets)."""
+    """PyTorch, float64, on one intra-op thread (which ``benchmarks.peer`` sets)."""
 
     name = "torch"
 
@@ -315,7 +315,7 @@ def measure_training(
 ) -> dict:
     """Steps per second of every implementation on every case, in alternating
     rounds. ``peers`` maps a name to a runner in a process of its own
-    (``bench.peer.PeerProcess``); the other names run here."""
+    (``benchmarks.peer.PeerProcess``); the other names run here."""
     peers = peers or {}
     makers = {
         name: (lambda case, p=peers[name]: p.setup(case.key)) if name in peers else RUNNERS[name]

@@ -1,4 +1,4 @@
-"""Big data in the live app: ``python -m backprop_gui.bench.scale [seconds]``.
+"""Big data in the live app: ``python -m benchmarks.scale [SECONDS]``.
 
 100,000 points (the spiral preset, noise 0.3) and an 8 × 256 tanh network,
 trained with mini-batches of 256 in the real window, offscreen. It reports
@@ -11,33 +11,40 @@ Numbers, not assertions.
 from __future__ import annotations
 
 import os
-import sys
+import shutil
 import tempfile
 import time
+from pathlib import Path
 
-from ..core import make_dataset, write_points_csv
-from .app import _Probe, _Session, lateness_summary
+from backprop_gui.core import make_dataset, write_points_csv
+
+from .probe import Probe, lateness_summary
+from .tool import EXIT_OK, Parser, positive_seconds
+from .window import AppSession
 
 POINTS, HIDDEN, BATCH = 100_000, (256,) * 8, 256
 
 
 def measure(seconds: float = 20.0) -> dict:
-    session = _Session("process")
+    session = AppSession("process")
     window = session.window
     folder = tempfile.mkdtemp(prefix="backprop-gui-scale-")
-    points, labels = make_dataset("spiral", POINTS, 0.3, seed=0)
-    write_points_csv(os.path.join(folder, "big.csv"), points, labels)
-    window.load_points(os.path.join(folder, "big.csv"))
+    try:
+        points, labels = make_dataset("spiral", POINTS, 0.3, seed=0)
+        write_points_csv(os.path.join(folder, "big.csv"), points, labels)
+        window.load_points(os.path.join(folder, "big.csv"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     window.network_panel.set_hidden(HIDDEN)
     window.network_panel.changed.emit()
-    window.training_panel.batch_size.setValue(BATCH)
+    session.widget("batchSize").setValue(BATCH)
     session.wait(
         lambda: (
             window.snapshot.spec.hidden == HIDDEN and window.snapshot.config.batch_size == BATCH
         ),
         120,
     )
-    probe = _Probe()
+    probe = Probe()
     probe.start()
     session.recording = True
     session.set_training(True)
@@ -46,11 +53,11 @@ def measure(seconds: float = 20.0) -> dict:
     probe.recording = False
     session.recording = False
     frames = [s for s in session.snapshots if s[3]]
-    pid = window.worker._trainer.pid
+    pid = window.trainer_pid
     start = time.perf_counter()
     window.close()
     close_seconds = time.perf_counter() - start
-    return {
+    result = {
         "points": POINTS,
         "network": "-".join(map(str, [2, *HIDDEN, 1])),
         "batch_size": BATCH,
@@ -61,15 +68,44 @@ def measure(seconds: float = 20.0) -> dict:
         "lateness_ms": lateness_summary(probe.lateness_ms, probe.worst_ticks()),
         "close_seconds": close_seconds,
         "worker_thread_running": window.thread.isRunning(),
-        "trainer_process_left": pid is not None
-        and os.path.exists(f"/proc/{pid}/status")
-        and "zombie" not in open(f"/proc/{pid}/status").read(),
+        "trainer_process_left": _alive(pid),
     }
+    session.tmp.cleanup()
+    return result
+
+
+def _alive(pid: int | None) -> bool:
+    """The process is there and not a zombie (Linux's /proc)."""
+    if pid is None:
+        return False
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+DESCRIPTION = f"""\
+Big data in the live app, offscreen: {POINTS:,} points (the spiral preset,
+noise 0.3) and an {len(HIDDEN)} x {HIDDEN[0]} tanh network, trained with mini-batches of
+{BATCH} in the real window for SECONDS. It reports the event-loop lateness (a
+5 ms precise-timer probe), how many new surfaces the window received and how
+many it painted, how long closing the window takes while training, and
+whether the trainer process is gone afterwards. Numbers, not targets: the
+exit status is 0 unless the arguments are bad (2)."""
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    result = measure(float(args[0]) if args else 20.0)
+    parser = Parser("python -m benchmarks.scale", DESCRIPTION)
+    parser.add_argument(
+        "seconds",
+        nargs="?",
+        metavar="SECONDS",
+        type=positive_seconds,
+        default=20.0,
+        help="seconds of training in the app (default: %(default)g)",
+    )
+    args = parser.parse_args(argv)
+    result = measure(args.seconds)
     lat = result["lateness_ms"]
     print(
         f"{result['points']:,} points, network {result['network']}, batch {result['batch_size']}: "
@@ -80,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         f"closing while training took {result['close_seconds']:.2f} s; worker thread running: "
         f"{result['worker_thread_running']}; trainer process left: {result['trainer_process_left']}"
     )
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

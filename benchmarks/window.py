@@ -1,0 +1,215 @@
+"""The real MainWindow, offscreen, driven through its public API only.
+
+``AppSession`` opens one window with private settings and a private session
+folder (the benchmarks never touch the user's), records every frame the window
+receives and every paint of a new surface, and starts and pauses training
+with the Train button. It reads the window through its public properties
+(``snapshot``, ``is_training``, ``last_request``, ``trainer_pid``,
+``current_network``), its widgets' objectNames and the panels' methods the
+tests use too.
+
+Qt is imported only when a session is made. Without a display the app runs on
+Qt's offscreen platform: it still lays out, paints every surface update into
+its backing store and runs the same event loop.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from backprop_gui.core import Trainer, transform
+
+
+def prepare_qt() -> None:
+    """Offscreen unless a display is available or a platform was chosen."""
+    if not any(os.environ.get(k) for k in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+
+def _recorder_class():
+    from PySide6.QtCore import QObject, Slot
+
+    class Recorder(QObject):
+        """(time, steps, surface id, training) of every snapshot the window got."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.snapshots: list[tuple[float, int, bool, bool]] = []
+            self.recording = False
+            self._last_surface = None
+
+        @Slot(object)
+        def record(self, snap) -> None:
+            if self.recording:
+                # A surface the window has not drawn before (kept, so that its
+                # identity cannot be reused by a later one).
+                new = snap.surface is not self._last_surface
+                self._last_surface = snap.surface
+                self.snapshots.append((time.perf_counter(), snap.steps, new, snap.training))
+
+    return Recorder
+
+
+def _Recorder():
+    return _recorder_class()()
+
+
+def _surface_paints_class():
+    from PySide6.QtCore import QEvent, QObject
+
+    class SurfacePaints(QObject):
+        """Times of the canvas's paints that showed a surface not painted before."""
+
+        def __init__(self, canvas) -> None:
+            super().__init__()
+            self.canvas = canvas
+            self.times: list[float] = []
+            self.recording = False
+            self._last = None
+            canvas.viewport().installEventFilter(self)
+
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Paint:
+                image = self.canvas.surface.image
+                if image is not self._last:
+                    self._last = image  # kept, so that its identity cannot be reused
+                    if self.recording:
+                        self.times.append(time.perf_counter())
+            return False
+
+    return SurfacePaints
+
+
+class AppSession:
+    """One MainWindow with private settings, and what its frames say."""
+
+    def __init__(self, trainer: str = "process") -> None:
+        prepare_qt()
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        from backprop_gui.gui import MainWindow
+        from backprop_gui.gui.app import freeze_startup_objects
+        from backprop_gui.gui.worker import TRAINER_ENV
+
+        self.app = QApplication.instance() or QApplication(["backprop-gui-benchmarks"])
+        self.tmp = tempfile.TemporaryDirectory(prefix="backprop-gui-bench-")
+        settings = QSettings(str(Path(self.tmp.name) / "settings.ini"), QSettings.IniFormat)
+        # The presets draw their seed from Python's random module.
+        random.seed(1)
+        # The worker reads where to train when it is made.
+        before = os.environ.get(TRAINER_ENV)
+        os.environ[TRAINER_ENV] = trainer
+        try:
+            # A private session folder too: the benchmarks must not touch the
+            # user's autosave.
+            self.window = MainWindow(settings, Path(self.tmp.name) / "session")
+        finally:
+            if before is None:
+                del os.environ[TRAINER_ENV]
+            else:
+                os.environ[TRAINER_ENV] = before
+        self.window.resize(1440, 860)
+        self.window.show()
+        freeze_startup_objects()  # as the app does when it starts
+        self.recorder = _Recorder()
+        self.painted = _surface_paints_class()(self.window.canvas)
+        # Connected after the window's own slot, so it runs right after the
+        # window has taken the frame in, in the GUI thread.
+        self.window.worker.snapshot.connect(self.recorder.record)
+        self.wait(lambda: self.window.snapshot is not None, 10.0)
+
+    def widget(self, name: str):
+        """The window's widget with this objectName (the names are public API)."""
+        from PySide6.QtWidgets import QWidget
+
+        found = self.window.findChild(QWidget, name)
+        if found is None:
+            raise LookupError(f"the window has no widget named {name!r}")
+        return found
+
+    @property
+    def snapshots(self) -> list:
+        return self.recorder.snapshots
+
+    @property
+    def recording(self) -> bool:
+        return self.recorder.recording
+
+    @recording.setter
+    def recording(self, on: bool) -> None:
+        self.recorder.recording = on
+        self.painted.recording = on
+
+    def pump(self, seconds: float) -> None:
+        """Run the event loop for ``seconds``."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        QTimer.singleShot(max(0, round(seconds * 1e3)), loop.quit)
+        loop.exec()
+
+    def wait(self, condition: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > deadline:
+                return False
+            self.pump(0.01)
+        return True
+
+    def set_training(self, on: bool) -> None:
+        if self.window.is_training != on:
+            self.window.train_button.click()
+        # The worker has seen the request once a frame echoes it.
+        request = self.window.last_request
+        self.wait(
+            lambda: (
+                (s := self.window.snapshot) is not None
+                and s.request >= request
+                and s.training == on
+            ),
+            10.0,
+        )
+
+    @property
+    def pids(self) -> tuple:
+        """This process, and the trainer's when it has one."""
+        pid = self.window.trainer_pid
+        return ("self",) if pid is None else ("self", pid)
+
+    def headless_trainer(self) -> Trainer:
+        """A Trainer on what the window trains: the network and config of the
+        last frame drawn, its weights, and the window's training and test points."""
+        w = self.window
+        frame = w.snapshot
+        net = w.current_network()  # frame.spec with frame.theta
+        test = w.model.test_mask(w.canvas.test_ratio)
+        if int((~test).sum()) != frame.n_train:
+            # The window's split rule changed: say so rather than time other points.
+            raise RuntimeError(
+                f"the window trains on {frame.n_train} points, the benchmark split "
+                f"{int((~test).sum())}"
+            )
+        features = frame.spec.features
+        return Trainer(
+            net,
+            transform(w.model.points[:, ~test], features),
+            w.model.labels[~test],
+            replace(frame.config, record_every=0),
+            transform(w.model.points[:, test], features),
+            w.model.labels[test],
+        )
+
+    def close(self) -> None:
+        self.window.close()
+        self.pump(0.05)
+        self.tmp.cleanup()
+        gc.unfreeze()  # the next session's window starts as the app's would
