@@ -80,3 +80,35 @@ def test_the_wheel_finds_the_package_and_not_the_benchmarks():
     )
     assert "backprop_gui" in found and "backprop_gui.gui" in found
     assert not [name for name in found if BENCHMARKS.match(name) or name.startswith("tests")]
+
+
+def private_uses(path: Path) -> list[str]:
+    """``x._name`` on anything but the module's own objects (``self``, ``cls``),
+    and private names imported from backprop_gui."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").split(".")[0] == "backprop_gui"
+        ):
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            if private or any(part.startswith("_") for part in node.module.split(".")):
+                found.append(f"{node.lineno}: from {node.module} import {', '.join(private)}")
+    return found
+
+
+def test_the_benchmarks_use_only_the_public_api():
+    # The window's private state once leaked into them (window._training,
+    # worker._trainer.pid); they now read MainWindow's public properties.
+    files = sorted((ROOT / "benchmarks").glob("*.py"))
+    assert len(files) > 5
+    offenders = {path.name: private_uses(path) for path in files}
+    assert {name: uses for name, uses in offenders.items() if uses} == {}
