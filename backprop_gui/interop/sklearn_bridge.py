@@ -39,7 +39,9 @@ def to_sklearn(net: MLP) -> Any:
     ``net`` does: ``predict_proba(X)`` for X (N, n_x), the network's inputs as
     rows, equals ``net.class_probabilities(X.T).T`` and its classes are
     0..K−1. For input features other than x1, x2, X must hold the features
-    (``points_to_features``), or use ``to_sklearn_pipeline``.
+    (``points_to_features``), or use ``to_sklearn_pipeline``. Training can
+    continue in scikit-learn: ``set_params(warm_start=True)`` then ``fit``,
+    or ``partial_fit``, start from these weights.
 
     Raises ValueError when scikit-learn cannot express the network: a
     leaky_relu layer, or different activations in different hidden layers
@@ -74,9 +76,17 @@ def to_sklearn(net: MLP) -> Any:
     clf.out_activation_ = "logistic" if net.output_kind.name == "sigmoid" else "softmax"
     clf.classes_ = np.arange(net.n_classes)
     clf._label_binarizer = preprocessing.LabelBinarizer().fit(clf.classes_)
+    # What MLPClassifier._initialize sets before training, so that fit with
+    # warm_start=True or partial_fit continues from these weights.
     clf.n_iter_ = 0
     clf.t_ = 0
     clf.loss_curve_ = []
+    clf._no_improvement_count = 0
+    clf.best_loss_ = np.inf
+    clf.validation_scores_ = None
+    clf.best_validation_score_ = None
+    clf._best_coefs = [c.copy() for c in clf.coefs_]
+    clf._best_intercepts = [i.copy() for i in clf.intercepts_]
     return clf
 
 

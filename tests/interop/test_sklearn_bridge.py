@@ -85,6 +85,23 @@ def test_a_classifier_trained_in_sklearn_comes_into_the_app(n_classes):
     np.testing.assert_allclose(probabilities(net, test), clf.predict_proba(test.T), atol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "name", ["tanh, two classes", "products and sines, sigmoid, three classes"]
+)
+def test_training_can_continue_in_sklearn_from_our_weights(name):
+    net = NETWORKS[name]()
+    points = random_points(100, seed=27)
+    X = transform(points, net.features)
+    y = np.arange(100) % net.n_classes  # any labels; every class present
+    clf = to_sklearn(net).set_params(
+        warm_start=True, solver="sgd", max_iter=1, alpha=0.0, learning_rate_init=1e-12
+    )
+    clf.fit(X.T, y)  # one full batch: its loss is the cost before the update
+    assert clf.loss_ == pytest.approx(net.cost(X, y), rel=1e-9)
+    assert clf.n_iter_ == 1
+
+
 def test_what_sklearn_cannot_express_is_refused_by_name():
     with pytest.raises(ValueError, match="leaky_relu has no scikit-learn equivalent"):
         to_sklearn(MLP([2, 3, 1], "leaky_relu", seed=0))
