@@ -27,6 +27,8 @@ def describe(net: MLP) -> str:
     hidden = [
         f"{n} {name}" for n, name in zip(net.layer_sizes[1:-1], net.activation_names, strict=True)
     ]
-    inputs = ", ".join(input_features(net)) if net.features or net.layer_sizes[0] == 2 else None
-    first = inputs if inputs is not None else f"{net.layer_sizes[0]} inputs"
+    try:
+        first = ", ".join(input_features(net))
+    except ValueError:
+        first = f"{net.layer_sizes[0]} inputs"
     return " → ".join([first, *hidden, f"{net.layer_sizes[-1]} {net.output_kind.name}"])

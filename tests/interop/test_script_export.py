@@ -184,3 +184,11 @@ def test_to_torch_builds_the_same_network(name, tmp_path):
     np.testing.assert_allclose(A, expected, rtol=0, atol=1e-9)
     logits = net.forward(transform(points, net.features)).Z[net.L].T
     np.testing.assert_allclose(Z, logits, rtol=1e-9, atol=1e-9)
+
+
+def test_to_torch_without_pytorch_says_how_to_install_it(tmp_path, monkeypatch):
+    save_script(NETWORKS["tanh, two classes"](), tmp_path / "net.py")
+    module = load_script(tmp_path / "net.py")
+    monkeypatch.setitem(sys.modules, "torch", None)  # "import torch" now fails
+    with pytest.raises(ImportError, match="pip install torch"):
+        module.to_torch()
