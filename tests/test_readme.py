@@ -22,6 +22,10 @@ def section(title: str) -> str:
     return README.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
+def section_blocks(title: str, language: str = "python") -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", section(title), flags=re.S)
+
+
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)}
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
@@ -47,7 +51,8 @@ def test_python_examples_run_as_written(tmp_path):
 
 
 def test_numpy_alone_reproduces_the_engines_predictions(tmp_path):
-    first, second = blocks("python")
+    (first,) = section_blocks("Scripting API")
+    (second,) = section_blocks("The weights file, with NumPy alone")
     run([sys.executable, "-c", first], tmp_path)
     out = run([sys.executable, "-c", second + "\nnp.save('mine.npy', A)"], tmp_path)
     assert out.returncode == 0, out.stderr
@@ -68,3 +73,23 @@ def test_command_line_examples_run_as_written(tmp_path):
         result = run([sys.executable, "-m", "backprop_gui", *args[1:]], tmp_path)
         assert result.returncode == 0, (line, result.stderr)
     assert (tmp_path / "predictions.csv").read_text().startswith("x1,x2,p0,p1,label")
+
+
+def test_each_bridge_example_runs_on_its_own(tmp_path):
+    # Each builds its own network: run each in a fresh folder.
+    onnx_example, script_example, sklearn_example = section_blocks("Taking your network elsewhere")
+    outputs = {}
+    for name, code in [
+        ("onnx", onnx_example),
+        ("script", script_example),
+        ("sklearn", sklearn_example),
+    ]:
+        folder = tmp_path / name
+        folder.mkdir()
+        result = run([sys.executable, "-c", code], folder)
+        assert result.returncode == 0, (name, result.stderr)
+        outputs[name] = result.stdout
+    assert (tmp_path / "onnx" / "circle.onnx").exists()
+    assert outputs["onnx"].split()[-2:] == ["[0", "1]"]  # inside the circle, then outside
+    assert (tmp_path / "script" / "xor.py").exists()
+    assert float(outputs["sklearn"].strip()) == 1.0  # moons, learnt perfectly
