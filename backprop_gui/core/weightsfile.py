@@ -50,6 +50,8 @@ META_KEYS = ("format", "version", "layer_sizes", "activations", "output", "featu
 PathLike = str | os.PathLike[str]
 # Loads one named array from the file, given the shape the meta says it has.
 ArrayLoader = Callable[[str, tuple[int, int]], np.ndarray]
+# Why a network of these layer sizes is refused, or None.
+SizeCheck = Callable[[list[int]], "str | None"]
 
 
 def weights_meta(net: MLP) -> dict[str, Any]:
@@ -88,18 +90,23 @@ def save_weights(net: MLP, path: PathLike) -> None:
             f.write(_json_text(meta, arrays))
 
 
-def load_weights(path: PathLike) -> MLP:
+def load_weights(path: PathLike, check_sizes: SizeCheck | None = None) -> MLP:
     """The network saved in ``path`` (.npz or .json), or WeightsFileError
-    saying what is wrong with the file; never any other exception."""
+    saying what is wrong with the file; never any other exception.
+
+    ``check_sizes(layer_sizes)`` is called once the meta is read, before any
+    array is: a reason (str) refuses the network as too large for the caller
+    (e.g. the app's limits, ``session.LIMITS.check_network``), None accepts it.
+    """
     data = read_capped(path, MAX_WEIGHTS_BYTES, WeightsFileError, "weights files")
     suffix = Path(os.fspath(path)).suffix.lower()
     if suffix == ".npz":
         with _open_npz(path, data) as npz:
             meta, names, load = _npz_contents(path, npz)
-            return _build(path, meta, names, load)
+            return _build(path, meta, names, load, check_sizes)
     if suffix == ".json":
         meta, names, load = _json_contents(path, data)
-        return _build(path, meta, names, load)
+        return _build(path, meta, names, load, check_sizes)
     raise WeightsFileError(path, "is not a weights file: the name must end in .npz or .json")
 
 
@@ -110,9 +117,14 @@ def _param_order(n_layers: int) -> list[str]:
     return [f"{kind}{l}" for l in range(1, n_layers + 1) for kind in ("W", "b")]
 
 
-def _build(path: PathLike, meta: Any, names: list[str], load: ArrayLoader) -> MLP:
+def _build(
+    path: PathLike, meta: Any, names: list[str], load: ArrayLoader, check_sizes: SizeCheck | None
+) -> MLP:
     """Check meta, then the set of arrays, then each array; make the MLP."""
     sizes, activations, features = _check_meta(path, meta)
+    reason = None if check_sizes is None else check_sizes(list(sizes))
+    if reason is not None:
+        raise WeightsFileError(path, f"the network is too large: {reason}")
     n_params = sum(n * (m + 1) for m, n in itertools.pairwise(sizes))
     if n_params > MAX_PARAMETERS:
         raise WeightsFileError(

@@ -22,7 +22,21 @@ def test_infinity_and_nan_are_read_so_that_callers_can_refuse_them_precisely(tex
 
 @pytest.mark.parametrize(
     "text",
-    ["1_000", "\uff11", "\u0663", "1\u0663", " 1", "1 ", "", ".", "e5", "1e", "0x10", "--1", "1.2.3"],
+    [
+        "1_000",
+        "\uff11",
+        "\u0663",
+        "1\u0663",
+        " 1",
+        "1 ",
+        "",
+        ".",
+        "e5",
+        "1e",
+        "0x10",
+        "--1",
+        "1.2.3",
+    ],
 )
 def test_anything_else_is_not_a_float(text):
     with pytest.raises(ValueError):
