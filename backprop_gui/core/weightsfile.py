@@ -102,7 +102,7 @@ def load_weights(path: PathLike, check_sizes: SizeCheck | None = None) -> MLP:
     suffix = Path(os.fspath(path)).suffix.lower()
     if suffix == ".npz":
         with _open_npz(path, data) as npz:
-            meta, names, load = _npz_contents(path, npz)
+            meta, names, load = _npz_contents(path, npz, check_sizes)
             return _build(path, meta, names, load, check_sizes)
     if suffix == ".json":
         meta, names, load = _json_contents(path, data)
@@ -122,9 +122,7 @@ def _build(
 ) -> MLP:
     """Check meta, then the set of arrays, then each array; make the MLP."""
     sizes, activations, features = _check_meta(path, meta)
-    reason = None if check_sizes is None else check_sizes(list(sizes))
-    if reason is not None:
-        raise WeightsFileError(path, f"the network is too large: {reason}")
+    _check_sizes(path, meta, check_sizes)
     n_params = sum(n * (m + 1) for m, n in itertools.pairwise(sizes))
     if n_params > MAX_PARAMETERS:
         raise WeightsFileError(
@@ -159,6 +157,16 @@ def _build(
     for name, array in values.items():
         net.params[name][...] = array
     return net
+
+
+def _check_sizes(path: PathLike, meta: Any, check_sizes: SizeCheck | None) -> None:
+    """WeightsFileError if ``check_sizes`` refuses the layer sizes in ``meta``."""
+    if check_sizes is None:
+        return
+    sizes = _check_meta(path, meta)[0]
+    reason = check_sizes(list(sizes))
+    if reason is not None:
+        raise WeightsFileError(path, f"the network is too large: {reason}")
 
 
 def _shape_problem(name: str, shape: tuple[int, ...], expected: tuple[int, int]) -> str:
@@ -259,7 +267,9 @@ def _open_npz(path: PathLike, data: bytes) -> Any:
     return npz
 
 
-def _npz_contents(path: PathLike, npz: Any) -> tuple[Any, list[str], ArrayLoader]:
+def _npz_contents(
+    path: PathLike, npz: Any, check_sizes: SizeCheck | None
+) -> tuple[Any, list[str], ArrayLoader]:
     """(meta, array names, loader) of an open .npz; headers are checked before
     any data is read, so a header claiming a huge array allocates nothing."""
     try:
@@ -269,26 +279,28 @@ def _npz_contents(path: PathLike, npz: Any) -> tuple[Any, list[str], ArrayLoader
             raise WeightsFileError(
                 path, f"unpacks to {unpacked:,} bytes, more than the {MAX_WEIGHTS_BYTES:,} allowed"
             )
-        headers: dict[str, tuple[tuple[int, ...], np.dtype]] = {}
+        members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             if not info.filename.endswith(".npy"):
                 raise WeightsFileError(path, f"has an unexpected entry {_show(info.filename)}")
             key = info.filename[: -len(".npy")]
-            if key in headers:
+            if key in members:
                 raise WeightsFileError(path, f"has two arrays named {_show(key)}")
-            headers[key] = _npy_header(path, npz, info, key)
+            members[key] = info
+        if "meta" not in members:
+            raise WeightsFileError(path, f"has no meta entry; it is not a {FORMAT_NAME} file")
+        shape, dtype = _npy_header(path, npz, members.pop("meta"), "meta")
+        if dtype.kind != "U" or shape != ():
+            raise WeightsFileError(path, "its meta entry is not a text string")
+        text = str(_npz_read(path, npz, "meta").item())
+        meta = _parse_json(path, text, "meta entry", with_line=False)
+        # Before the other headers: a refused network costs no more reading.
+        _check_sizes(path, meta, check_sizes)
+        headers = {key: _npy_header(path, npz, info, key) for key, info in members.items()}
     except WeightsFileError:
         raise
     except Exception as exc:  # zipfile/numpy failing on bad bytes
         raise WeightsFileError(path, f"is a damaged .npz archive ({_why(exc)})") from None
-
-    if "meta" not in headers:
-        raise WeightsFileError(path, f"has no meta entry; it is not a {FORMAT_NAME} file")
-    shape, dtype = headers.pop("meta")
-    if dtype.kind != "U" or shape != ():
-        raise WeightsFileError(path, "its meta entry is not a text string")
-    text = str(_npz_read(path, npz, "meta").item())
-    meta = _parse_json(path, text, "meta entry", with_line=False)
 
     def load(name: str, expected: tuple[int, int]) -> np.ndarray:
         shape, dtype = headers[name]
