@@ -103,7 +103,7 @@ def load_weights(path: PathLike, check_sizes: SizeCheck | None = None) -> MLP:
     if suffix == ".npz":
         with _open_npz(path, data) as npz:
             meta, names, load = _npz_contents(path, npz, check_sizes)
-            return _build(path, meta, names, load, check_sizes)
+            return _build(path, meta, names, load, None)  # checked, before the headers
     if suffix == ".json":
         meta, names, load = _json_contents(path, data)
         return _build(path, meta, names, load, check_sizes)
