@@ -123,8 +123,15 @@ def _run_gui() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    # First thing, before the slow imports below: see ``signals``.
-    signals.install()
+    # First thing, before the slow imports in _main: see ``signals``.
+    previous = signals.install()
+    try:
+        return _main(argv)
+    finally:
+        signals.restore(previous)
+
+
+def _main(argv: list[str] | None) -> int:
     prog = "backprop-gui"
     try:
         from .base import EXIT_FAILED, EXIT_USAGE, UsageError, one_line

@@ -41,7 +41,11 @@ class Progress:
 
     def _draw(self, line: str) -> None:
         # Pad with spaces instead of an ANSI erase, which not every terminal knows.
-        self.stream.write("\r" + line.ljust(self._width))
+        padded = line.ljust(self._width)
+        # Widen first: if Ctrl-C or SIGTERM interrupts the write, close() still
+        # clears all of it before the "interrupted" line.
+        self._width = len(padded)
+        self.stream.write("\r" + padded)
         self.stream.flush()
         self._width = len(line)
 

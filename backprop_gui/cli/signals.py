@@ -25,14 +25,26 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
-def install() -> None:
+def install() -> dict[int, object]:
     """SIGTERM raises ``Terminated``; SIGINT raises KeyboardInterrupt (Python's
-    own handler, restored in case a parent process left it otherwise, unless
-    SIGINT is ignored, as for a background job of a non-interactive shell)."""
+    own handler, in case a caller set another, unless SIGINT is ignored, as
+    for a background job of a non-interactive shell). Returns the previous
+    handlers, for ``restore``."""
+    previous: dict[int, object] = {signal.SIGINT: signal.getsignal(signal.SIGINT)}
     if hasattr(signal, "SIGTERM"):
+        previous[signal.SIGTERM] = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _terminate)
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+    if previous[signal.SIGINT] is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    return previous
+
+
+def restore(previous: dict[int, object]) -> None:
+    """Put back the handlers ``install`` replaced (when main() is called in a
+    longer-lived process, such as a test)."""
+    for signum, handler in previous.items():
+        if handler is not None:  # None: set outside Python, cannot be restored
+            signal.signal(signum, handler)
 
 
 def restore_defaults() -> None:

@@ -3,6 +3,8 @@ moment, and leave no temporary file behind."""
 
 from __future__ import annotations
 
+import os
+import select
 import signal
 import subprocess
 import sys
@@ -73,16 +75,40 @@ def test_ctrl_c_while_the_command_is_still_starting_prints_one_line(tmp_path: Pa
     assert err.splitlines() in (["backprop-gui: interrupted"], ["backprop-gui train: interrupted"])
 
 
-@linux
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_sigterm_during_training_exits_143_and_writes_nothing(tmp_path: Path) -> None:
+    # stderr on a terminal shows the progress line: SIGTERM once it has.
+    master, slave = os.openpty()
     args = ["-m", "backprop_gui", "train", "--dataset", "xor", "--epochs", "10000000"]
-    process = start([*args, "--out", "w.npz"], tmp_path)
-    wait_until_catching_sigterm(process, 30)
-    time.sleep(1.0)  # well into training
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 143, err
-    assert err.splitlines() == ["backprop-gui train: terminated"]
+    process = subprocess.Popen(
+        [sys.executable, *args, "--out", "w.npz"],
+        cwd=tmp_path,
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while b"epoch " not in seen:
+            assert select.select([master], [], [], 60)[0], seen
+            seen += os.read(master, 4096)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        while select.select([master], [], [], 1.0)[0]:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # Linux: EIO once the terminal has no writer
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert process.returncode == 143, seen
+    text = seen.decode()
+    assert "Traceback" not in text
+    assert text.rstrip().splitlines()[-1].strip("\r ") == "backprop-gui train: terminated"
     assert names_in(tmp_path) == []
 
 
@@ -119,3 +145,11 @@ def test_sigterm_mid_write_removes_the_temporary_file(trained: dict, tmp_path: P
     assert process.returncode == 143, err
     assert err.splitlines() == ["backprop-gui predict: terminated"]
     assert names_in(tmp_path) == ["points.csv"]
+
+
+def test_main_called_in_process_puts_the_handlers_back() -> None:
+    from backprop_gui.cli import main
+
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    assert main(["--version"]) == 0
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
