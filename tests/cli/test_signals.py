@@ -66,10 +66,14 @@ def test_ctrl_c_while_the_command_is_still_starting_prints_one_line(tmp_path: Pa
     # KeyboardInterrupt traceback.
     args = ["-m", "backprop_gui", "train", "--dataset", "xor", "--epochs", "1000000"]
     process = start(args, tmp_path)
-    wait_until_numpy_loads(process)
-    assert catches(process.pid, signal.SIGTERM)  # main() runs already
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
+    try:
+        wait_until_numpy_loads(process)
+        assert catches(process.pid, signal.SIGTERM)  # main() runs already
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()  # if anything above failed (a finished process ignores it)
+        process.communicate()
     assert process.returncode == 130, err
     assert "Traceback" not in err
     assert err.splitlines() in (["backprop-gui: interrupted"], ["backprop-gui train: interrupted"])
@@ -105,6 +109,8 @@ def test_sigterm_during_training_exits_143_and_writes_nothing(tmp_path: Path) ->
             seen += chunk
     finally:
         os.close(master)
+        process.kill()
+        process.wait()
     assert process.returncode == 143, seen
     text = seen.decode()
     assert "Traceback" not in text
@@ -138,10 +144,14 @@ def test_sigterm_mid_write_removes_the_temporary_file(trained: dict, tmp_path: P
     data.write_text("x1,x2\n0.5,-3\n1,2\n")
     args = ["predict", "--weights", str(trained["npz"]), "--data", "points.csv"]
     process = start(["-c", STALLED_WRITE, *args, "--out", "p.csv"], tmp_path)
-    assert process.stdout.readline() == "writing\n"
-    assert len(names_in(tmp_path)) == 2  # points.csv and the temporary
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=60)
+    try:
+        assert process.stdout.readline() == "writing\n"
+        assert len(names_in(tmp_path)) == 2  # points.csv and the temporary
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.communicate()
     assert process.returncode == 143, err
     assert err.splitlines() == ["backprop-gui predict: terminated"]
     assert names_in(tmp_path) == ["points.csv"]
