@@ -27,12 +27,12 @@ with the probability of each of the K classes and the predicted label (the
 most probable class). Floats are written exactly (shortest repr that reads
 back to the same float64).
 
-Networks beyond the app's limits ({LIMITS.hidden_layers} hidden layers of at most
-{LIMITS.hidden_width} units, {LIMITS.classes} classes) are refused, and so is a weights
-file whose predictions on the given points are not finite numbers (weights
-so large that the sums overflow): no NaN is ever printed. --out never
-replaces anything but a regular file; --out - is standard output. Bad
-arguments or files: exit status 2, nothing written."""
+Networks beyond the app's limits ({LIMITS.hidden_layers} hidden layers of at most {LIMITS.hidden_width}
+units, {LIMITS.classes} classes) are refused, and so is a weights file whose
+predictions on the given points are not finite numbers (weights so large
+that the sums overflow): no NaN is ever printed. --out never replaces
+anything but a regular file; --out - is standard output. Bad arguments or
+files: exit status 2, nothing written."""
 
 EPILOG = f"""\
 examples:
