@@ -14,6 +14,10 @@ from .files import guarded, write_text
 from .inputs import features_of
 from .options import check_output_path
 
+_LIMITS = (
+    f"{LIMITS.hidden_layers} hidden layers of at most {LIMITS.hidden_width} units, "
+    f"{LIMITS.classes} classes"
+)
 DESCRIPTION = f"""\
 Classify points with a saved network (from `train --out` or the app).
 
@@ -27,8 +31,8 @@ with the probability of each of the K classes and the predicted label (the
 most probable class). Floats are written exactly (shortest repr that reads
 back to the same float64).
 
-Networks beyond the app's limits ({LIMITS.hidden_layers} hidden layers of at most {LIMITS.hidden_width}
-units, {LIMITS.classes} classes) are refused, and so is a weights file whose
+The app's limits apply ({_LIMITS}):
+a network beyond them is refused, and so is a weights file whose
 predictions on the given points are not finite numbers (weights so large
 that the sums overflow): no NaN is ever printed. --out never replaces
 anything but a regular file; --out - is standard output. Bad arguments or
