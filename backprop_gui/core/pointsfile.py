@@ -23,6 +23,7 @@ import numpy as np
 
 from .atomic import atomic_write
 from .errors import DataFileError, read_capped
+from .numbers import is_plain_decimal_text, parse_float
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
 HEADER: tuple[str, ...] = ("x1", "x2", "label")
@@ -41,7 +42,9 @@ def read_points_csv(
     not). With ``allow_unlabelled`` a file whose header is ``x1,x2`` is also
     accepted, and its labels are None. Blank lines, a UTF-8 BOM, CRLF line
     endings and spaces around values are tolerated; coordinates are not
-    range-checked. Anything else wrong raises ``DataFileError``.
+    range-checked. Numbers must be ASCII decimal notation (see
+    ``core.numbers``: no ``1_000``, no full-width or Arabic-Indic digits).
+    Anything else wrong raises ``DataFileError``.
     """
     if n_classes < 1:
         raise ValueError(f"n_classes must be at least 1; got {n_classes}")
@@ -181,6 +184,10 @@ def _parse_fast(body: str, n_columns: int, n_classes: int) -> np.ndarray | None:
     ``float``, rounds decimals correctly, so both parsers give the same bits."""
     if not body or body.isspace():
         return np.empty((0, n_columns))
+    if not is_plain_decimal_text(body):
+        # Letters or other numerals: NumPy's parser is not the judge of what
+        # a number is here (older versions read more than ASCII decimals).
+        return None
     try:
         table = np.loadtxt(
             io.StringIO(body), delimiter=",", comments=None, dtype=np.float64, ndmin=2
@@ -229,9 +236,12 @@ def _parse_row(
         if not text:
             raise DataFileError(path, f"the {name} value is empty", number)
         try:
-            value = float(text)
+            value = parse_float(text)
         except ValueError:
-            problem = f"{name} value {_show(text)} is not a number"
+            problem = (
+                f"{name} value {_show(text)} is not a number "
+                "(write ASCII decimals such as -1.5 or 2e-3)"
+            )
             raise DataFileError(path, problem, number) from None
         if name == "label":
             _check_label(path, number, text, value, n_classes)

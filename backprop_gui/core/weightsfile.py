@@ -50,6 +50,8 @@ META_KEYS = ("format", "version", "layer_sizes", "activations", "output", "featu
 PathLike = str | os.PathLike[str]
 # Loads one named array from the file, given the shape the meta says it has.
 ArrayLoader = Callable[[str, tuple[int, int]], np.ndarray]
+# Why a network of these layer sizes is refused, or None.
+SizeCheck = Callable[[list[int]], "str | None"]
 
 
 def weights_meta(net: MLP) -> dict[str, Any]:
@@ -88,18 +90,23 @@ def save_weights(net: MLP, path: PathLike) -> None:
             f.write(_json_text(meta, arrays))
 
 
-def load_weights(path: PathLike) -> MLP:
+def load_weights(path: PathLike, check_sizes: SizeCheck | None = None) -> MLP:
     """The network saved in ``path`` (.npz or .json), or WeightsFileError
-    saying what is wrong with the file; never any other exception."""
+    saying what is wrong with the file; never any other exception.
+
+    ``check_sizes(layer_sizes)`` is called once the meta is read, before any
+    array is: a reason (str) refuses the network as too large for the caller
+    (e.g. the app's limits, ``session.LIMITS.check_network``), None accepts it.
+    """
     data = read_capped(path, MAX_WEIGHTS_BYTES, WeightsFileError, "weights files")
     suffix = Path(os.fspath(path)).suffix.lower()
     if suffix == ".npz":
         with _open_npz(path, data) as npz:
-            meta, names, load = _npz_contents(path, npz)
-            return _build(path, meta, names, load)
+            meta, names, load = _npz_contents(path, npz, check_sizes)
+            return _build(path, meta, names, load, None)  # checked, before the headers
     if suffix == ".json":
         meta, names, load = _json_contents(path, data)
-        return _build(path, meta, names, load)
+        return _build(path, meta, names, load, check_sizes)
     raise WeightsFileError(path, "is not a weights file: the name must end in .npz or .json")
 
 
@@ -110,9 +117,12 @@ def _param_order(n_layers: int) -> list[str]:
     return [f"{kind}{l}" for l in range(1, n_layers + 1) for kind in ("W", "b")]
 
 
-def _build(path: PathLike, meta: Any, names: list[str], load: ArrayLoader) -> MLP:
+def _build(
+    path: PathLike, meta: Any, names: list[str], load: ArrayLoader, check_sizes: SizeCheck | None
+) -> MLP:
     """Check meta, then the set of arrays, then each array; make the MLP."""
     sizes, activations, features = _check_meta(path, meta)
+    _check_sizes(path, meta, check_sizes)
     n_params = sum(n * (m + 1) for m, n in itertools.pairwise(sizes))
     if n_params > MAX_PARAMETERS:
         raise WeightsFileError(
@@ -147,6 +157,16 @@ def _build(path: PathLike, meta: Any, names: list[str], load: ArrayLoader) -> ML
     for name, array in values.items():
         net.params[name][...] = array
     return net
+
+
+def _check_sizes(path: PathLike, meta: Any, check_sizes: SizeCheck | None) -> None:
+    """WeightsFileError if ``check_sizes`` refuses the layer sizes in ``meta``."""
+    if check_sizes is None:
+        return
+    sizes = _check_meta(path, meta)[0]
+    reason = check_sizes(list(sizes))
+    if reason is not None:
+        raise WeightsFileError(path, f"the network is too large: {reason}")
 
 
 def _shape_problem(name: str, shape: tuple[int, ...], expected: tuple[int, int]) -> str:
@@ -247,7 +267,9 @@ def _open_npz(path: PathLike, data: bytes) -> Any:
     return npz
 
 
-def _npz_contents(path: PathLike, npz: Any) -> tuple[Any, list[str], ArrayLoader]:
+def _npz_contents(
+    path: PathLike, npz: Any, check_sizes: SizeCheck | None
+) -> tuple[Any, list[str], ArrayLoader]:
     """(meta, array names, loader) of an open .npz; headers are checked before
     any data is read, so a header claiming a huge array allocates nothing."""
     try:
@@ -257,26 +279,28 @@ def _npz_contents(path: PathLike, npz: Any) -> tuple[Any, list[str], ArrayLoader
             raise WeightsFileError(
                 path, f"unpacks to {unpacked:,} bytes, more than the {MAX_WEIGHTS_BYTES:,} allowed"
             )
-        headers: dict[str, tuple[tuple[int, ...], np.dtype]] = {}
+        members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             if not info.filename.endswith(".npy"):
                 raise WeightsFileError(path, f"has an unexpected entry {_show(info.filename)}")
             key = info.filename[: -len(".npy")]
-            if key in headers:
+            if key in members:
                 raise WeightsFileError(path, f"has two arrays named {_show(key)}")
-            headers[key] = _npy_header(path, npz, info, key)
+            members[key] = info
+        if "meta" not in members:
+            raise WeightsFileError(path, f"has no meta entry; it is not a {FORMAT_NAME} file")
+        shape, dtype = _npy_header(path, npz, members.pop("meta"), "meta")
+        if dtype.kind != "U" or shape != ():
+            raise WeightsFileError(path, "its meta entry is not a text string")
+        text = str(_npz_read(path, npz, "meta").item())
+        meta = _parse_json(path, text, "meta entry", with_line=False)
+        # Before the other headers: a refused network costs no more reading.
+        _check_sizes(path, meta, check_sizes)
+        headers = {key: _npy_header(path, npz, info, key) for key, info in members.items()}
     except WeightsFileError:
         raise
     except Exception as exc:  # zipfile/numpy failing on bad bytes
         raise WeightsFileError(path, f"is a damaged .npz archive ({_why(exc)})") from None
-
-    if "meta" not in headers:
-        raise WeightsFileError(path, f"has no meta entry; it is not a {FORMAT_NAME} file")
-    shape, dtype = headers.pop("meta")
-    if dtype.kind != "U" or shape != ():
-        raise WeightsFileError(path, "its meta entry is not a text string")
-    text = str(_npz_read(path, npz, "meta").item())
-    meta = _parse_json(path, text, "meta entry", with_line=False)
 
     def load(name: str, expected: tuple[int, int]) -> np.ndarray:
         shape, dtype = headers[name]

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from ..core import MLP, BadFileError, load_weights
+from ..session.limits import LIMITS
 from . import EXPORT_FORMATS, EXPORT_SUFFIXES, export_format, export_weights
 from .extras import MissingExtraError
 from .inputs import describe, input_features
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     prog = getattr(args, "prog", f"{PROG} {NAME}")
     try:
         out = _check_out(args.out)
-        net = load_weights(args.weights)
+        net = load_weights(args.weights, check_sizes=LIMITS.check_network)
         if not export_format(out).reopens:
             _check_inputs(net, args.weights)
         export_weights(net, out)

@@ -31,5 +31,14 @@ class Limits:
                 return f"every hidden layer needs 1..{self.hidden_width} units; got {size}"
         return None
 
+    def check_network(self, layer_sizes: Sequence[int]) -> str | None:
+        """Why a whole network [n_x, hidden..., n_L] is refused, or None: its
+        hidden layers as ``check_hidden``, and at most ``classes`` outputs
+        (one sigmoid unit is two classes)."""
+        reason = self.check_hidden(layer_sizes[1:-1])
+        if reason is None and len(layer_sizes) >= 2 and layer_sizes[-1] > self.classes:
+            reason = f"at most {self.classes} classes; the network has {layer_sizes[-1]} outputs"
+        return reason
+
 
 LIMITS = Limits()

@@ -1,7 +1,11 @@
 """atomic_write: the target is either completely replaced or left untouched."""
 
 import os
+import signal
+import stat
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +172,114 @@ def test_writing_through_a_symlink_replaces_the_linked_file(tmp_path):
         f.write("new")
     assert link.is_symlink()
     assert real.read_text() == "new"
+
+
+# -- only regular files are replaced -----------------------------------------
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+
+
+@needs_fifo
+def test_a_fifo_is_refused_and_kept(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(atomic.NotRegularFileError, match="FIFO"), atomic_write(fifo) as f:
+        f.write("data")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert names_in(tmp_path) == ["pipe"]
+
+
+@needs_fifo
+def test_a_symlink_to_a_fifo_is_refused_too(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "link").symlink_to(tmp_path / "pipe")
+    with pytest.raises(atomic.NotRegularFileError), atomic_write(tmp_path / "link"):
+        pass
+    assert stat.S_ISFIFO(os.stat(tmp_path / "link").st_mode)
+    assert names_in(tmp_path) == ["link", "pipe"]
+
+
+def test_a_device_is_refused_before_anything_is_created():
+    # Only the check, never a write attempt: /dev/null must stay a device.
+    with pytest.raises(atomic.NotRegularFileError, match="character device"):
+        atomic.check_replaceable(os.devnull)
+
+
+def test_a_directory_is_refused_with_the_same_error(tmp_path):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(atomic.NotRegularFileError, match="directory"):
+        atomic.check_replaceable(tmp_path / "folder")
+
+
+# -- stale temporaries ---------------------------------------------------------
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def temp_name(target: str, pid: int) -> str:
+    return f".{target}.bpg-{pid}-0123456789ab.tmp"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pids are probed on POSIX only")
+def test_a_temporary_whose_writer_is_gone_is_removed_on_the_next_write(tmp_path):
+    stale = tmp_path / temp_name("points.csv", dead_pid())
+    stale.write_text("half a file")
+    with atomic_write(tmp_path / "other.csv") as f:
+        f.write("x")
+    assert names_in(tmp_path) == ["other.csv"]
+
+
+def test_a_recent_temporary_of_a_live_writer_is_kept(tmp_path):
+    # The parent of this test process is alive, and its temporary is fresh.
+    live = tmp_path / temp_name("points.csv", os.getppid())
+    live.write_text("being written")
+    with atomic_write(tmp_path / "other.csv") as f:
+        f.write("x")
+    assert live.exists()
+
+
+def test_any_temporary_of_ours_older_than_the_limit_is_removed(tmp_path):
+    old = tmp_path / temp_name("points.csv", os.getppid())
+    old.write_text("left by a reused pid or another machine")
+    long_ago = time.time() - atomic.STALE_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    atomic.remove_stale_temporaries(tmp_path)
+    assert not old.exists()
+
+
+def test_files_that_only_look_like_temporaries_are_never_removed(tmp_path):
+    names = [".points.csv.tmp", "points.bpg-1-0123456789ab.tmp", ".a.bpg-x-0123456789ab.tmp"]
+    for name in names:
+        (tmp_path / name).write_text("the user's")
+        os.utime(tmp_path / name, (0, 0))
+    (tmp_path / temp_name("d", 1)).mkdir()  # a directory of that name
+    atomic.remove_stale_temporaries(tmp_path)
+    assert names_in(tmp_path) == sorted([*names, temp_name("d", 1)])
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
+def test_a_write_killed_with_sigkill_leaves_nothing_after_the_next_write(tmp_path):
+    code = (
+        "import sys, time\n"
+        "from backprop_gui.core.atomic import atomic_write\n"
+        "with atomic_write(sys.argv[1]) as f:\n"
+        "    f.write('half'); f.flush(); print('writing', flush=True); time.sleep(60)\n"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path / "w.csv")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert writer.stdout.readline() == "writing\n"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    writer.stdout.close()
+    assert len(names_in(tmp_path)) == 1  # the orphaned temporary
+    with atomic_write(tmp_path / "w.csv") as f:
+        f.write("whole")
+    assert names_in(tmp_path) == ["w.csv"]

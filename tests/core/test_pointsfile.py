@@ -194,6 +194,13 @@ BAD_ROWS = [
     ("1,1e999,0", ["x2", "finite"]),
     ("1,2,1.5", ["label", "'1.5'", "whole number"]),
     ("1,2,one", ["label", "not a number"]),
+    # Only ASCII decimal notation is a number (Python's float reads all of these).
+    ("1_000,2,0", ["x1", "'1_000'", "not a number"]),
+    ("\uff11,2,0", ["x1", "not a number"]),  # full-width 1
+    ("1,\u0663,0", ["x2", "not a number"]),  # Arabic-Indic 3
+    ("1,2,\uff11", ["label", "not a number"]),
+    ("1,2,1_0", ["label", "not a number"]),
+    ("1,2, 0 0", ["label", "not a number"]),
     ("1,2,nan", ["label", "whole number"]),
     ("1,2,", ["label", "empty"]),
     ("1,2,2", ["label", "'2'", "out of range", "0..1"]),

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_gui.cli import predictions_csv
+from backprop_gui.cli.predict import predictions_csv
 from backprop_gui.core import (
     ACTIVATIONS,
     FEATURES,
@@ -70,7 +70,8 @@ def test_the_script_prints_what_predict_prints_byte_for_byte(name, tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == predictions_csv(net, points, net.features)
+    P = net.class_probabilities(transform(points, net.features))
+    assert result.stdout == predictions_csv(points, P)
 
 
 def test_it_reads_the_points_files_predict_reads(tmp_path):

@@ -1,0 +1,165 @@
+"""Ctrl-C and SIGTERM end a command with one line and an exit status, at any
+moment, and leave no temporary file behind."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .helpers import cli_env, names_in
+
+linux = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+
+
+def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def catches(pid: int, signum: int) -> bool:
+    """Whether process ``pid`` has a handler for ``signum`` (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    return False
+
+
+def wait_until_catching_sigterm(process: subprocess.Popen[str], limit: float) -> None:
+    """Until main() has installed its handlers, or ``limit`` seconds."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end and process.poll() is None:
+        if catches(process.pid, signal.SIGTERM):
+            return
+        time.sleep(0.002)
+
+
+def wait_until_numpy_loads(process: subprocess.Popen[str], limit: float = 60) -> None:
+    """Until NumPy's C extension is mapped into ``process`` (it is then in
+    the middle of its slow imports), or ``limit`` seconds."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end and process.poll() is None:
+        try:
+            if "_multiarray_umath" in Path(f"/proc/{process.pid}/maps").read_text():
+                return
+        except OSError:
+            pass
+        time.sleep(0.001)
+
+
+@linux
+def test_ctrl_c_while_the_command_is_still_starting_prints_one_line(tmp_path: Path) -> None:
+    # Ctrl-C while NumPy is being imported: main() has installed its handlers
+    # before that, so this ends like a later Ctrl-C, not in a multi-line
+    # KeyboardInterrupt traceback.
+    args = ["-m", "backprop_gui", "train", "--dataset", "xor", "--epochs", "1000000"]
+    process = start(args, tmp_path)
+    try:
+        wait_until_numpy_loads(process)
+        assert catches(process.pid, signal.SIGTERM)  # main() runs already
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()  # if anything above failed (a finished process ignores it)
+        process.communicate()
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert err.splitlines() in (["backprop-gui: interrupted"], ["backprop-gui train: interrupted"])
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_sigterm_during_training_exits_143_and_writes_nothing(tmp_path: Path) -> None:
+    # stderr on a terminal shows the progress line: SIGTERM once it has.
+    master, slave = os.openpty()
+    args = ["-m", "backprop_gui", "train", "--dataset", "xor", "--epochs", "10000000"]
+    process = subprocess.Popen(
+        [sys.executable, *args, "--out", "w.npz"],
+        cwd=tmp_path,
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while b"epoch " not in seen:
+            assert select.select([master], [], [], 60)[0], seen
+            seen += os.read(master, 4096)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        while select.select([master], [], [], 1.0)[0]:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # Linux: EIO once the terminal has no writer
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+        process.kill()
+        process.wait()
+    assert process.returncode == 143, seen
+    text = seen.decode()
+    assert "Traceback" not in text
+    assert text.rstrip().splitlines()[-1].strip("\r ") == "backprop-gui train: terminated"
+    assert names_in(tmp_path) == []
+
+
+# predict, with the atomic write of its --out made to stall half-way.
+STALLED_WRITE = """
+import contextlib, sys, time
+import backprop_gui.cli.files as files
+real = files.atomic_write
+
+@contextlib.contextmanager
+def stalled(*args, **kwargs):
+    with real(*args, **kwargs) as f:
+        yield f
+        f.flush()
+        print("writing", flush=True)
+        time.sleep(60)
+
+files.atomic_write = stalled
+from backprop_gui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="needs SIGTERM")
+def test_sigterm_mid_write_removes_the_temporary_file(trained: dict, tmp_path: Path) -> None:
+    data = tmp_path / "points.csv"
+    data.write_text("x1,x2\n0.5,-3\n1,2\n")
+    args = ["predict", "--weights", str(trained["npz"]), "--data", "points.csv"]
+    process = start(["-c", STALLED_WRITE, *args, "--out", "p.csv"], tmp_path)
+    try:
+        assert process.stdout.readline() == "writing\n"
+        assert len(names_in(tmp_path)) == 2  # points.csv and the temporary
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.communicate()
+    assert process.returncode == 143, err
+    assert err.splitlines() == ["backprop-gui predict: terminated"]
+    assert names_in(tmp_path) == ["points.csv"]
+
+
+def test_main_called_in_process_puts_the_handlers_back() -> None:
+    from backprop_gui.cli import main
+
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    assert main(["--version"]) == 0
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
