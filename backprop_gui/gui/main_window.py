@@ -49,7 +49,7 @@ from .controls import MAX_LAYERS, MAX_NEURONS, DataPanel, NetworkPanel, Training
 from .cost_plot import CostPlot
 from .maths import equations_html
 from .points import PointSet, ReplacePoints
-from .session import SessionStore
+from .autosave import SessionStore
 from .steady_label import SteadyLabel
 from .theme import TEST_PEN, TRAIN_PEN, tool_icon
 from .worker import TrainingWorker
