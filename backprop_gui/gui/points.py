@@ -1,8 +1,10 @@
 """The user's points, and the undoable edits that change them.
 
 ``PointSet`` is the model: points (2, m), labels (m,) and a stable random key
-per point that decides train/test membership (key < test ratio means test),
-so adding or removing points never reshuffles the others. The view never
+per point that decides train/test membership (``session.test_mask``: the
+round(ratio·m) points with the smallest keys are the test set, the rule the
+command line uses too), so adding or removing a point moves at most one other
+between the sets. The view never
 edits it directly: every change is a QUndoCommand on the window's stack,
 in the spirit of Orange's Paint Data widget.
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
+
+from ..session import test_mask
 
 
 class PointSet(QObject):
@@ -23,6 +27,9 @@ class PointSet(QObject):
         self.labels = np.zeros(0, np.int64)
         self.keys = np.zeros(0)
         self._rng = np.random.default_rng()
+        # (keys, ratio, mask): every edit makes a new keys array, so holding
+        # the array and comparing identity tells whether the mask still holds.
+        self._mask: tuple[np.ndarray, float, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return self.labels.size
@@ -35,7 +42,12 @@ class PointSet(QObject):
         return len(self) - ones, ones
 
     def test_mask(self, test_ratio: float) -> np.ndarray:
-        return self.keys < test_ratio
+        """(m,) bool, True for the test points at ``test_ratio`` in [0, 1)."""
+        # The window and the canvas both ask after every edit; one sort serves both.
+        cached = self._mask
+        if cached is None or cached[0] is not self.keys or cached[1] != test_ratio:
+            cached = self._mask = (self.keys, test_ratio, test_mask(self.keys, test_ratio))
+        return cached[2].copy()
 
     def append(self, points: np.ndarray, labels: np.ndarray, keys: np.ndarray) -> None:
         self.points = np.hstack([self.points, points])

@@ -221,3 +221,36 @@ def test_the_maths_panel_follows_optimizer_and_regularisation(window):
     window.training_panel.regularization.setCurrentText("L2")
     text = window.maths_label.text()
     assert "m̂" in text and "Σ‖W‖²" in text and "λ·W" in text
+
+
+def test_step_gets_its_tooltip_back_when_there_is_data_again(window, tmp_path):
+    window.clear_action.trigger()
+    assert window.step_button.toolTip() == "Cannot train: Add some points first."
+    load_dataset(window, tmp_path)
+    assert window.step_button.isEnabled()
+    assert window.step_button.toolTip() == "Train exactly one epoch, then pause (S)"
+
+
+def test_export_image_replaces_the_file_whole_and_leaves_no_temporary(window, tmp_path):
+    tmp_path = tmp_path / "images"
+    tmp_path.mkdir()
+    path = tmp_path / "canvas.png"
+    path.write_bytes(b"old")
+    window.export_image(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["canvas.png"]
+    with pytest.raises(OSError):
+        window.export_image(tmp_path / "missing" / "canvas.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["canvas.png"]
+
+
+def test_weights_beyond_the_shared_limits_are_refused_by_name(window, tmp_path):
+    from backprop_gui.core import MLP, save_weights
+    from backprop_gui.session import LIMITS
+
+    too_deep = MLP([2, *[3] * (LIMITS.hidden_layers + 1), 1], "tanh", seed=0)
+    path = tmp_path / "deep.npz"
+    save_weights(too_deep, path)
+    with pytest.raises(ValueError, match=f"deep.npz.*at most {LIMITS.hidden_layers} hidden"):
+        window.import_weights(path)
+    assert window.network_panel.hidden() == (8, 8)

@@ -1,4 +1,5 @@
-"""Train and test cost against epoch, live, with memory that stays flat."""
+"""The cost panel: train and test cost against epoch, live, with memory that
+stays flat; a legend above the plot and a log-scale box below."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
-from ..core.series import DecimatingSeries
-from ..core.trainer import Evaluation
-from .theme import TEST_PEN, TRAIN_PEN, cache_axes
+from ...core.series import DecimatingSeries
+from ...core.trainer import Evaluation
+from ...session import Frame
+from ..theme import TEST_PEN, TRAIN_PEN, cache_axes
+from .base import Panel
 
 MIN_TICK_PIXELS = 20  # between labelled decades on a log axis
 
@@ -196,3 +200,53 @@ def _round_up(value: float) -> float:
         if step * scale >= value * (1 - 1e-12):
             return step * scale
     return 10.0 * scale
+
+
+class CostPanel(Panel, QWidget):
+    """The legend, the ``CostPlot`` and its log-scale box.
+
+    From each frame: a new weights generation starts an empty plot, a new
+    evaluation adds a point (drawn a turn later, see ``schedule_redraw``), and
+    a divergence is marked once, where it happened.
+    """
+
+    stretch = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        legend = QLabel(
+            f"<span style='color:{TRAIN_PEN}'>━━</span> train cost &nbsp;&nbsp; "
+            f"<span style='color:{TEST_PEN}'>╍╍</span> test cost"
+        )
+        legend.setToolTip(
+            "Cost J on the training points (solid) and the held-out test points (dashed)"
+        )
+        layout.addWidget(legend)
+        self.plot = CostPlot()
+        layout.addWidget(self.plot, 1)
+        self.log_check = QCheckBox("Log scale", objectName="logCost")
+        self.log_check.setToolTip("Show the cost on a logarithmic axis (L)")
+        layout.addWidget(self.log_check)
+        self.log_check.toggled.connect(self.plot.set_log)
+        self._generation = -1
+        self._last_plotted_step = -1
+        self._divergence_marked = False
+
+    def show_frame(self, frame: Frame) -> None:
+        if frame.generation != self._generation:
+            self._generation = frame.generation
+            self.plot.clear_history()
+            self._last_plotted_step = -1
+        e = frame.evaluation
+        if e is not None and e.step != self._last_plotted_step:
+            self.plot.add(e)
+            self.plot.schedule_redraw()
+            self._last_plotted_step = e.step
+        # Once per divergence, as the banner announces it.
+        if frame.diverged and not self._divergence_marked:
+            self._divergence_marked = True
+            self.plot.mark_divergence(frame.epoch)
+        elif not frame.diverged:
+            self._divergence_marked = False

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from backprop_gui.core.trainer import Evaluation
-from backprop_gui.gui.cost_plot import CostPlot
+from backprop_gui.gui.panels.cost import CostPlot
 
 
 def filled_plot(qtbot, n=50, with_test=True):

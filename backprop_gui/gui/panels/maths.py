@@ -1,13 +1,18 @@
-"""The equations the app is running, for the network the user chose,
-in the seeds' notation and with every matrix's shape."""
+"""The maths panel: the equations the app is running, for the network the
+user chose, in the seeds' notation and with every matrix's shape.
+
+The activation's symbol g is ``Activation.symbol`` from the core's table, so a
+new activation needs no change here.
+"""
 
 from __future__ import annotations
 
-from ..core import FEATURE_LABELS
-from ..session import NetworkSpec
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
-G = {"tanh": "tanh", "sigmoid": "σ", "relu": "relu", "leaky_relu": "lrelu", "linear": "id"}
-
+from ...core import ACTIVATIONS, FEATURE_LABELS
+from ...session import NetworkSpec
+from .base import Panel
 
 UPDATES = {
     "sgd": "θ := θ − α·dθ &nbsp; for every W<sup>[l]</sup>, b<sup>[l]</sup>",
@@ -16,12 +21,19 @@ UPDATES = {
 }
 
 
+def symbol(activation: str) -> str:
+    """How the equations write g: the activation's own symbol, or its name
+    (never a KeyError, whatever a settings or weights file names)."""
+    known = ACTIVATIONS.get(activation)
+    return (known.symbol if known is not None else "") or activation
+
+
 def equations_html(spec: NetworkSpec, config: dict | None = None) -> str:
     """``config`` has the training panel's optimizer, l1 and l2."""
     config = config or {}
     sizes = spec.layer_sizes()
     L = len(sizes) - 1
-    g = G[spec.activation]
+    g = symbol(spec.activation)
     inputs = ", ".join(FEATURE_LABELS[f] for f in spec.features)
     rows = [f"<b>Forward</b> &nbsp; X = [{inputs}]ᵀ is {sizes[0]}×m"]
     for l in range(1, L + 1):
@@ -58,3 +70,26 @@ def equations_html(spec: NetworkSpec, config: dict | None = None) -> str:
         )
     rows.append("<b>Update</b> &nbsp;" + UPDATES[config.get("optimizer", "sgd")])
     return "<div style='line-height:140%'>" + "<br>".join(rows) + "</div>"
+
+
+class MathsPanel(Panel, QGroupBox):
+    """The equations for the chosen network, optimizer and penalty. They
+    follow the controls at once (``set_choice``), not the frames, which lag
+    behind a change."""
+
+    stretch = 1
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("The maths being run", parent)
+        layout = QVBoxLayout(self)
+        self.label = QLabel(objectName="equations", wordWrap=True)
+        self.label.setTextFormat(Qt.RichText)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.label.setToolTip(
+            "Forward and backward propagation, exactly as the engine computes them"
+        )
+        layout.addWidget(self.label)
+
+    def set_choice(self, spec: NetworkSpec, config: dict) -> None:
+        """Show the equations for ``spec`` and the training panel's ``config``."""
+        self.label.setText(equations_html(spec, config))

@@ -1,0 +1,186 @@
+"""The window's files: points (CSV), weights (.npz or .json) and a PNG of the canvas.
+
+Every file dialog goes through ``Documents.ask`` with a row of ``DIALOGS``;
+the work itself is the window's public methods (``load_points``,
+``export_weights``, …), which scripts and tests call directly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from ..core import DOMAIN, MLP, atomic_write
+from ..core.errors import WeightsFileError
+from ..core.pointsfile import read_points_csv, write_points_csv
+from ..core.weightsfile import load_weights, save_weights
+from ..session import LIMITS, NetworkSpec
+from .points import ReplacePoints
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """One file dialog: what it asks, and which window method gets the path."""
+
+    title: str
+    filters: str
+    suffix: str  # added to a saved name that has none
+    save: bool
+    verb: str  # "Could not {verb}" when the method fails
+    method: str  # the MainWindow method called with the path
+
+
+DIALOGS = {
+    "open_points": Dialog(
+        "Open points", "CSV points (*.csv);;All files (*)", ".csv", False,
+        "open the points", "load_points",
+    ),
+    "save_points": Dialog(
+        "Save points", "CSV points (*.csv)", ".csv", True, "save the points", "save_points"
+    ),
+    "export_weights": Dialog(
+        "Export weights", "NumPy archive (*.npz);;JSON (*.json)", ".npz", True,
+        "export the weights", "export_weights",
+    ),
+    "import_weights": Dialog(
+        "Import weights", "Weights (*.npz *.json);;All files (*)", ".npz", False,
+        "import the weights", "import_weights",
+    ),
+    "export_image": Dialog(
+        "Export image", "PNG image (*.png)", ".png", True, "export the image", "export_image"
+    ),
+}  # fmt: skip
+
+
+def show_error(parent: QWidget, title: str, text: str) -> QMessageBox:
+    """A window-modal warning that does not block the caller (or a test)."""
+    box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, parent)
+    box.setAttribute(Qt.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+class Documents:
+    """Reads and writes the window's files; the window's public file methods
+    delegate here."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    # -- dialogs --------------------------------------------------------------------
+
+    def ask(self, name: str) -> None:
+        """Ask for a path with the dialog ``DIALOGS[name]``, then run its method;
+        a file that cannot be read or written gets a warning, not a traceback."""
+        dialog = DIALOGS[name]
+        path = self._ask_path(dialog)
+        if not path:
+            return
+        try:
+            getattr(self.window, dialog.method)(path)
+        except (ValueError, OSError, RuntimeError) as exc:
+            self.window.show_error(f"Could not {dialog.verb}", str(exc))
+
+    def _ask_path(self, dialog: Dialog) -> str | None:
+        settings = self.window.settings
+        last_dir = str(settings.value("last_dir", str(Path.home())))
+        ask = QFileDialog.getSaveFileName if dialog.save else QFileDialog.getOpenFileName
+        path, _filter = ask(self.window, dialog.title, last_dir, dialog.filters)
+        if not path:
+            return None
+        if dialog.save and not Path(path).suffix:
+            path += dialog.suffix
+        settings.setValue("last_dir", str(Path(path).parent))
+        return path
+
+    # -- points ---------------------------------------------------------------------
+
+    def _say(self, text: str, ms: int) -> None:
+        self.window.statusBar().showMessage(text, ms)
+
+    def save_points(self, path: str | os.PathLike) -> None:
+        model = self.window.model
+        write_points_csv(path, model.points, model.labels)
+        self._say(f"Saved {len(model)} points to {path}", 4000)
+
+    def load_points(self, path: str | os.PathLike) -> None:
+        points, labels = read_points_csv(path)
+        self.window.undo_stack.push(
+            ReplacePoints(self.window.model, points, labels, f"Open {Path(path).name}")
+        )
+        low, high = DOMAIN
+        outside = int(((points < low) | (points > high)).any(axis=0).sum())
+        note = (
+            f"; {outside} lie outside the view [{low:g}, {high:g}]² but are trained on"
+            if outside
+            else ""
+        )
+        self._say(f"Opened {labels.size} points from {path}{note}", 8000)
+
+    # -- weights --------------------------------------------------------------------
+
+    def current_network(self) -> MLP:
+        frame = self.window.snapshot
+        if frame is None:
+            raise RuntimeError("the network has not been shown yet")
+        net = frame.spec.build()
+        net.theta[:] = frame.theta
+        return net
+
+    def import_weights(self, path: str | os.PathLike) -> None:
+        self.use_network(load_weights(path), path)
+        self._say(f"Imported weights from {path}: press Train to continue from them.", 6000)
+
+    def use_network(self, net: MLP, path: str | os.PathLike) -> None:
+        """Set the controls to ``net``'s network and train on from its weights.
+        Raises WeightsFileError (naming ``path``) for a network the window
+        cannot show, changing nothing."""
+        spec = self.spec_for(net, path)
+        self.window.network_panel.set_spec(spec)
+        self.window.worker.post(theta=(spec, net.theta.copy()))
+
+    def spec_for(self, net: MLP, path: str | os.PathLike) -> NetworkSpec:
+        """The controls' description of ``net``, if the window can show it."""
+
+        def refuse(problem: str) -> WeightsFileError:
+            return WeightsFileError(str(path), problem)
+
+        if net.layer_sizes[-1] != 1:
+            raise refuse("the app shows two-class networks (one sigmoid output unit)")
+        if len(set(net.activation_names)) > 1:
+            raise refuse("the app uses one activation for every hidden layer")
+        hidden = net.layer_sizes[1:-1]
+        too_big = LIMITS.check_hidden(hidden)
+        if too_big is not None:
+            raise refuse(f"the app cannot show this network: {too_big}")
+        if net.features is None:
+            raise refuse("the file does not say which input features the network uses")
+        panel = self.window.network_panel
+        activation = net.activation_names[0] if hidden else panel.activation.currentText()
+        return NetworkSpec(
+            tuple(hidden), activation, net.features, self.window.training_panel.seed.value()
+        )
+
+    def export_weights(self, path: str | os.PathLike) -> None:
+        save_weights(self.current_network(), path)
+        self._say(f"Exported weights to {path}", 4000)
+
+    # -- images ---------------------------------------------------------------------
+
+    def export_image(self, path: str | os.PathLike) -> None:
+        """A PNG of the canvas, written whole or not at all."""
+        buffer = QBuffer()
+        buffer.open(QIODevice.WriteOnly)
+        if not self.window.canvas.grab().save(buffer, "PNG"):
+            raise OSError(f"{path}: could not write the image")
+        with atomic_write(path, "wb") as f:
+            f.write(bytes(buffer.data()))
+        self._say(f"Exported image to {path}", 4000)

@@ -1,0 +1,147 @@
+"""The data panel: preset, point count, noise, test share, brush."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
+
+from ...core import DATASETS
+from ...session import LIMITS
+from .base import SIDE, Panel, form_layout
+
+
+class DataPanel(Panel, QGroupBox):
+    """What the points are made of. It describes the user's choice and
+    announces changes; the window decides what they mean."""
+
+    area = SIDE
+    preset_requested = Signal(str, int, float)
+    test_ratio_changed = Signal(float)
+    show_test_changed = Signal(bool)
+    brush_changed = Signal(float, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Data", parent)
+        form = form_layout()
+
+        self.preset = QComboBox(objectName="presetCombo")
+        self.preset.addItems(list(DATASETS))
+        self.preset.setToolTip("Replace the points with a generated dataset (undoable)")
+        self.regenerate = QPushButton("Regenerate", objectName="regenerateButton")
+        self.regenerate.setToolTip("Generate the chosen preset again with new random points (G)")
+        row = QHBoxLayout()
+        row.addWidget(self.preset, 1)
+        row.addWidget(self.regenerate)
+        form.addRow("Preset", row)
+
+        self.count = QSpinBox(
+            objectName="pointCount", minimum=10, maximum=LIMITS.window_preset_points, value=200
+        )
+        self.count.setSingleStep(50)
+        self.count.setToolTip("How many points a preset generates")
+        form.addRow("Points", self.count)
+
+        self.noise = QSlider(Qt.Horizontal, objectName="noiseSlider", minimum=0, maximum=100)
+        self.noise.setValue(10)
+        self.noise_label = QLabel()
+        self.noise.setToolTip("How much the preset's classes overlap (0–100%)")
+        row = QHBoxLayout()
+        row.addWidget(self.noise, 1)
+        row.addWidget(self.noise_label)
+        form.addRow("Noise", row)
+
+        self.test_ratio = QSlider(Qt.Horizontal, objectName="testRatio", minimum=0, maximum=90)
+        self.test_ratio.setSingleStep(5)
+        self.test_ratio.setPageStep(10)
+        self.test_ratio.setValue(20)
+        self.test_ratio.setToolTip(
+            "Share of points held out as test data: not trained on, only evaluated"
+        )
+        self.test_label = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(self.test_ratio, 1)
+        row.addWidget(self.test_label)
+        form.addRow("Test share", row)
+
+        self.show_test = QCheckBox("Show test data", objectName="showTest", checked=True)
+        self.show_test.setToolTip("Draw the held-out test points as hollow circles (T)")
+        form.addRow("", self.show_test)
+
+        self.brush_radius = QDoubleSpinBox(objectName="brushRadius", minimum=0.1, maximum=3.0)
+        self.brush_radius.setSingleStep(0.1)
+        self.brush_radius.setValue(0.6)
+        self.brush_radius.setToolTip("Radius of the brush and the eraser, in data units")
+        self.brush_density = QSpinBox(objectName="brushDensity", minimum=1, maximum=30, value=4)
+        self.brush_density.setToolTip("Points the brush sprays per dab")
+        row = QHBoxLayout()
+        row.addWidget(self.brush_radius)
+        row.addWidget(QLabel("density"))
+        row.addWidget(self.brush_density)
+        form.addRow("Brush", row)
+
+        self.counts = QLabel(objectName="classCounts")
+        self.counts.setTextFormat(Qt.RichText)
+        self.counts.setToolTip("Points of each class, and how many are held out for testing")
+        form.addRow("Points now", self.counts)
+        self.setLayout(form)
+
+        self.preset.activated.connect(lambda _: self._request())
+        self.regenerate.clicked.connect(self._request)
+        self.noise.valueChanged.connect(self._update_labels)
+        self.test_ratio.valueChanged.connect(self._update_labels)
+        self.test_ratio.valueChanged.connect(lambda v: self.test_ratio_changed.emit(v / 100))
+        self.show_test.toggled.connect(self.show_test_changed)
+        self.brush_radius.valueChanged.connect(self._brush)
+        self.brush_density.valueChanged.connect(self._brush)
+        self._update_labels()
+
+    def _request(self) -> None:
+        self.preset_requested.emit(
+            self.preset.currentText(), self.count.value(), self.noise.value() / 100
+        )
+
+    def _brush(self) -> None:
+        self.brush_changed.emit(self.brush_radius.value(), self.brush_density.value())
+
+    def _update_labels(self) -> None:
+        self.noise_label.setText(f"{self.noise.value():3d}%")
+        self.test_label.setText(f"{self.test_ratio.value():3d}%")
+
+    def show_counts(self, counts: tuple[int, int], n_test: int) -> None:
+        orange, blue = counts
+        self.counts.setText(
+            f"<span style='color:#B87F00'>■</span> {orange} &nbsp; "
+            f"<span style='color:#0072B2'>■</span> {blue} &nbsp; ({n_test} test)"
+        )
+
+    def state(self) -> dict:
+        return {
+            "preset": self.preset.currentText(),
+            "count": self.count.value(),
+            "noise": self.noise.value(),
+            "test_ratio": self.test_ratio.value(),
+            "show_test": self.show_test.isChecked(),
+            "brush_radius": self.brush_radius.value(),
+            "brush_density": self.brush_density.value(),
+        }
+
+    def restore(self, state: dict) -> None:
+        if state.get("preset") in DATASETS:
+            self.preset.setCurrentText(state["preset"])
+        self.count.setValue(int(state.get("count", self.count.value())))
+        self.noise.setValue(int(state.get("noise", self.noise.value())))
+        self.test_ratio.setValue(int(state.get("test_ratio", self.test_ratio.value())))
+        self.show_test.setChecked(bool(state.get("show_test", True)))
+        self.brush_radius.setValue(float(state.get("brush_radius", self.brush_radius.value())))
+        self.brush_density.setValue(int(state.get("brush_density", self.brush_density.value())))

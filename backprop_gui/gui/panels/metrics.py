@@ -1,0 +1,95 @@
+"""The metrics panel: the epoch, big, beside a small train/test table of cost
+and accuracy; and the same numbers as read-outs in the status bar."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from ...session import EVALUATION_SAMPLE, Frame
+from ..steady_label import SteadyLabel
+from .base import Panel
+
+STATUS_TIPS = (
+    ("epoch", "Completed epochs (passes over the training set)"),
+    ("steps", "Parameter updates so far"),
+    ("cost", "Cost J on the training / test data"),
+    ("accuracy", "Accuracy on the training / test data"),
+    ("speed", "Training steps per second"),
+)
+
+
+def _number(value: float | None, fmt: str, unit: str = "") -> str:
+    return format(value, fmt) + unit if value is not None and np.isfinite(value) else "–"
+
+
+class MetricsPanel(Panel, QWidget):
+    """``labels``: the table's read-outs by key (``epoch``, ``cost_train``,
+    ``accuracy_test``, …); ``status_labels``: the status bar's."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(14)
+        self.labels: dict[str, QLabel] = {}
+        caption = QLabel("Epoch")
+        caption.setStyleSheet("color: #666;")
+        grid.addWidget(caption, 0, 0)
+        epoch = SteadyLabel("0", objectName="metric_epoch")
+        epoch.setStyleSheet("font-size: 20pt; font-weight: 600;")
+        grid.addWidget(epoch, 1, 0, 2, 1, Qt.AlignLeft | Qt.AlignTop)
+        self.labels["epoch"] = epoch
+        for column, title in ((2, "train"), (3, "test")):
+            header = QLabel(title)
+            header.setStyleSheet("color: #666;")
+            grid.addWidget(header, 0, column, Qt.AlignRight)
+        for row, (key, title) in enumerate((("cost", "Cost J"), ("accuracy", "Accuracy")), 1):
+            grid.addWidget(QLabel(title), row, 1)
+            for column, which in ((2, "train"), (3, "test")):
+                value = SteadyLabel("–", objectName=f"metric_{key}_{which}")
+                value.setStyleSheet("font-size: 13pt; font-weight: 600;")
+                value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                # Fixed-size labels: the cell aligns them, so a column shares its right edge.
+                grid.addWidget(value, row, column, Qt.AlignRight | Qt.AlignVCenter)
+                self.labels[f"{key}_{which}"] = value
+        grid.setColumnStretch(0, 1)
+
+        self.status_labels: dict[str, QLabel] = {}
+        for key, tip in STATUS_TIPS:
+            label = SteadyLabel(min_width=90, objectName=f"status_{key}")
+            label.setToolTip(tip)
+            self.status_labels[key] = label
+
+    def status_widgets(self) -> list[QWidget]:
+        return list(self.status_labels.values())
+
+    def show_frame(self, frame: Frame) -> None:
+        e = frame.evaluation
+        # Bigger sets are estimated on a fixed sample (session.EVALUATION_SAMPLE).
+        approx = "≈" if frame.estimated else ""
+        values = {
+            "cost_train": approx + _number(e and e.train_cost, ".4g"),
+            "cost_test": approx + _number(e and e.test_cost, ".4g"),
+            "accuracy_train": approx + _number(e and 100 * e.train_accuracy, ".1f", " %"),
+            "accuracy_test": approx + _number(e and 100 * e.test_accuracy, ".1f", " %"),
+        }
+        tip = (
+            f"Estimated on a fixed sample of {EVALUATION_SAMPLE:,} points of each set"
+            if approx
+            else "Computed on every point"
+        )
+        labels = self.labels
+        for key in values:
+            if labels[key].toolTip() != tip:  # each set sends an event
+                labels[key].setToolTip(tip)
+        labels["epoch"].setText(f"{frame.epoch:,}")
+        for key, text in values.items():
+            labels[key].setText(text)
+        s = self.status_labels
+        s["epoch"].setText(f"Epoch {frame.epoch:,}")
+        s["steps"].setText(f"Steps {frame.steps:,}")
+        s["cost"].setText(f"Cost {values['cost_train']} / {values['cost_test']}")
+        s["accuracy"].setText(f"Accuracy {values['accuracy_train']} / {values['accuracy_test']}")
+        s["speed"].setText(f"{frame.steps_per_second:,.0f} steps/s")

@@ -1,0 +1,150 @@
+"""The window's side of autosave: when to save, and what to restore at start.
+
+The store on disk is ``autosave.SessionStore`` (kept in a module of its own
+so that its history follows it). Here: points are saved a second after the
+last edit, weights every few seconds while training and on quit, always by
+one background writer, so the GUI never waits for a disk and two saves never
+interleave.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from ..session import Frame
+from .autosave import SessionStore
+from .points import ReplacePoints
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+AUTOSAVE_DEBOUNCE_MS = 1000
+WEIGHTS_AUTOSAVE_SECONDS = 5.0
+
+
+class Autosaver:
+    """Autosaves ``window``'s points and weights into a ``SessionStore`` at
+    ``directory`` (the user's when None) and restores them when it starts.
+
+    ``label`` ("Autosave off", hidden unless so) belongs in the status bar;
+    ``timer`` restarts on every edit and saves the points when it fires.
+    """
+
+    def __init__(self, window: MainWindow, directory: str | os.PathLike | None) -> None:
+        self.window = window
+        self.store = SessionStore(Path(directory) if directory is not None else None)
+        self.enabled = False
+        self.closed = False
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
+        self._weights_saved_at = 0.0
+        self.label = QLabel(objectName="autosaveOff")
+        self.label.setStyleSheet("color: #A00; font-weight: 600;")
+        self.label.hide()
+        self.timer = QTimer(window, singleShot=True, interval=AUTOSAVE_DEBOUNCE_MS)
+        self.timer.timeout.connect(self.save_points)
+
+    # -- at start ----------------------------------------------------------------------
+
+    def restore(self) -> bool:
+        """After a crash, offer the autosaved work; after a clean exit, reopen
+        the last points. False if nothing was restored (a first launch)."""
+        store = self.store
+        if store.interrupted and (store.has_points or store.has_weights):
+            answer = QMessageBox.question(
+                self.window,
+                "Restore your work?",
+                "backprop-gui did not close properly last time.\n\n"
+                "Restore the points and weights it saved automatically?",
+                QMessageBox.Yes | QMessageBox.No,
+                QMessageBox.Yes,
+            )
+            if answer == QMessageBox.Yes and self._restore(with_weights=True):
+                return True
+        elif store.has_points and self._restore(with_weights=False):
+            return True
+        return False
+
+    def _restore(self, with_weights: bool) -> bool:
+        saved = self.store.load_points()
+        if saved is None:
+            return False
+        window = self.window
+        ReplacePoints(window.model, *saved, "Restore").redo()
+        message = f"Restored {saved[1].size} points from the last session."
+        net = self.store.load_weights() if with_weights else None
+        if net is not None:
+            try:
+                window.documents.use_network(net, self.store.directory / SessionStore.WEIGHTS)
+            except ValueError:
+                pass
+            else:
+                message = f"Restored {saved[1].size} points and the trained weights."
+        window.statusBar().showMessage(message, 8000)
+        return True
+
+    def acquire(self) -> None:
+        """Own the autosave, or say in the status bar why this window cannot."""
+        try:
+            if self.store.acquire():
+                self.enabled = True
+                return
+            why = (
+                "Another backprop-gui window is running and owns the autosave; "
+                "save your points from this window with File › Save points."
+            )
+        except OSError as exc:
+            why = f"The autosave folder cannot be used: {exc}"
+        self.label.setText("Autosave off")
+        self.label.setToolTip(why)
+        self.label.show()
+
+    # -- while running -----------------------------------------------------------------
+
+    def save_points(self) -> None:
+        if not self.enabled or self.closed:
+            return
+        model = self.window.model
+        points, labels = model.points.copy(), model.labels.copy()
+        self._executor.submit(self._quietly, self.store.save_points, points, labels)
+
+    def save_weights(self) -> None:
+        self._weights_saved_at = time.monotonic()
+        if not self.enabled or self.closed:
+            return
+        try:
+            net = self.window.current_network()
+        except RuntimeError:
+            return
+        self._executor.submit(self._quietly, self.store.save_weights, net)
+
+    def show_frame(self, frame: Frame) -> None:
+        """Save the weights now and then while training."""
+        if frame.training and time.monotonic() - self._weights_saved_at > WEIGHTS_AUTOSAVE_SECONDS:
+            self.save_weights()
+
+    def _quietly(self, save, *args) -> None:
+        # A failed autosave must not take the app down; the next one retries.
+        try:
+            save(*args)
+        except (OSError, ValueError) as exc:
+            print(f"backprop-gui: autosave failed: {exc}", file=sys.stderr)
+
+    # -- at the end --------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Last saves, then a clean exit leaves no lock behind."""
+        self.timer.stop()
+        self.save_points()
+        self.save_weights()
+        self.closed = True
+        self._executor.shutdown(wait=True)
+        if self.enabled:
+            self.store.release()

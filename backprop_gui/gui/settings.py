@@ -1,0 +1,86 @@
+"""The window's settings: geometry, splitter, and every control, across runs.
+
+Controls are one JSON value with a version; a damaged value falls back to its
+defaults, so a bad settings file never stops the app from starting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+SETTINGS_VERSION = 1
+
+
+def default_settings() -> QSettings:
+    return QSettings(QSettings.IniFormat, QSettings.UserScope, "backprop-gui", "backprop-gui")
+
+
+def restore_settings(window: MainWindow) -> bool:
+    """Restore what can be restored; False if the controls kept their defaults."""
+    s = window.settings
+    restorers = (("geometry", window.restoreGeometry), ("splitter", window.splitter.restoreState))
+    for key, restore in restorers:
+        value = s.value(key)
+        if isinstance(value, (QByteArray, bytes)):
+            restore(value)
+    try:
+        state = json.loads(str(s.value("controls", "{}")))
+    except json.JSONDecodeError:
+        state = {}
+    if not isinstance(state, dict) or state.get("version") != SETTINGS_VERSION:
+        return False
+    parts = (
+        (window.data_panel.restore, "data"),
+        (window.network_panel.restore, "network"),
+        (window.training_panel.restore, "training"),
+        (lambda view: _restore_view(window, view), "view"),
+    )
+    for restore, key in parts:
+        part = state.get(key, {})
+        # A damaged part keeps that panel's defaults.
+        with contextlib.suppress(TypeError, ValueError, AttributeError, KeyError):
+            restore(part if isinstance(part, dict) else {})
+    data, canvas = window.data_panel, window.canvas
+    canvas.test_ratio = data.test_ratio.value() / 100
+    canvas.show_test = data.show_test.isChecked()
+    canvas.brush_radius = data.brush_radius.value()
+    canvas.brush_density = data.brush_density.value()
+    return True
+
+
+def _restore_view(window: MainWindow, view: dict) -> None:
+    window.log_check.setChecked(bool(view.get("log_cost", False)))
+    window.discretize_action.setChecked(bool(view.get("discretize", False)))
+
+
+def sync_view_state(window: MainWindow) -> None:
+    """Bring the plot and the checkable actions in line with restored controls."""
+    window.cost_plot.set_log(window.log_check.isChecked())
+    window.log_action.setChecked(window.log_check.isChecked())
+    window.show_test_action.setChecked(window.data_panel.show_test.isChecked())
+    window.canvas.set_discrete(window.discretize_action.isChecked())
+
+
+def save_settings(window: MainWindow) -> None:
+    s = window.settings
+    s.setValue("geometry", window.saveGeometry())
+    s.setValue("splitter", window.splitter.saveState())
+    state = {
+        "version": SETTINGS_VERSION,
+        "data": window.data_panel.state(),
+        "network": window.network_panel.state(),
+        "training": window.training_panel.state(),
+        "view": {
+            "log_cost": window.log_check.isChecked(),
+            "discretize": window.discretize_action.isChecked(),
+        },
+    }
+    s.setValue("controls", json.dumps(state))
+    s.sync()

@@ -1,0 +1,80 @@
+"""Actions come from one table: shortcuts, tooltips, menus and the help list."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from backprop_gui.gui.actions import ACTIONS, MENUS, SHORTCUTS, key_text
+
+# The help list as it was written by hand before the table: it must not change.
+HAND_WRITTEN = (
+    ("Space", "Train / pause"),
+    ("S", "Step: train one epoch"),
+    ("R", "Reset the weights (same seed)"),
+    ("N", "New random seed"),
+    ("P / B / E", "Put, brush and erase tools"),
+    ("Left click / drag", "Add class 0 (orange)"),
+    ("Right or Shift+left", "Add class 1 (blue)"),
+    ("Ctrl+click", "Erase the nearest point"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo an edit or a whole stroke"),
+    ("Ctrl+Delete", "Clear all points"),
+    ("G", "Regenerate the preset"),
+    ("D", "Discretize the surface"),
+    ("T", "Show test data"),
+    ("L", "Log scale for the cost"),
+    ("Ctrl+O / Ctrl+S", "Open / save points (CSV)"),
+    ("Ctrl+E / Ctrl+I", "Export / import weights"),
+    ("Ctrl+Shift+E", "Export an image of the canvas"),
+    ("F1", "This list"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+def test_the_help_list_is_made_from_the_table():
+    assert SHORTCUTS == HAND_WRITTEN
+
+
+def action_of(window, row) -> QAction:
+    return window.tool_actions[row.arg] if row.kind == "tool" else getattr(window, row.name)
+
+
+def test_every_row_becomes_an_action_with_its_shortcuts_and_tip(window):
+    for row in ACTIONS:
+        if row.kind == "mouse":
+            continue
+        action = action_of(window, row)
+        assert isinstance(action, QAction) and action in window.actions()
+        # Standard keys are the platform's (offscreen has no Quit key, as Windows).
+        expected = [QKeySequence(key) for key in row.keys]
+        assert action.shortcuts() == expected, row
+        if row.tip:
+            assert row.tip in action.toolTip()
+
+
+def test_the_help_keys_are_the_actions_keys():
+    for row in ACTIONS:
+        if row.kind != "mouse" and row.help:
+            listed = next(keys for keys, text in SHORTCUTS if text == row.help)
+            assert key_text(row.keys[0]) in listed.split(" / "), row
+
+
+def test_the_menus_hold_the_tables_actions(window):
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == [title for title, _ in MENUS]
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.export_weights_action in file_menu.actions()
+    edit_menu = window.menuBar().actions()[1].menu()
+    assert all(tool in edit_menu.actions() for tool in window.tool_actions.values())
+
+
+def test_file_actions_open_their_dialog(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from backprop_gui.core import read_points_csv
+
+    target = tmp_path / "saved"  # no suffix: the dialog adds .csv
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.save_points_action.trigger()
+    _, labels = read_points_csv(tmp_path / "saved.csv")
+    assert labels.size == len(window.model)
+    assert window.settings.value("last_dir") == str(tmp_path)
