@@ -189,6 +189,11 @@ class Batch:
         self.top = np.empty((1, m))
         self.sums = np.empty((1, m))
         self.hits = np.empty((1, m), bool)
+        # Sigmoid accuracy as one product: with p = [predicted 1] and
+        # signs = 2·label − 1, the hits are Σ (1 − label) + p·signs.
+        self.predicted_one = np.empty((1, m))
+        self.signs = np.empty(m)
+        self.negatives = 0.0
         self.predicted = np.empty(m, np.int64)
         self.filled_labels = False
         self._plan: tuple | None = None
@@ -221,21 +226,36 @@ class Batch:
             self._plan = (packed, forward, output, slopes, backward)
         return self._plan[1:]
 
-    def fill(self, X: np.ndarray, Y: np.ndarray, labels: np.ndarray | None, index=None) -> None:
-        """Copy the examples in (all of them, or the columns ``index``); the
-        labels (m,) too when the step's accuracy is recorded."""
+    def fill(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        labels: np.ndarray | None = None,
+        signs: np.ndarray | None = None,
+        index: np.ndarray | None = None,
+    ) -> None:
+        """Copy the examples in (all of them, or the columns ``index``); when
+        the step's accuracy is recorded, the labels (m,) and their signs
+        2·label − 1 (m,) too."""
         if index is None:
             np.copyto(self.X, X)
             np.copyto(self.Y, Y)
         else:
             np.take(X, index, axis=1, out=self.X)
             np.take(Y, index, axis=1, out=self.Y)
-        if labels is not None:
-            if index is None:
-                np.copyto(self.labels, labels)
-            else:
-                np.take(labels, index, out=self.labels)
+        if labels is None:
+            return
+        if self.Y.shape[0] == 1:  # sigmoid: Y − 1 and the signs
             np.subtract(self.Y[0], ONE, out=self.Y_minus_one)
+            if index is None:
+                np.copyto(self.signs, signs)
+            else:
+                np.take(signs, index, out=self.signs)
+            self.negatives = (self.m - np.dot(self.signs, self.ones)) / 2.0
+        elif index is None:
+            np.copyto(self.labels, labels)
+        else:
+            np.take(labels, index, out=self.labels)
 
 
 @dataclass
@@ -310,10 +330,6 @@ class Watch:
         self.epoch_sum, self.epoch_m = 0.0, 0
         self.above = 0  # consecutive estimates above the limit
 
-    def lower(self, estimate: float) -> None:
-        self.lowest = estimate
-        self.limit = estimate + max(EXPLOSION_MARGIN, estimate)
-
 
 def train(
     packed: Packed,
@@ -359,8 +375,12 @@ def train(
     recording = log is not None
     watching = recording and watch is not None
     if recording:
-        i = log.written
+        i = first_entry = log.written
         log_step, log_epoch, log_cost, log_accuracy = log.step, log.epoch, log.cost, log.accuracy
+    if watching:  # the watch's state as locals while the loop runs
+        lowest, limit, keep_below, above = watch.lowest, watch.limit, watch.keep_below, watch.above
+        epoch_sum, epoch_m = watch.epoch_sum, watch.epoch_m
+    epoch0 = epoch
     full = isinstance(batches, Batch)
     persist = PERSIST_STEPS if full else PERSIST_EPOCHS
     if full:
@@ -406,7 +426,7 @@ def train(
                 add(D, ONE, D)
                 if recording:
                     # σ ≥ 0.5 exactly when 1 + e^−z ≤ 2: the label predict gives.
-                    less_equal(D, TWO, batch.hits)
+                    less_equal(D, TWO, batch.predicted_one)
                 divide(s, D, D)
                 subtract(Y_scaled, D, D)
                 if recording:
@@ -420,7 +440,7 @@ def train(
                                 + batch.Y_minus_one * batch.output_row
                             ).sum()
                         )
-                    correct = count_nonzero(equal(batch.hits[0], batch.labels, batch.hits[0]))
+                    correct = batch.negatives + dot(batch.predicted_one[0], batch.signs)
             else:
                 if recording:
                     # softmax(Z) as outputs._softmax computes it, keeping the
@@ -473,41 +493,43 @@ def train(
             if recording:
                 # J and accuracy of this batch at θ before the update below.
                 cost = total / batch.m + penalty
-                log_step[i] = step + k + 1
-                log_epoch[i] = epoch
+                if not full:  # full batches: filled in below, one step an epoch
+                    log_step[i] = step + k + 1
+                    log_epoch[i] = epoch
                 log_cost[i] = cost
                 log_accuracy[i] = correct / batch.m
                 i += 1
                 if watching:
                     if full:
                         estimate = cost
-                    elif epoch_start and watch.epoch_m == m_total:
-                        estimate = watch.epoch_sum / m_total
-                    elif watch.lowest == math.inf:  # the first, until an epoch is done
+                    elif epoch_start and epoch_m == m_total:
+                        estimate = epoch_sum / m_total
+                    elif lowest == math.inf:  # the first, until an epoch is done
                         estimate = cost
                     else:
                         estimate = None
                     if epoch_start:
-                        watch.epoch_sum, watch.epoch_m = 0.0, 0
+                        epoch_sum, epoch_m = 0.0, 0
                     if estimate is not None:
-                        if not estimate <= watch.limit:
-                            watch.above += 1
-                            if watch.above >= persist:
+                        if not estimate <= limit:
+                            above += 1
+                            if above >= persist:
                                 if packed.has_best:
                                     np.copyto(theta, packed.best)
                                 raise Diverged("exploded", k, estimate)
                         else:
-                            watch.above = 0
-                        if estimate < watch.lowest:
-                            watch.lower(estimate)
-                        if estimate < watch.keep_below and isfinite(cost):
+                            above = 0
+                        if estimate < lowest:
+                            lowest = estimate
+                            limit = estimate + max(EXPLOSION_MARGIN, estimate)
+                        if estimate < keep_below and isfinite(cost):
                             np.copyto(packed.best, theta)
                             packed.has_best = True
                             watch.kept = estimate
-                            watch.keep_below = estimate * (1.0 - KEEP_MARGIN)
+                            keep_below = estimate * (1.0 - KEEP_MARGIN)
                     if not full:
-                        watch.epoch_sum += cost * batch.m
-                        watch.epoch_m += batch.m
+                        epoch_sum += cost * batch.m
+                        epoch_m += batch.m
             if sgd:
                 # θ − α·dθ is finite whenever θ and Σ(α·dθ)² are (a step so
                 # large that the sum overflows is divergence too), so checking
@@ -529,4 +551,16 @@ def train(
     finally:
         if recording:
             log.written = i
+            if full:
+                n = i - first_entry
+                log.step[first_entry:i] = np.arange(step + 1, step + 1 + n)
+                log.epoch[first_entry:i] = np.arange(epoch0, epoch0 + n)
+        if watching:
+            watch.lowest, watch.limit, watch.keep_below, watch.above = (
+                lowest,
+                limit,
+                keep_below,
+                above,
+            )
+            watch.epoch_sum, watch.epoch_m = epoch_sum, epoch_m
     return epoch

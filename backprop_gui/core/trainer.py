@@ -212,6 +212,7 @@ class Trainer:
         self._test_labels = (
             self.net.output_kind.labels(self.Y_test) if self.Y_test is not None else None
         )
+        self._signs = 2.0 * self._labels - 1.0  # for the sigmoid's step accuracy
         self._batches: dict[int, Batch] = {}
         self._full: Batch | None = None
         self._eval_caches: dict[str, Cache] = {}
@@ -349,7 +350,10 @@ class Trainer:
         batch = self._full
         if batch is None or (recording and not batch.filled_labels):
             batch = self._full = Batch(self.net, self.m)
-            batch.fill(self.X, self.Y, self._labels if recording else None)
+            if recording:
+                batch.fill(self.X, self.Y, self._labels, self._signs)
+            else:
+                batch.fill(self.X, self.Y)
             batch.filled_labels = recording
         return batch
 
@@ -364,7 +368,10 @@ class Trainer:
         batch = self._batches.get(index.size)
         if batch is None:
             batch = self._batches[index.size] = Batch(self.net, index.size)
-        batch.fill(self.X, self.Y, self._labels if recording else None, index)
+        if recording:
+            batch.fill(self.X, self.Y, self._labels, self._signs, index)
+        else:
+            batch.fill(self.X, self.Y, index=index)
         return batch, first, self._position >= self.m
 
     # -- evaluation --------------------------------------------------------
