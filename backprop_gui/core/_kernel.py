@@ -176,24 +176,29 @@ class Batch:
         self.dZ = [None] + [np.empty((n, m)) for n in sizes[1:]]
         self.Y = np.empty((sizes[-1], m))
         self.Y_scaled = np.empty((sizes[-1], m))
-        # For the step's cost and accuracy (``train`` with a log): the labels,
-        # Y − 1 of a sigmoid output, flat and row views, per-example scratch.
+        # For the step's cost and accuracy (``train`` with a log).
+        # A sigmoid output: with N = −Z[L], p = [predicted 1] and the signs
+        # 2·label − 1, J·m = Σ log1p(e^N) + Σ N·(y − 1) and the hits are
+        # Σ (1 − label) + Σ p·signs: three sums, one product of
+        # rows = [log1p(e^N); N; p] (3, m) and columns = [1, y − 1, signs] (m, 3),
+        # whose diagonal they are. Z[L] is the middle row.
+        self.rows = np.empty((3, m))
+        self.columns = np.ones((m, 3))
+        self.products = np.empty((3, 3))
+        if sizes[-1] == 1:
+            self.Z[-1] = self.rows[1:2]
+        self.losses, self.predicted_one = self.rows[0:1], self.rows[2:3]
+        self.Y_minus_one, self.signs = self.columns[:, 1], self.columns[:, 2]
+        self.negatives = 0.0
+        self.output_row = self.Z[-1][0]
+        # A softmax output: the labels, column maxima and sums, flat views.
         self.labels = np.empty(m, np.int64)
-        self.Y_minus_one = np.empty(m)
         self.Y_flat = self.Y.reshape(-1)
         self.output_flat = self.Z[-1].reshape(-1)
-        self.output_row = self.Z[-1][0]
         self.ones = np.ones(m)
-        self.losses = np.empty((1, m))
-        self.loss_row = self.losses[0]
         self.top = np.empty((1, m))
         self.sums = np.empty((1, m))
         self.hits = np.empty((1, m), bool)
-        # Sigmoid accuracy as one product: with p = [predicted 1] and
-        # signs = 2·label − 1, the hits are Σ (1 − label) + p·signs.
-        self.predicted_one = np.empty((1, m))
-        self.signs = np.empty(m)
-        self.negatives = 0.0
         self.predicted = np.empty(m, np.int64)
         self.filled_labels = False
         self._plan: tuple | None = None
@@ -430,17 +435,13 @@ def train(
                 divide(s, D, D)
                 subtract(Y_scaled, D, D)
                 if recording:
-                    total = dot(batch.loss_row, batch.ones) + dot(
-                        batch.output_row, batch.Y_minus_one
-                    )
+                    dot(batch.rows, batch.columns, batch.products)
+                    sums = batch.products.ravel().tolist()
+                    total = sums[0] + sums[4]
                     if not isfinite(total):  # e^−z overflowed: the stable form
-                        total = float(
-                            (
-                                np.logaddexp(0.0, batch.output_row)
-                                + batch.Y_minus_one * batch.output_row
-                            ).sum()
-                        )
-                    correct = batch.negatives + dot(batch.predicted_one[0], batch.signs)
+                        N = batch.output_row
+                        total = float((np.logaddexp(0.0, N) + batch.Y_minus_one * N).sum())
+                    correct = batch.negatives + sums[8]
             else:
                 if recording:
                     # softmax(Z) as outputs._softmax computes it, keeping the
