@@ -185,6 +185,7 @@ class Batch:
         self.rows = np.empty((3, m))
         self.columns = np.ones((m, 3))
         self.products = np.empty((3, 3))
+        self.products_flat = self.products.reshape(-1)
         if sizes[-1] == 1:
             self.Z[-1] = self.rows[1:2]
         self.losses, self.predicted_one = self.rows[0:1], self.rows[2:3]
@@ -436,7 +437,7 @@ def train(
                 subtract(Y_scaled, D, D)
                 if recording:
                     dot(batch.rows, batch.columns, batch.products)
-                    sums = batch.products.ravel().tolist()
+                    sums = batch.products_flat.tolist()
                     total = sums[0] + sums[4]
                     if not isfinite(total):  # e^−z overflowed: the stable form
                         N = batch.output_row
