@@ -20,10 +20,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._kernel import Steps
-
 # Entries kept by default: 1,048,576 steps are 32 MiB; older ones are dropped.
 DEFAULT_CAPACITY = 1 << 20
+
+
+@dataclass
+class Steps:
+    """Where a run writes each step's cost and accuracy: arrays with room for
+    at least the run's steps from ``start`` on (see ``StepLog.reserve``)."""
+
+    step: np.ndarray
+    epoch: np.ndarray
+    cost: np.ndarray
+    accuracy: np.ndarray
+    start: int
+    written: int = 0
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,7 @@ class Trainer:
           batch cost of the epoch just done), and it exploded when the estimate
           stays above lowest + max(10, lowest), ``lowest`` the lowest estimate
           seen, for 25 full-batch steps or 3 epochs in a row (see
-          ``core._kernel.Watch`` for why normal training never does). The
+          ``core._watch.Watch`` for why normal training never does). The
           network is put back to ``best_theta``, the parameters of the lowest
           cost seen whose predictions were finite.
         """

@@ -1,7 +1,7 @@
 """A cost that explodes with finite weights is divergence too, and the weights
 kept after any divergence are those of the lowest cost seen (issue #15 §7, §8).
 
-The rule (``core._kernel.Watch``): the cost of the current parameters stays
+The rule (``core._watch.Watch``): the cost of the current parameters stays
 above lowest + max(10, lowest) for 25 full-batch steps or 3 epochs in a row.
 """
 
