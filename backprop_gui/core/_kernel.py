@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._watch import EXPLOSION_MARGIN, KEEP_MARGIN, PERSIST_EPOCHS, PERSIST_STEPS, Watch
+from ._watch import EXPLOSION_MARGIN, KEEP_MARGIN, PERSIST_EPOCHS, PERSIST_STEPS, Diverged, Watch
 from .network import MLP
 from .outputs import SIGMOID, SOFTMAX
 from .steplog import Steps
@@ -263,16 +263,6 @@ class Batch:
             np.copyto(self.labels, labels)
         else:
             np.take(labels, index, out=self.labels)
-
-
-class Diverged(Exception):
-    """Raised by the kernel loop; the Trainer turns it into DivergenceError."""
-
-    def __init__(self, reason: str, done: int, cost: float = math.nan) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.done = done
-        self.cost = cost
 
 
 def train(

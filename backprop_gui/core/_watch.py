@@ -55,3 +55,13 @@ class Watch:
         self.lowest = self.kept = self.limit = self.keep_below = math.inf
         self.epoch_sum, self.epoch_m = 0.0, 0
         self.above = 0  # consecutive estimates above the limit
+
+
+class Diverged(Exception):
+    """Raised by the kernel loop; the Trainer turns it into DivergenceError."""
+
+    def __init__(self, reason: str, done: int, cost: float = math.nan) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.done = done
+        self.cost = cost

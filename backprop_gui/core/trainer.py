@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from . import _kernel
-from ._kernel import Batch, Diverged, Packed, Watch
+from ._kernel import Batch, Packed
 from ._kernel import fastest_tanh as fastest_tanh  # where the benchmarks read it
+from ._watch import Diverged, Watch
 from .network import MLP, Cache
 from .optimizers import OPTIMIZERS, make_optimizer
 from .steplog import DEFAULT_CAPACITY, StepLog
