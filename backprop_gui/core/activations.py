@@ -36,6 +36,20 @@ class Activation:
     init_gain: float
     symbol: str  # g in the equations: "tanh", "σ", …
     tooltip: str  # one line for a menu: what it is and when to use it
+    # A closed form the training kernel computes inline instead of calling
+    # forward/backward ("tanh"), declared with the functions it replaces.
+    closed_form: str | None = None
+
+    @property
+    def kernel_form(self) -> str | None:
+        """The declared ``closed_form`` while ``forward`` and ``backward`` are
+        still the functions declared with it, else None: a copy with another
+        backward (``dataclasses.replace``, as a test of a broken g′ makes) is
+        trained through its own functions, never silently as the closed form."""
+        if self.closed_form is None:
+            return None
+        declared = _CLOSED_FORMS.get(self.closed_form)
+        return self.closed_form if declared == (self.forward, self.backward) else None
 
     def derivative(self, Z: np.ndarray) -> np.ndarray:
         """g′(Z) as a new array, for teaching and tests (not used when training)."""
@@ -63,7 +77,7 @@ def _sigmoid_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarra
 def _tanh_forward(Z: np.ndarray, out: np.ndarray) -> np.ndarray:
     # tanh(z) = 2 / (1 + e^(−2z)) − 1: one exp and four cheap passes, within
     # 4e−16 of np.tanh, cost less than it unless NumPy runs its AVX-512 tanh
-    # (see trainer.fastest_tanh). Clipping −2z at 709 keeps e^(−2z)
+    # (see core._kernel.fastest_tanh). Clipping −2z at 709 keeps e^(−2z)
     # finite and changes nothing: tanh(z) is −1 in float64 well before z = −354.
     np.multiply(Z, -2.0, out=out)
     np.minimum(out, 709.0, out=out)
@@ -110,6 +124,9 @@ def _linear_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarray
     return dA
 
 
+# The functions each closed form stands for (see ``Activation.kernel_form``).
+_CLOSED_FORMS = {"tanh": (_tanh_forward, _tanh_backward)}
+
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
@@ -121,6 +138,7 @@ ACTIVATIONS: dict[str, Activation] = {
             1.0,
             "tanh",
             "tanh(z): smooth, zero-centred, the classic choice",
+            closed_form="tanh",
         ),
         Activation(
             "sigmoid",

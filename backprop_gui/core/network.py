@@ -141,6 +141,19 @@ class MLP:
         shapes.update({f"b{l}": (sizes[l], 1) for l in range(1, len(sizes))})
         return shapes
 
+    def views(self, flat: np.ndarray, prefix: str = "") -> dict[str, np.ndarray]:
+        """{prefix + "W1": …, prefix + "b1": …} as views into ``flat``, a
+        buffer laid out like ``theta`` (``views(theta)`` is ``params``)."""
+        return self._views(flat, prefix)
+
+    def layers(self, flat: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """[(W[1], b[1]), …, (W[L], b[L])]: W[l] (n_l, n_{l−1}) and b[l] (n_l, 1)
+        as views into ``theta``, or into ``flat`` laid out like it (pass
+        ``np.arange(theta.size)`` to learn where each parameter lives)."""
+        if flat is None:
+            return list(self._layers)
+        return self._layer_views(self._views(flat, ""), "")
+
     def _views(self, flat: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
         views, start = {}, 0
         for name, (rows, cols) in self.param_shapes().items():
@@ -183,6 +196,15 @@ class MLP:
         if cache is None or cache.m != m or cache.layer_sizes != self.layer_sizes:
             cache = Cache(self.layer_sizes, m)
         self._forward(X, cache)
+        return cache
+
+    def forward_with(
+        self, layers: Sequence[tuple[np.ndarray, np.ndarray]], X: np.ndarray, cache: Cache
+    ) -> Cache:
+        """Forward propagation with other parameters: ``layers`` are (W[l], b[l])
+        shaped like ``layers()``, e.g. float32 copies for a float32 X (n_x, m)
+        and a float32 ``Cache`` of m examples (no checks: they must fit)."""
+        self._forward(X, cache, list(layers))
         return cache
 
     def _forward(self, X: np.ndarray, cache: Cache, layers: list | None = None) -> None:

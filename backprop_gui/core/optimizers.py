@@ -4,6 +4,15 @@ sgd:       θ ← θ − α·g
 momentum:  v ← β·v − α·g;  θ ← θ + v                      (β = 0.9)
 adam:      m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
            θ ← θ − α·m̂ / (√v̂ + ε), with bias-corrected m̂, v̂
+
+The Trainer's kernel (``core._kernel.train``) calls ``update`` for momentum
+and Adam. For plain SGD it applies the same rule fused into the step: α is
+folded into dZ[L], so the gradient it computes is already α·g and the update
+is one subtraction (one pass fewer over θ). ``SGD.update`` is that rule for
+everyone else: scripts that train with ``MLP.backward``, and the tests that
+check the kernel against it (tests/core/test_training_kernel.py); the
+optimizers themselves are checked against hand-worked steps
+(tests/core/test_optimizers_by_hand.py).
 """
 
 from __future__ import annotations

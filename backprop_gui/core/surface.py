@@ -80,10 +80,10 @@ class SurfaceEvaluator:
                 Cache(sizes, self.X.shape[1], np.float32),
             )
         _, X, weights, cache = self._buffers
-        for (W, b), (W32, b32) in zip(net._layers, weights, strict=True):
+        for (W, b), (W32, b32) in zip(net.layers(), weights, strict=True):
             np.copyto(W32, W, casting="same_kind")
             np.copyto(b32, b, casting="same_kind")
         # e^(−z) overflows float32 beyond z ≈ −88, which gives the right limit.
         with np.errstate(over="ignore", under="ignore"):
-            net._forward(X, cache, weights)
+            net.forward_with(weights, X, cache)
         return cache.output

@@ -7,23 +7,28 @@ over the training set. With full-batch training one step is one epoch.
 
 from __future__ import annotations
 
-import functools
-import importlib
 import math
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from . import _kernel
+from ._kernel import Batch, Packed
+from ._kernel import fastest_tanh as fastest_tanh  # where the benchmarks read it
+from ._watch import Diverged, Watch
 from .network import MLP, Cache
 from .optimizers import OPTIMIZERS, make_optimizer
-from .outputs import SIGMOID
+from .steplog import DEFAULT_CAPACITY, StepLog
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     """How to train. ``record_every``: epochs between automatic history
-    records (0: only when ``Trainer.record`` is called)."""
+    records (0: only when ``Trainer.record`` is called). ``record_steps``:
+    write every step's batch cost and accuracy, at the parameters before that
+    step's update, into ``Trainer.steps`` (see ``core.steplog``) from the
+    step's own forward pass, and watch them for a cost that explodes (see
+    ``Trainer.run``). Off, training does the update and nothing else."""
 
     learning_rate: float = 0.03
     optimizer: str = "sgd"
@@ -32,6 +37,7 @@ class TrainConfig:
     l2: float = 0.0
     seed: int | None = None
     record_every: int = 1
+    record_steps: bool = False
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
@@ -51,13 +57,20 @@ class TrainConfig:
 
 
 class DivergenceError(ArithmeticError):
-    """Training produced a non-finite parameter or cost. The network has been
-    put back to its last finite parameters."""
+    """Training diverged; ``reason`` says how:
 
-    def __init__(self, message: str, step: int, epoch: int) -> None:
+    - "non-finite": an update would have made a parameter non-finite, or a
+      cost was not finite; the network keeps its last finite parameters
+      (``Trainer.restore_best`` goes back to the best ones);
+    - "exploded": the cost of finite parameters exploded (see ``Trainer.run``);
+      the network has been put back to the parameters of the lowest cost seen.
+    """
+
+    def __init__(self, message: str, step: int, epoch: int, reason: str = "non-finite") -> None:
         super().__init__(message)
         self.step = step
         self.epoch = epoch
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -94,178 +107,14 @@ class History:
         return self.records[-1] if self.records else None
 
 
-# Scalars as 0-d arrays: NumPy takes them about 0.5 µs faster per call than
-# Python floats, which it must first promote (NEP 50), and the loop makes
-# several such calls a step.
-ONE, TWO = np.array(1.0), np.array(2.0)
-
-
-@functools.cache
-def fastest_tanh() -> str:
-    """How the training loop computes tanh on this machine: "numpy" (np.tanh)
-    where NumPy runs its AVX-512 tanh, else "exp", tanh(z) = 2 / (1 + e^(−2z)) − 1
-    as four passes over a Z that already holds −2·Z (see ``_Packed``).
-
-    Timed on (8, 200) arrays, np.tanh took 0.57 of the exp form's time with
-    AVX-512, 1.2 times it with AVX2 only and 2.3 times it without SIMD. The two
-    differ by rounding (4e−16), which training can amplify, so the choice
-    depends on the CPU and NumPy build alone, never on a timing: every process
-    on a machine, the app's trainer process included, trains alike."""
-    return "numpy" if _numpy_cpu_features().get("AVX512_SKX") else "exp"
-
-
-def _numpy_cpu_features() -> dict:
-    """NumPy's table of the CPU features its SIMD loops use (empty if unknown)."""
-    for module in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
-        try:
-            return dict(importlib.import_module(module).__cpu_features__)
-        except (ImportError, AttributeError):
-            continue
-    return {}
-
-
-class _Packed:
-    """The trainer's working copy of θ, laid out so that each layer costs one
-    matrix product forward and one for its gradient.
-
-    The equations are those of ``MLP.forward`` and ``MLP.backward``; only the
-    storage differs. Layer l's parameters sit side by side as one
-    (n_l, n_{l−1} + 1) block [W[l] | b[l]], and every A[l−1] that feeds a
-    layer carries an extra row of ones, so that
-
-        Z[l] = [W[l] b[l]]·[A[l−1]; 1]            = W[l]·A[l−1] + b[l]
-        [dW[l] db[l]] = dZ[l]·[A[l−1]; 1]ᵀ        = [dZ[l]·A[l−1]ᵀ, Σ_columns dZ[l]]
-
-    and the whole update is one array operation. ``load`` copies ``net.theta``
-    in when a run starts; ``store`` copies it back when the run ends, and
-    before anything reads it (records, divergence).
-
-    A sigmoid output layer is kept negated, [−W[L] −b[L]], so that its
-    product is −Z[L], the exponent of σ(z) = 1 / (1 + e^(−z)); the loop then
-    works with its gradient negated too. A sign flip is exact, and the update,
-    L1, L2, momentum and Adam all commute with it.
-
-    Where tanh is computed in its exp form (``fastest_tanh``), forward
-    products read ``theta_forward`` = c ∗ θ, refreshed once per step, with
-    c = −2 on tanh layers: their Z buffers then hold −2·Z, the exponent of
-    tanh(z) = 2 / (1 + e^(−2z)) − 1, one pass over θ instead of one per
-    layer. Otherwise they read θ itself.
-    """
-
-    def __init__(self, net: MLP) -> None:
-        self.net = net
-        self.activations = net.activations
-        sizes = net.layer_sizes
-        # order[i] is the index in net.theta of packed element i.
-        index = net._layer_views(net._views(np.arange(net.theta.size), ""), "")
-        self.order = np.concatenate([np.hstack([W, b]).ravel() for W, b in index])
-        self.inverse = np.argsort(self.order)
-        self.theta = np.empty(net.theta.size)
-        self.unpacked = np.empty(net.theta.size)
-        self.grad = np.empty(net.theta.size)
-        self.previous = np.empty(net.theta.size)
-        self.theta_forward = np.empty(net.theta.size)
-        self.forward_scale = np.ones(net.theta.size)
-        self.weight_mask = np.ones(net.theta.size)
-        # Hidden layers whose tanh the loop inlines (the registered tanh only).
-        self.tanh = [act is ACTIVATIONS["tanh"] for act in net.activations]
-        self.tanh_by_numpy = fastest_tanh() == "numpy"
-        self.sigmoid_output = net.output_kind is SIGMOID
-        self.blocks: list[np.ndarray] = []
-        self.forward_blocks: list[np.ndarray] = []
-        self.grad_blocks: list[np.ndarray] = []
-        start = 0
-        for l in range(1, net.L + 1):
-            rows, cols = sizes[l], sizes[l - 1] + 1
-            end = start + rows * cols
-            self.blocks.append(self.theta[start:end].reshape(rows, cols))
-            self.forward_blocks.append(self.theta_forward[start:end].reshape(rows, cols))
-            self.grad_blocks.append(self.grad[start:end].reshape(rows, cols))
-            self.weight_mask[start:end].reshape(rows, cols)[:, -1] = 0.0
-            if l < net.L and self.tanh[l - 1] and not self.tanh_by_numpy:
-                self.forward_scale[start:end] = -2.0
-            start = end
-        # The packed elements kept negated: a sigmoid output layer's, else none.
-        first = start - self.blocks[-1].size if self.sigmoid_output else start
-        self.negated = slice(first, start)
-        self.scaled = bool((self.forward_scale != 1.0).any())
-        if not self.scaled:
-            self.forward_blocks = self.blocks
-        # W[l]ᵀ for dZ[l−1] = W[l]ᵀ·dZ[l]: strided views that BLAS reads directly.
-        self.WT = [block[:, :-1].T for block in self.blocks]
-
-    def load(self) -> None:
-        np.take(self.net.theta, self.order, out=self.theta)
-        negated = self.theta[self.negated]
-        np.negative(negated, out=negated)
-
-    def store(self) -> None:
-        np.copyto(self.unpacked, self.theta)
-        # 0 − x, not −x: a packed ±0.0 comes back as +0.0, never "-0.0".
-        np.subtract(0.0, self.theta[self.negated], out=self.unpacked[self.negated])
-        np.take(self.unpacked, self.inverse, out=self.net.theta)
-
-
-class _Batch:
-    """Preallocated buffers for one batch size, and the plan of the training
-    loop over them: which buffers each layer reads and writes."""
-
-    def __init__(self, net: MLP, m: int) -> None:
-        sizes = net.layer_sizes
-        self.m = m
-        # inputs[l] = [A[l]; 1] feeds layer l + 1; its last row stays 1. Those
-        # of the hidden layers are row blocks of one buffer, so that where
-        # every hidden layer is tanh, g′ = 1 − A² of them all is two passes.
-        self.hidden = np.ones((sum(n + 1 for n in sizes[1:-1]), m))
-        # Scratch for g′(Z[l]) in backward, laid out like ``hidden``.
-        self.slopes = np.empty_like(self.hidden)
-        self.inputs = [np.ones((sizes[0] + 1, m))]
-        self.G: list[np.ndarray | None] = [None]
-        row = 0
-        for n in sizes[1:-1]:
-            self.inputs.append(self.hidden[row : row + n + 1])
-            self.G.append(self.slopes[row : row + n])
-            row += n + 1
-        self.X = self.inputs[0][:-1]
-        self.A = [self.X] + [x[:-1] for x in self.inputs[1:]] + [np.empty((sizes[-1], m))]
-        self.Z = [None] + [np.empty((n, m)) for n in sizes[1:]]
-        self.dZ = [None] + [np.empty((n, m)) for n in sizes[1:]]
-        self.Y = np.empty((sizes[-1], m))
-        self.Y_scaled = np.empty((sizes[-1], m))
-        self._plan: tuple | None = None
-
-    def plan(self, packed: _Packed) -> tuple:
-        """(forward layers, output layer, tanh slopes, backward layers) as
-        tuples of buffers; tanh slopes are (A, G) to fill with G = 1 − A²."""
-        if self._plan is None or self._plan[0] is not packed:
-            acts, L = packed.activations, len(self.Z) - 1
-            x, Z, A, dZ, G, tanh = self.inputs, self.Z, self.A, self.dZ, self.G, packed.tanh
-            blocks = packed.forward_blocks
-            forward = [
-                (blocks[l - 1], x[l - 1], Z[l], A[l], tanh[l - 1], acts[l - 1]) for l in range(1, L)
-            ]
-            output = (blocks[L - 1], x[L - 1], Z[L], A[L], dZ[L])
-            if L > 1 and all(tanh):  # the rows of ones give 1 − 1² = 0, unread
-                slopes = [(self.hidden, self.slopes)]
-            else:
-                slopes = [(A[l], G[l]) for l in range(1, L) if tanh[l - 1]]
-            backward = []
-            for l in range(L, 0, -1):
-                # (dZ[l], [A[l−1]; 1]ᵀ, [dW[l] db[l]]), then what dZ[l−1] needs.
-                layer = (dZ[l], x[l - 1].T, packed.grad_blocks[l - 1])
-                if l > 1:
-                    layer += (packed.WT[l - 1], dZ[l - 1], Z[l - 1], A[l - 1], G[l - 1])
-                    layer += (tanh[l - 2], acts[l - 2])
-                else:
-                    layer += (None,) * 7
-                backward.append(layer)
-            self._plan = (packed, forward, output, slopes, backward)
-        return self._plan[1:]
-
-
 class Trainer:
     """Trains ``net`` on X (n_x, m) with labels Y, (m,) class indices or the
-    (n_out, m) target matrix. Optional test data are only evaluated."""
+    (n_out, m) target matrix. Optional test data are only evaluated.
+
+    ``steps`` is the log of every step's cost and accuracy (with
+    ``TrainConfig(record_steps=True)``); ``history`` holds the evaluations
+    (cost and accuracy of the whole training and test sets at one moment).
+    """
 
     def __init__(
         self,
@@ -275,13 +124,16 @@ class Trainer:
         config: TrainConfig | None = None,
         X_test: np.ndarray | None = None,
         Y_test: np.ndarray | None = None,
+        step_capacity: int = DEFAULT_CAPACITY,
     ) -> None:
         self.net = net
         self._config = config or TrainConfig()
         self.history = History()
+        self.steps = StepLog(step_capacity)
         self.step_count = 0
         self.epoch = 0
-        self._packed = _Packed(net)
+        self._packed = Packed(net)
+        self._watch = Watch()
         self._optimizer = make_optimizer(self._config.optimizer, net.theta.size)
         self._rng = np.random.default_rng(self._config.seed)
         self.set_data(X, Y, X_test, Y_test)
@@ -301,6 +153,12 @@ class Trainer:
             self._optimizer = make_optimizer(new.optimizer, self.net.theta.size)
         if new.batch_size != self._config.batch_size:
             self._order = None
+        if (new.l1, new.l2, new.batch_size) != (
+            self._config.l1,
+            self._config.l2,
+            self._config.batch_size,
+        ):
+            self._watch.reset()  # costs with another penalty or batch do not compare
         self._config = new
         return new
 
@@ -309,6 +167,29 @@ class Trainer:
         state (momentum or Adam moments built on the way to divergence)."""
         self.net.theta[:] = theta
         self._optimizer = make_optimizer(self._config.optimizer, self.net.theta.size)
+
+    @property
+    def best_theta(self) -> np.ndarray | None:
+        """A copy of the parameters of the lowest cost seen (within 1 %) whose
+        predictions were finite, in ``net.theta``'s layout; None until a cost
+        has been recorded (``record_steps``) since the parameters or data were
+        last changed from outside. See ``Trainer.run``."""
+        packed = self._packed
+        return packed.unpack(packed.best) if packed.has_best else None
+
+    @property
+    def best_cost(self) -> float:
+        """The cost estimate of ``best_theta`` (inf when there is none)."""
+        return self._watch.kept if self._packed.has_best else math.inf
+
+    def restore_best(self) -> bool:
+        """Put the network back to ``best_theta`` (forgetting the optimizer's
+        state); False, and nothing changed, when there is none."""
+        best = self.best_theta
+        if best is None:
+            return False
+        self.restore(best)
+        return True
 
     def set_data(
         self,
@@ -332,11 +213,14 @@ class Trainer:
         self._test_labels = (
             self.net.output_kind.labels(self.Y_test) if self.Y_test is not None else None
         )
-        self._batches: dict[int, _Batch] = {}
-        self._full: _Batch | None = None
+        self._signs = 2.0 * self._labels - 1.0  # for the sigmoid's step accuracy
+        self._batches: dict[int, Batch] = {}
+        self._full: Batch | None = None
         self._eval_caches: dict[str, Cache] = {}
         self._order: np.ndarray | None = None
         self._position = 0
+        self._watch.reset()  # costs on other points do not compare
+        self._packed.has_best = False
 
     @property
     def m(self) -> int:
@@ -353,20 +237,40 @@ class Trainer:
     def run(self, steps: int) -> int:
         """Perform ``steps`` parameter updates; returns how many were done.
 
-        Raises DivergenceError (after restoring the last finite parameters)
-        in the step where the update would make a parameter non-finite.
+        Raises DivergenceError in the step where training diverges, with
+        ``step`` the number of that update (not done) and ``reason``:
+
+        - "non-finite": the update would make a parameter non-finite; the
+          network keeps the last finite parameters (those before that update).
+        - "exploded" (with ``record_steps`` only): the cost of finite parameters
+          exploded. At each epoch boundary the cost of the current parameters
+          is estimated (full batch: the step's own cost; mini-batches: the mean
+          batch cost of the epoch just done), and it exploded when the estimate
+          stays above lowest + max(10, lowest), ``lowest`` the lowest estimate
+          seen, for 25 full-batch steps or 3 epochs in a row (see
+          ``core._watch.Watch`` for why normal training never does). The
+          network is put back to ``best_theta``, the parameters of the lowest
+          cost seen whose predictions were finite.
         """
         if self.m == 0:
             raise ValueError("there are no training examples")
         steps = int(steps)
         packed = self._packed
         if packed.activations is not self.net.activations:  # swapped since (tests do)
-            packed = self._packed = _Packed(self.net)
-        packed.load()
+            packed = self._packed = Packed(self.net)
+            self._watch.reset()
+        if packed.load():  # θ was changed from outside: its costs are new
+            self._watch.reset()
+            packed.has_best = False
         # Overflow is expected on the way to divergence, which the check reports.
         try:
             with np.errstate(over="ignore", invalid="ignore"):
-                self._run(steps)
+                done = 0
+                while done < steps:
+                    # The log keeps room for a whole chunk (capacity // 2 steps).
+                    chunk = min(steps - done, self.steps.capacity // 2)
+                    self._run(chunk)
+                    done += chunk
         finally:
             packed.store()
         return steps
@@ -380,135 +284,96 @@ class Trainer:
         return done
 
     def _run(self, steps: int) -> None:
-        """The training loop, on the packed parameters, every name bound once."""
-        net, cfg = self.net, self._config
-        packed = self._packed
+        """``steps`` updates by the packed kernel, then the counters."""
+        cfg = self._config
         size = cfg.batch_size
-        full = size is None or size >= self.m
-        sgd = self._optimizer.name == "sgd"
-        lr, l1, l2, every = cfg.learning_rate, cfg.l1, cfg.l2, cfg.record_every
-        # Plain SGD folds α into the gradient: the update is θ ← θ − (α·dθ).
-        scale = lr if sgd else 1.0
-        theta, grad, previous = packed.theta, packed.grad, packed.previous
-        theta_forward, forward_scale = packed.theta_forward, packed.forward_scale
-        scaled, tanh_by_numpy = packed.scaled, packed.tanh_by_numpy
-        sigmoid_output = packed.sigmoid_output
-        activate = net.output_kind.activate
-        update = self._optimizer.update
-        dot, add, subtract, multiply, divide = np.dot, np.add, np.subtract, np.multiply, np.divide
-        exp, tanh_ufunc, isfinite = np.exp, np.tanh, math.isfinite
-        if full:
-            batch = self._full_batch()
-            epoch_done = True
-            forward, output, slopes, backward = batch.plan(packed)
-            # dZ[L] = (A[L] − Y)·s with s = scale/m, as s·A[L] − s·Y.
-            s = np.array(scale / batch.m)
-            Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
-        for _ in range(steps):
-            if not full:
-                batch, epoch_done = self._next_batch(size)
-                forward, output, slopes, backward = batch.plan(packed)
-                s = np.array(scale / batch.m)
-                Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
-            if scaled:
-                multiply(theta, forward_scale, theta_forward)
-            # forward: Z[l] = [W b]·[A[l−1]; 1];  A[l] = g(Z[l])
-            for block, x, Z, A, tanh, act in forward:
-                dot(block, x, Z)
-                if not tanh:
-                    act.forward(Z, A)
-                elif tanh_by_numpy:
-                    tanh_ufunc(Z, A)
-                else:
-                    # Z holds −2·Z: A = 2 / (1 + e^(−2Z)) − 1 (overflow to inf
-                    # gives −1; errstate is set).
-                    exp(Z, A)
-                    add(A, ONE, A)
-                    divide(TWO, A, A)
-                    subtract(A, ONE, A)
-            block, x, Z, A, D = output
-            dot(block, x, Z)
-            if sigmoid_output:
-                # Z holds −Z[L] (see _Packed), and D is the gradient of the
-                # negated layer: s·Y − s·σ(Z[L]) = s·Y − s / (1 + e^(−Z[L])). It
-                # keeps a tiny σ, and e^(−Z[L]) = inf gives exactly σ = 0.
-                exp(Z, D)
-                add(D, ONE, D)
-                divide(s, D, D)
-                subtract(Y_scaled, D, D)
-            else:
-                activate(Z, A)
-                multiply(A, s, D)
-                subtract(D, Y_scaled, D)
-            for A, G in slopes:  # tanh′ = 1 − A²
-                multiply(A, A, G)
-                subtract(ONE, G, G)
-            # backward: [dW db] = dZ[l]·[A[l−1]; 1]ᵀ;  dZ[l−1] = W[l]ᵀ·dZ[l] ∗ g′(Z[l−1])
-            for D, xT, grad_block, WT, D_prev, Z, A, G, tanh, act in backward:
-                dot(D, xT, grad_block)
-                if WT is not None:
-                    dot(WT, D, D_prev)
-                    if tanh:
-                        multiply(D_prev, G, D_prev)
-                    else:
-                        act.backward(D_prev, Z, A)
-            if l2:
-                grad += (scale * l2) * (theta * packed.weight_mask)
-            if l1:
-                grad += (scale * l1) * (np.sign(theta) * packed.weight_mask)
-            if sgd:
-                # θ − α·dθ is finite whenever θ and Σ(α·dθ)² are (a step so
-                # large that the sum overflows is divergence too), so checking
-                # before the update keeps θ as it was, with nothing to copy.
-                if not isfinite(dot(grad, grad)):
-                    self._diverged()
-                subtract(theta, grad, theta)
-            else:
-                np.copyto(previous, theta)
-                update(theta, grad, lr)
-                # A sum of finite values can overflow too: then look closer.
-                if not isfinite(theta.sum()) and not np.isfinite(theta).all():
-                    np.copyto(theta, previous)
-                    self._diverged()
-            self.step_count += 1
-            if epoch_done:
-                self.epoch += 1
-                if every and self.epoch % every == 0:
-                    packed.store()
-                    self.record()
+        recording = cfg.record_steps
+        if size is None or size >= self.m:
+            batches = self._full_batch(recording)
+        else:
+            batches = lambda: self._next_batch(size, recording)  # noqa: E731
+        start = self.step_count
+        try:
+            self.epoch = _kernel.train(
+                self._packed,
+                steps,
+                self._optimizer,
+                cfg.learning_rate,
+                cfg.l1,
+                cfg.l2,
+                batches,
+                start,
+                self.epoch,
+                cfg.record_every,
+                self._record_at,
+                self.steps.reserve(steps) if recording else None,
+                self._watch,
+                self.m,
+            )
+            self.step_count = start + steps
+        except Diverged as stop:
+            self.step_count = start + stop.done
+            self._diverged(stop)
 
-    def _diverged(self) -> None:
-        """Raise DivergenceError; the packed θ holds the last finite parameters."""
+    def _record_at(self, step: int, epoch: int) -> None:
+        """The kernel's call after every ``record_every``-th epoch."""
+        self.step_count, self.epoch = step, epoch
+        self._packed.store()
+        self.record()
+
+    def _diverged(self, stop: Diverged) -> None:
+        """Raise DivergenceError; the packed θ holds the parameters to keep."""
         cfg = self._config
         self._optimizer = make_optimizer(cfg.optimizer, self.net.theta.size)
-        raise DivergenceError(
-            f"training diverged at step {self.step_count + 1}: the update made a parameter "
-            f"non-finite with learning rate {cfg.learning_rate:g}; the last finite "
-            "parameters were kept. Try a smaller learning rate.",
-            self.step_count + 1,
-            self.epoch,
-        )
+        step = self.step_count + 1
+        if stop.reason == "exploded":
+            kept = (
+                "the parameters of the lowest cost seen were put back"
+                if self._packed.has_best
+                else "there were no better parameters to go back to"
+            )
+            message = (
+                f"training diverged at step {step}: the cost exploded to {stop.cost:.4g} "
+                f"(lowest seen {self._watch.lowest:.4g}) with learning rate "
+                f"{cfg.learning_rate:g}; {kept}. Try a smaller learning rate."
+            )
+            # θ jumped back: the epoch in progress no longer estimates one θ.
+            self._watch.epoch_sum, self._watch.epoch_m, self._watch.above = 0.0, 0, 0
+        else:
+            message = (
+                f"training diverged at step {step}: the update made a parameter "
+                f"non-finite with learning rate {cfg.learning_rate:g}; the last finite "
+                "parameters were kept. Try a smaller learning rate."
+            )
+        raise DivergenceError(message, step, self.epoch, stop.reason)
 
-    def _full_batch(self) -> _Batch:
+    def _full_batch(self, recording: bool = False) -> Batch:
         batch = self._full
-        if batch is None:
-            batch = self._full = _Batch(self.net, self.m)
-            np.copyto(batch.X, self.X)
-            np.copyto(batch.Y, self.Y)
+        if batch is None or (recording and not batch.filled_labels):
+            batch = self._full = Batch(self.net, self.m)
+            if recording:
+                batch.fill(self.X, self.Y, self._labels, self._signs)
+            else:
+                batch.fill(self.X, self.Y)
+            batch.filled_labels = recording
         return batch
 
-    def _next_batch(self, size: int) -> tuple[_Batch, bool]:
-        if self._order is None or self._position >= self.m:
+    def _next_batch(self, size: int, recording: bool = False) -> tuple[Batch, bool, bool]:
+        """(the next mini-batch, whether it starts an epoch, whether it ends one)."""
+        first = self._order is None or self._position >= self.m
+        if first:
             self._order = self._rng.permutation(self.m)
             self._position = 0
         index = self._order[self._position : self._position + size]
         self._position += index.size
         batch = self._batches.get(index.size)
         if batch is None:
-            batch = self._batches[index.size] = _Batch(self.net, index.size)
-        np.take(self.X, index, axis=1, out=batch.X)
-        np.take(self.Y, index, axis=1, out=batch.Y)
-        return batch, self._position >= self.m
+            batch = self._batches[index.size] = Batch(self.net, index.size)
+        if recording:
+            batch.fill(self.X, self.Y, self._labels, self._signs, index)
+        else:
+            batch.fill(self.X, self.Y, index=index)
+        return batch, first, self._position >= self.m
 
     # -- evaluation --------------------------------------------------------
 

@@ -1,5 +1,10 @@
 """The training worker as the user meets it: divergence you can recover
-from, honest numbers, and big data that never freezes the window."""
+from, honest numbers, and big data that never freezes the window.
+
+These tests wait on conditions and never assert a speed: the machine may be
+busy. Their timeouts are generous bounds for a loaded machine, not the time a
+passing run takes.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from backprop_gui.core import make_dataset, write_points_csv
 
 from .driving import click, diverge, load_dataset, wait_for
 
+# Bounds for conditions that need many steps of a big network or big data.
+SLOW = 180_000
+
 
 def test_after_divergence_a_smaller_rate_trains_again(qtbot, window, tmp_path):
     diverged = diverge(qtbot, window, tmp_path)
@@ -17,7 +25,9 @@ def test_after_divergence_a_smaller_rate_trains_again(qtbot, window, tmp_path):
     assert np.isfinite(diverged.theta).all() and np.abs(diverged.theta).max() < 1e6
     window.training_panel.set_learning_rate(1e-4)
     qtbot.mouseClick(window.train_button, Qt.LeftButton)
-    later = wait_for(qtbot, window, lambda s: s.training and s.epoch > diverged.epoch + 50)
+    later = wait_for(
+        qtbot, window, lambda s: s.training and s.epoch > diverged.epoch + 50, timeout=60_000
+    )
     assert np.isfinite(later.evaluation.train_cost) and not later.diverged
 
 
@@ -42,12 +52,19 @@ def test_a_dismissed_banner_stays_dismissed(qtbot, window, tmp_path):
 def test_speed_is_never_negative_after_a_reset_mid_training(qtbot, window, tmp_path):
     load_dataset(window, tmp_path)
     qtbot.mouseClick(window.train_button, Qt.LeftButton)
-    wait_for(qtbot, window, lambda s: s.epoch > 500)
-    speeds = []
-    window.worker.snapshot.connect(lambda s: speeds.append(s.steps_per_second))
+    before = wait_for(qtbot, window, lambda s: s.epoch > 500, timeout=60_000)
+    frames = []
+    window.worker.snapshot.connect(lambda s: frames.append((s.epoch, s.steps_per_second)))
     qtbot.mouseClick(window.reset_button, Qt.LeftButton)
-    qtbot.wait(1500)
-    assert speeds and min(speeds) >= 0
+
+    def measured_after_the_reset() -> bool:
+        # The reset is seen when the epoch count goes back; the speed has been
+        # measured on the new network when a positive one follows.
+        reset = next((i for i, (epoch, _) in enumerate(frames) if epoch < before.epoch), None)
+        return reset is not None and any(speed > 0 for _, speed in frames[reset:])
+
+    qtbot.waitUntil(measured_after_the_reset, timeout=60_000)
+    assert min(speed for _, speed in frames) >= 0
 
 
 def test_a_failing_frame_is_reported_not_spun_on(qtbot, window, tmp_path, monkeypatch):
@@ -78,13 +95,13 @@ def test_big_data_keeps_the_window_alive_and_closes_promptly(qtbot, window, tmp_
     window.load_points(tmp_path / "big.csv")
     window.network_panel.set_hidden((256,) * 8)
     window.network_panel.changed.emit()
-    wait_for(qtbot, window, lambda s: s.spec.hidden == (256,) * 8 and s.n_train > 70_000, 30_000)
+    wait_for(qtbot, window, lambda s: s.spec.hidden == (256,) * 8 and s.n_train > 70_000, SLOW)
     qtbot.mouseClick(window.train_button, Qt.LeftButton)
-    first = wait_for(qtbot, window, lambda s: s.training and s.steps >= 1, 60_000)
+    first = wait_for(qtbot, window, lambda s: s.training and s.steps >= 1, SLOW)
     # The event loop keeps turning: a click is handled while it trains.
     click(window, 0.0, 5.5, Qt.RightButton)
     assert window.model.labels[-1] == 1
-    second = wait_for(qtbot, window, lambda s: s.steps > first.steps, 60_000)
+    second = wait_for(qtbot, window, lambda s: s.steps > first.steps, SLOW)
     assert not np.array_equal(second.theta, first.theta)
     window.close()
     assert not window.thread.isRunning()
@@ -96,22 +113,24 @@ def test_a_network_slower_to_draw_than_a_frame_still_trains_between_frames(qtbot
     load_dataset(window, tmp_path)
     window.network_panel.set_hidden((256,) * 8)
     window.network_panel.changed.emit()
-    wait_for(qtbot, window, lambda s: s.spec.hidden == (256,) * 8, 30_000)
+    wait_for(qtbot, window, lambda s: s.spec.hidden == (256,) * 8, SLOW)
+    steps = []  # the step count of every frame with a new surface, as emitted
+
+    def on_frame(frame) -> None:
+        if frame.training and frame.spec.hidden == (256,) * 8:
+            steps.append(frame.steps)
+
+    window.worker.snapshot.connect(on_frame)
     qtbot.mouseClick(window.train_button, Qt.LeftButton)
-    surfaces, steps = [], []
 
-    def new_surfaces(count):
-        def enough(snap) -> bool:
-            if snap.training and all(snap.surface is not seen for seen in surfaces):
-                surfaces.append(snap.surface)
-                steps.append(snap.steps)
-            return len(surfaces) >= count
+    def trains_between_frames() -> bool:
+        # The chunk size doubles from one step while the worker learns the
+        # speed; then it trains between surfaces for about as long as a frame
+        # takes: many steps per new surface (10-12 when idle, 9 on a loaded CI
+        # machine), where it used to make one. Every emitted frame is seen
+        # here (the worker waits for each to be shown), so three in a row
+        # with 4 or more steps between them is that behaviour, at any speed.
+        gaps = np.diff(steps)
+        return len(gaps) >= 3 and any((gaps[i : i + 3] >= 4).all() for i in range(len(gaps) - 2))
 
-        return enough
-
-    # The chunk size doubles from one step while the worker learns the speed.
-    wait_for(qtbot, window, new_surfaces(12), 60_000)
-    # Then it trains between surfaces for about as long as a frame takes: many
-    # steps per new surface, not one. (10-12 here when idle, 9 on a loaded CI
-    # machine, 1 before; the bound leaves room for slower machines.)
-    assert (steps[11] - steps[8]) / 3 >= 4
+    qtbot.waitUntil(trains_between_frames, timeout=SLOW)

@@ -1,0 +1,496 @@
+"""The packed training kernel: the Trainer's inner loop and the layout it runs on.
+
+Private to ``core``: ``trainer.py`` owns the API (config, data, run, evaluate,
+history); this module owns how θ is laid out while a run is in progress and
+the loop over it. The equations are those of ``MLP.forward`` and
+``MLP.backward``, and a run gives the same parameters as ``MLP.backward``
+followed by the optimizer's rule (tests/core/test_training_kernel.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from ._watch import EXPLOSION_MARGIN, KEEP_MARGIN, PERSIST_EPOCHS, PERSIST_STEPS, Diverged, Watch
+from .network import MLP
+from .outputs import SIGMOID, SOFTMAX
+from .steplog import Steps
+
+# Scalars as 0-d arrays: NumPy takes them about 0.5 µs faster per call than
+# Python floats, which it must first promote (NEP 50), and the loop makes
+# several such calls a step.
+ONE, TWO = np.array(1.0), np.array(2.0)
+
+
+@functools.cache
+def fastest_tanh() -> str:
+    """How the training loop computes tanh on this machine: "numpy" (np.tanh)
+    where NumPy runs its AVX-512 tanh, else "exp", tanh(z) = 2 / (1 + e^(−2z)) − 1
+    as four passes over a Z that already holds −2·Z (see ``Packed``).
+
+    Timed on (8, 200) arrays, np.tanh took 0.57 of the exp form's time with
+    AVX-512, 1.2 times it with AVX2 only and 2.3 times it without SIMD. The two
+    differ by rounding (4e−16), which training can amplify, so the choice
+    depends on the CPU and NumPy build alone, never on a timing: every process
+    on a machine, the app's trainer process included, trains alike."""
+    return "numpy" if _numpy_cpu_features().get("AVX512_SKX") else "exp"
+
+
+def _numpy_cpu_features() -> dict:
+    """NumPy's table of the CPU features its SIMD loops use (empty if unknown)."""
+    for module in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+        try:
+            return dict(importlib.import_module(module).__cpu_features__)
+        except (ImportError, AttributeError):
+            continue
+    return {}
+
+
+class Packed:
+    """The trainer's working copy of θ, laid out so that each layer costs one
+    matrix product forward and one for its gradient.
+
+    Layer l's parameters sit side by side as one (n_l, n_{l−1} + 1) block
+    [W[l] | b[l]], and every A[l−1] that feeds a layer carries an extra row of
+    ones, so that
+
+        Z[l] = [W[l] b[l]]·[A[l−1]; 1]            = W[l]·A[l−1] + b[l]
+        [dW[l] db[l]] = dZ[l]·[A[l−1]; 1]ᵀ        = [dZ[l]·A[l−1]ᵀ, Σ_columns dZ[l]]
+
+    and the whole update is one array operation. ``load`` copies ``net.theta``
+    in when a run starts; ``store`` copies it back when the run ends, and
+    before anything reads it (records, divergence).
+
+    A sigmoid output layer is kept negated, [−W[L] −b[L]], so that its
+    product is −Z[L], the exponent of σ(z) = 1 / (1 + e^(−z)); the loop then
+    works with its gradient negated too. A sign flip is exact, and the update,
+    L1, L2, momentum and Adam all commute with it.
+
+    Hidden layers whose activation declares the closed form "tanh"
+    (``Activation.kernel_form``) are computed inline. Where tanh is computed in
+    its exp form (``fastest_tanh``), forward products read ``theta_forward`` =
+    c ∗ θ, refreshed once per step, with c = −2 on those layers: their Z
+    buffers then hold −2·Z, the exponent of tanh(z) = 2 / (1 + e^(−2z)) − 1,
+    one pass over θ instead of one per layer. Otherwise they read θ itself.
+    """
+
+    def __init__(self, net: MLP) -> None:
+        if net.output_kind not in (SIGMOID, SOFTMAX):
+            raise ValueError(f"no training kernel for the output {net.output_kind.name!r}")
+        self.net = net
+        self.activations = net.activations
+        sizes = net.layer_sizes
+        size = net.theta.size
+        # order[i] is the index in net.theta of packed element i.
+        index = net.layers(np.arange(size))
+        self.order = np.concatenate([np.hstack([W, b]).ravel() for W, b in index])
+        self.inverse = np.argsort(self.order)
+        self.theta = np.empty(size)
+        self.unpacked = np.empty(size)
+        self.grad = np.empty(size)
+        self.previous = np.empty(size)
+        self.scratch = np.empty(size)
+        self.theta_forward = np.empty(size)
+        self.forward_scale = np.ones(size)
+        self.weight_mask = np.ones(size)
+        # Hidden layers whose tanh the loop inlines: those that declare it.
+        self.tanh = [act.kernel_form == "tanh" for act in net.activations]
+        self.tanh_by_numpy = fastest_tanh() == "numpy"
+        self.sigmoid_output = net.output_kind is SIGMOID
+        self.blocks: list[np.ndarray] = []
+        self.forward_blocks: list[np.ndarray] = []
+        self.grad_blocks: list[np.ndarray] = []
+        start = 0
+        for l in range(1, net.L + 1):
+            rows, cols = sizes[l], sizes[l - 1] + 1
+            end = start + rows * cols
+            self.blocks.append(self.theta[start:end].reshape(rows, cols))
+            self.forward_blocks.append(self.theta_forward[start:end].reshape(rows, cols))
+            self.grad_blocks.append(self.grad[start:end].reshape(rows, cols))
+            self.weight_mask[start:end].reshape(rows, cols)[:, -1] = 0.0
+            if l < net.L and self.tanh[l - 1] and not self.tanh_by_numpy:
+                self.forward_scale[start:end] = -2.0
+            start = end
+        # The packed elements kept negated: a sigmoid output layer's, else none.
+        first = start - self.blocks[-1].size if self.sigmoid_output else start
+        self.negated = slice(first, start)
+        self.scaled = bool((self.forward_scale != 1.0).any())
+        if not self.scaled:
+            self.forward_blocks = self.blocks
+        # W[l]ᵀ for dZ[l−1] = W[l]ᵀ·dZ[l]: strided views that BLAS reads directly.
+        self.WT = [block[:, :-1].T for block in self.blocks]
+        # The packed θ of the lowest cost seen (see ``Watch``), and whether it is set.
+        self.best = np.empty(size)
+        self.has_best = False
+
+    def load(self) -> bool:
+        """Copy ``net.theta`` in; True if it differs from what ``store`` last
+        wrote (the parameters were changed from outside since)."""
+        np.take(self.net.theta, self.order, out=self.scratch)
+        negated = self.scratch[self.negated]
+        np.negative(negated, out=negated)
+        changed = not np.array_equal(self.scratch, self.theta)
+        np.copyto(self.theta, self.scratch)  # the blocks are views of theta
+        return changed
+
+    def store(self) -> None:
+        np.copyto(self.unpacked, self.theta)
+        # 0 − x, not −x: a packed ±0.0 comes back as +0.0, never "-0.0".
+        np.subtract(0.0, self.theta[self.negated], out=self.unpacked[self.negated])
+        np.take(self.unpacked, self.inverse, out=self.net.theta)
+
+    def unpack(self, packed: np.ndarray) -> np.ndarray:
+        """A packed θ (e.g. ``best``) as a new array in ``net.theta``'s layout."""
+        flat = packed.copy()
+        np.subtract(0.0, packed[self.negated], out=flat[self.negated])
+        return flat[self.inverse]
+
+
+class Batch:
+    """Preallocated buffers for one batch size, and the plan of the training
+    loop over them: which buffers each layer reads and writes."""
+
+    def __init__(self, net: MLP, m: int) -> None:
+        sizes = net.layer_sizes
+        self.m = m
+        # inputs[l] = [A[l]; 1] feeds layer l + 1; its last row stays 1. Those
+        # of the hidden layers are row blocks of one buffer, so that where
+        # every hidden layer is tanh, g′ = 1 − A² of them all is two passes.
+        self.hidden = np.ones((sum(n + 1 for n in sizes[1:-1]), m))
+        # Scratch for g′(Z[l]) in backward, laid out like ``hidden``.
+        self.slopes = np.empty_like(self.hidden)
+        self.inputs = [np.ones((sizes[0] + 1, m))]
+        self.G: list[np.ndarray | None] = [None]
+        row = 0
+        for n in sizes[1:-1]:
+            self.inputs.append(self.hidden[row : row + n + 1])
+            self.G.append(self.slopes[row : row + n])
+            row += n + 1
+        self.X = self.inputs[0][:-1]
+        self.A = [self.X] + [x[:-1] for x in self.inputs[1:]] + [np.empty((sizes[-1], m))]
+        self.Z = [None] + [np.empty((n, m)) for n in sizes[1:]]
+        self.dZ = [None] + [np.empty((n, m)) for n in sizes[1:]]
+        self.Y = np.empty((sizes[-1], m))
+        self.Y_scaled = np.empty((sizes[-1], m))
+        # For the step's cost and accuracy (``train`` with a log).
+        # A sigmoid output: with N = −Z[L], p = [predicted 1] and the signs
+        # 2·label − 1, J·m = Σ log1p(e^N) + Σ N·(y − 1) and the hits are
+        # Σ (1 − label) + Σ p·signs: three sums, one product of
+        # rows = [log1p(e^N); N; p] (3, m) and columns = [1, y − 1, signs] (m, 3),
+        # whose diagonal they are. Z[L] is the middle row.
+        self.rows = np.empty((3, m))
+        self.columns = np.ones((m, 3))
+        self.products = np.empty((3, 3))
+        self.products_flat = self.products.reshape(-1)
+        if sizes[-1] == 1:
+            self.Z[-1] = self.rows[1:2]
+        self.losses, self.predicted_one = self.rows[0:1], self.rows[2:3]
+        self.Y_minus_one, self.signs = self.columns[:, 1], self.columns[:, 2]
+        self.negatives = 0.0
+        self.output_row = self.Z[-1][0]
+        # A softmax output: the labels, column maxima and sums, flat views.
+        self.labels = np.empty(m, np.int64)
+        self.Y_flat = self.Y.reshape(-1)
+        self.output_flat = self.Z[-1].reshape(-1)
+        self.ones = np.ones(m)
+        self.top = np.empty((1, m))
+        self.sums = np.empty((1, m))
+        self.hits = np.empty((1, m), bool)
+        self.predicted = np.empty(m, np.int64)
+        self.filled_labels = False
+        self._plan: tuple | None = None
+
+    def plan(self, packed: Packed) -> tuple:
+        """(forward layers, output layer, tanh slopes, backward layers) as
+        tuples of buffers; tanh slopes are (A, G) to fill with G = 1 − A²."""
+        if self._plan is None or self._plan[0] is not packed:
+            acts, L = packed.activations, len(self.Z) - 1
+            x, Z, A, dZ, G, tanh = self.inputs, self.Z, self.A, self.dZ, self.G, packed.tanh
+            blocks = packed.forward_blocks
+            forward = [
+                (blocks[l - 1], x[l - 1], Z[l], A[l], tanh[l - 1], acts[l - 1]) for l in range(1, L)
+            ]
+            output = (blocks[L - 1], x[L - 1], Z[L], A[L], dZ[L])
+            if L > 1 and all(tanh):  # the rows of ones give 1 − 1² = 0, unread
+                slopes = [(self.hidden, self.slopes)]
+            else:
+                slopes = [(A[l], G[l]) for l in range(1, L) if tanh[l - 1]]
+            backward = []
+            for l in range(L, 0, -1):
+                # (dZ[l], [A[l−1]; 1]ᵀ, [dW[l] db[l]]), then what dZ[l−1] needs.
+                layer = (dZ[l], x[l - 1].T, packed.grad_blocks[l - 1])
+                if l > 1:
+                    layer += (packed.WT[l - 1], dZ[l - 1], Z[l - 1], A[l - 1], G[l - 1])
+                    layer += (tanh[l - 2], acts[l - 2])
+                else:
+                    layer += (None,) * 7
+                backward.append(layer)
+            self._plan = (packed, forward, output, slopes, backward)
+        return self._plan[1:]
+
+    def fill(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        labels: np.ndarray | None = None,
+        signs: np.ndarray | None = None,
+        index: np.ndarray | None = None,
+    ) -> None:
+        """Copy the examples in (all of them, or the columns ``index``); when
+        the step's accuracy is recorded, the labels (m,) and their signs
+        2·label − 1 (m,) too."""
+        if index is None:
+            np.copyto(self.X, X)
+            np.copyto(self.Y, Y)
+        else:
+            np.take(X, index, axis=1, out=self.X)
+            np.take(Y, index, axis=1, out=self.Y)
+        if labels is None:
+            return
+        if self.Y.shape[0] == 1:  # sigmoid: Y − 1 and the signs
+            np.subtract(self.Y[0], ONE, out=self.Y_minus_one)
+            if index is None:
+                np.copyto(self.signs, signs)
+            else:
+                np.take(signs, index, out=self.signs)
+            self.negatives = (self.m - np.dot(self.signs, self.ones)) / 2.0
+        elif index is None:
+            np.copyto(self.labels, labels)
+        else:
+            np.take(labels, index, out=self.labels)
+
+
+def train(
+    packed: Packed,
+    steps: int,
+    optimizer,
+    lr: float,
+    l1: float,
+    l2: float,
+    batches: Batch | Callable[[], tuple[Batch, bool, bool]],
+    step: int,
+    epoch: int,
+    every: int,
+    record: Callable[[int, int], None],
+    log: Steps | None,
+    watch: Watch | None,
+    m_total: int,
+) -> int:
+    """Run ``steps`` updates on the packed θ; returns the epoch count after them.
+
+    ``batches`` is the full batch, or a function giving (batch, first of its
+    epoch, last of its epoch) for each mini-batch. ``step`` and ``epoch`` count
+    the updates and epochs done before; ``record(step, epoch)`` is called after
+    every ``every``-th epoch (0: never). With ``log``, each step's cost and
+    accuracy on its batch, at θ before its update, are written there; with
+    ``watch`` too, the cost is checked at each epoch boundary (see ``Watch``).
+    Raises ``Diverged`` with the number of updates done.
+    """
+    sgd = optimizer.name == "sgd"
+    # Plain SGD folds α into the gradient: the update is θ ← θ − (α·dθ), the
+    # rule of ``SGD.update`` as one subtraction. Momentum and Adam call theirs.
+    scale = lr if sgd else 1.0
+    theta, grad, previous, scratch = packed.theta, packed.grad, packed.previous, packed.scratch
+    theta_forward, forward_scale = packed.theta_forward, packed.forward_scale
+    weight_mask = packed.weight_mask
+    scaled, tanh_by_numpy = packed.scaled, packed.tanh_by_numpy
+    sigmoid_output = packed.sigmoid_output
+    activate = packed.net.output_kind.activate
+    update = optimizer.update
+    dot, add, subtract, multiply, divide = np.dot, np.add, np.subtract, np.multiply, np.divide
+    exp, tanh_ufunc, isfinite = np.exp, np.tanh, math.isfinite
+    log1p, log_ufunc, less_equal, equal = np.log1p, np.log, np.less_equal, np.equal
+    count_nonzero, amax, asum, argmax = np.count_nonzero, np.max, np.sum, np.argmax
+    recording = log is not None
+    watching = recording and watch is not None
+    if recording:
+        i = first_entry = log.written
+        log_step, log_epoch, log_cost, log_accuracy = log.step, log.epoch, log.cost, log.accuracy
+    if watching:  # the watch's state as locals while the loop runs
+        lowest, limit, keep_below, above = watch.lowest, watch.limit, watch.keep_below, watch.above
+        epoch_sum, epoch_m = watch.epoch_sum, watch.epoch_m
+    epoch0 = epoch
+    full = isinstance(batches, Batch)
+    persist = PERSIST_STEPS if full else PERSIST_EPOCHS
+    if full:
+        batch = batches
+        epoch_start = epoch_done = True
+        forward, output, slopes, backward = batch.plan(packed)
+        # dZ[L] = (A[L] − Y)·s with s = scale/m, as s·A[L] − s·Y.
+        s = np.array(scale / batch.m)
+        Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
+    try:
+        for k in range(steps):
+            if not full:
+                batch, epoch_start, epoch_done = batches()
+                forward, output, slopes, backward = batch.plan(packed)
+                s = np.array(scale / batch.m)
+                Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
+            if scaled:
+                multiply(theta, forward_scale, theta_forward)
+            # forward: Z[l] = [W b]·[A[l−1]; 1];  A[l] = g(Z[l])
+            for block, x, Z, A, tanh, act in forward:
+                dot(block, x, Z)
+                if not tanh:
+                    act.forward(Z, A)
+                elif tanh_by_numpy:
+                    tanh_ufunc(Z, A)
+                else:
+                    # Z holds −2·Z: A = 2 / (1 + e^(−2Z)) − 1 (overflow to inf
+                    # gives −1; errstate is set).
+                    exp(Z, A)
+                    add(A, ONE, A)
+                    divide(TWO, A, A)
+                    subtract(A, ONE, A)
+            block, x, Z, A, D = output
+            dot(block, x, Z)
+            if sigmoid_output:
+                # Z holds −Z[L] (see Packed), and D is the gradient of the
+                # negated layer: s·Y − s·σ(Z[L]) = s·Y − s / (1 + e^(−Z[L])). It
+                # keeps a tiny σ, and e^(−Z[L]) = inf gives exactly σ = 0.
+                exp(Z, D)
+                if recording:
+                    # loss = log(1 + e^z) − y·z = log1p(e^−z) + (y − 1)·(−z)
+                    log1p(D, batch.losses)
+                add(D, ONE, D)
+                if recording:
+                    # σ ≥ 0.5 exactly when 1 + e^−z ≤ 2: the label predict gives.
+                    less_equal(D, TWO, batch.predicted_one)
+                divide(s, D, D)
+                subtract(Y_scaled, D, D)
+                if recording:
+                    dot(batch.rows, batch.columns, batch.products)
+                    sums = batch.products_flat.tolist()
+                    total = sums[0] + sums[4]
+                    if not isfinite(total):  # e^−z overflowed: the stable form
+                        N = batch.output_row
+                        total = float((np.logaddexp(0.0, N) + batch.Y_minus_one * N).sum())
+                    correct = batch.negatives + sums[8]
+            else:
+                if recording:
+                    # softmax(Z) as outputs._softmax computes it, keeping the
+                    # column maxima and sums for logsumexp(z) = max + log Σ e^(z − max).
+                    amax(Z, axis=0, keepdims=True, out=batch.top)
+                    subtract(Z, batch.top, A)
+                    exp(A, A)
+                    asum(A, axis=0, keepdims=True, out=batch.sums)
+                    divide(A, batch.sums, A)
+                else:
+                    activate(Z, A)
+                multiply(A, s, D)
+                subtract(D, Y_scaled, D)
+                if recording:
+                    log_ufunc(batch.sums, batch.sums)
+                    ones = batch.ones
+                    total = (
+                        dot(batch.top[0], ones)
+                        + dot(batch.sums[0], ones)
+                        - dot(batch.Y_flat, batch.output_flat)
+                    )
+                    argmax(A, axis=0, out=batch.predicted)
+                    correct = count_nonzero(equal(batch.predicted, batch.labels, batch.hits[0]))
+            for A, G in slopes:  # tanh′ = 1 − A²
+                multiply(A, A, G)
+                subtract(ONE, G, G)
+            # backward: [dW db] = dZ[l]·[A[l−1]; 1]ᵀ;  dZ[l−1] = W[l]ᵀ·dZ[l] ∗ g′(Z[l−1])
+            for D, xT, grad_block, WT, D_prev, Z, A, G, tanh, act in backward:
+                dot(D, xT, grad_block)
+                if WT is not None:
+                    dot(WT, D, D_prev)
+                    if tanh:
+                        multiply(D_prev, G, D_prev)
+                    else:
+                        act.backward(D_prev, Z, A)
+            penalty = 0.0
+            if l2:
+                multiply(theta, weight_mask, scratch)
+                if recording:
+                    penalty = 0.5 * l2 * dot(scratch, scratch)
+                multiply(scratch, scale * l2, scratch)
+                add(grad, scratch, grad)
+            if l1:
+                np.sign(theta, scratch)
+                multiply(scratch, weight_mask, scratch)
+                if recording:
+                    penalty += l1 * dot(scratch, theta)  # Σ sign(w)·w = Σ|w|
+                multiply(scratch, scale * l1, scratch)
+                add(grad, scratch, grad)
+            if recording:
+                # J and accuracy of this batch at θ before the update below.
+                cost = total / batch.m + penalty
+                if not full:  # full batches: filled in below, one step an epoch
+                    log_step[i] = step + k + 1
+                    log_epoch[i] = epoch
+                log_cost[i] = cost
+                log_accuracy[i] = correct / batch.m
+                i += 1
+                if watching:
+                    if full:
+                        estimate = cost
+                    elif epoch_start and epoch_m == m_total:
+                        estimate = epoch_sum / m_total
+                    elif lowest == math.inf:  # the first, until an epoch is done
+                        estimate = cost
+                    else:
+                        estimate = None
+                    if epoch_start:
+                        epoch_sum, epoch_m = 0.0, 0
+                    if estimate is not None:
+                        if not estimate <= limit:
+                            above += 1
+                            if above >= persist:
+                                if packed.has_best:
+                                    np.copyto(theta, packed.best)
+                                raise Diverged("exploded", k, estimate)
+                        else:
+                            above = 0
+                        if estimate < lowest:
+                            lowest = estimate
+                            limit = estimate + max(EXPLOSION_MARGIN, estimate)
+                        if estimate < keep_below and isfinite(cost):
+                            np.copyto(packed.best, theta)
+                            packed.has_best = True
+                            watch.kept = estimate
+                            keep_below = estimate * (1.0 - KEEP_MARGIN)
+                    if not full:
+                        epoch_sum += cost * batch.m
+                        epoch_m += batch.m
+            if sgd:
+                # θ − α·dθ is finite whenever θ and Σ(α·dθ)² are (a step so
+                # large that the sum overflows is divergence too), so checking
+                # before the update keeps θ as it was, with nothing to copy.
+                if not isfinite(dot(grad, grad)):
+                    raise Diverged("non-finite", k)
+                subtract(theta, grad, theta)
+            else:
+                np.copyto(previous, theta)
+                update(theta, grad, lr)
+                # A sum of finite values can overflow too: then look closer.
+                if not isfinite(theta.sum()) and not np.isfinite(theta).all():
+                    np.copyto(theta, previous)
+                    raise Diverged("non-finite", k)
+            if epoch_done:
+                epoch += 1
+                if every and epoch % every == 0:
+                    record(step + k + 1, epoch)
+    finally:
+        if recording:
+            log.written = i
+            if full:
+                n = i - first_entry
+                log.step[first_entry:i] = np.arange(step + 1, step + 1 + n)
+                log.epoch[first_entry:i] = np.arange(epoch0, epoch0 + n)
+        if watching:
+            watch.lowest, watch.limit, watch.keep_below, watch.above = (
+                lowest,
+                limit,
+                keep_below,
+                above,
+            )
+            watch.epoch_sum, watch.epoch_m = epoch_sum, epoch_m
+    return epoch

@@ -1,0 +1,118 @@
+"""Every step's cost and accuracy, from the step's own forward pass.
+
+Entry i of ``Trainer.steps`` belongs to update ``step[i]`` and holds J and the
+accuracy of that step's batch at the parameters *before* that update; the
+truth is ``MLP.cost`` and ``MLP.predict`` at those parameters on that batch.
+"""
+
+import numpy as np
+import pytest
+
+from backprop_gui.core import MLP, TrainConfig, Trainer, make_dataset
+from backprop_gui.core.steplog import StepLog
+
+
+def data(n_out: int, m: int = 60):
+    points, labels = make_dataset("spiral", m, seed=2)
+    return points, (labels if n_out == 1 else np.arange(m) % n_out)
+
+
+@pytest.mark.parametrize("sizes", [[2, 6, 5, 1], [2, 6, 3]])
+@pytest.mark.parametrize(("l1", "l2"), [(0.0, 0.0), (0.01, 0.0), (0.0, 0.1), (0.01, 0.1)])
+def test_the_first_cost_is_the_networks_cost_at_the_initial_parameters(sizes, l1, l2):
+    points, labels = data(sizes[-1])
+    net = MLP(sizes, "tanh", seed=0)
+    expected = net.cost(points, labels, l1, l2)
+    accuracy = np.mean(net.predict(points) == labels)
+    config = TrainConfig(learning_rate=0.1, l1=l1, l2=l2, record_every=0, record_steps=True)
+    trainer = Trainer(net, points, labels, config)
+    trainer.run(3)
+    assert trainer.steps.cost[0] == pytest.approx(expected, rel=1e-12)
+    assert trainer.steps.accuracy[0] == accuracy
+    # and each later one is the cost at the parameters after the steps before
+    assert len(trainer.steps) == 3 and trainer.steps.step.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("sizes", "optimizer"), [([2, 6, 1], "momentum"), ([2, 6, 4], "adam")])
+def test_a_mini_batch_steps_cost_is_the_cost_of_that_batch_before_its_update(sizes, optimizer):
+    points, labels = data(sizes[-1], 50)
+    net = MLP(sizes, ["relu"], seed=1)
+    config = TrainConfig(0.05, optimizer, batch_size=16, l2=0.01, seed=7, record_steps=True)
+    trainer = Trainer(net, points, labels, config)
+    rng = np.random.default_rng(7)  # the trainer's shuffle: one permutation an epoch
+    order = np.concatenate([rng.permutation(50) for _ in range(3)])
+    starts = [e * 50 + s for e in range(3) for s in (0, 16, 32, 48)]
+    ends = [min(s + 16, (s // 50 + 1) * 50) for s in starts]
+    for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        before = net.copy()
+        trainer.run(1)
+        batch = order[start:end]
+        X, y = points[:, batch], labels[batch]
+        assert trainer.steps.cost[k] == pytest.approx(before.cost(X, y, 0.0, 0.01), rel=1e-12)
+        assert trainer.steps.accuracy[k] == np.mean(before.predict(X) == y)
+        assert trainer.steps.epoch[k] == k // 4
+    assert trainer.steps.step.tolist() == list(range(1, 13))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "activation", "config"),
+    [
+        ([2, 8, 8, 1], "tanh", TrainConfig(0.1)),
+        ([2, 5, 4, 1], ["relu", "sigmoid"], TrainConfig(0.3, "momentum", batch_size=7, seed=3)),
+        ([2, 6, 3], "linear", TrainConfig(0.05, "adam", l1=0.003, l2=0.01)),
+        ([2, 7, 4], "leaky_relu", TrainConfig(0.1, batch_size=16, seed=1, l1=0.001)),
+    ],
+)
+def test_recording_leaves_the_training_bit_for_bit_the_same(sizes, activation, config):
+    points, labels = data(sizes[-1], 80)
+    runs = []
+    for record in (False, True):
+        net = MLP(sizes, activation, seed=0)
+        Trainer(net, points, labels, TrainConfig(**{**vars(config), "record_steps": record})).run(
+            120
+        )
+        runs.append(net.theta)
+    assert np.array_equal(runs[0], runs[1])
+
+
+def test_a_saturated_sigmoid_output_gives_a_finite_cost():
+    # e^(−z) overflows for z < −709: the cost comes from the logits all the same.
+    points, _ = make_dataset("circle", 20, seed=0)
+    labels = np.ones(20, np.int64)
+    net = MLP([2, 3, 1], "tanh", seed=0)
+    net.params["W2"][:] = 0.0
+    net.params["b2"][:] = -800.0
+    trainer = Trainer(net.copy(), points, labels, TrainConfig(record_steps=True, record_every=0))
+    trainer.run(1)
+    assert trainer.steps.cost[0] == pytest.approx(net.cost(points, labels), rel=1e-14)
+    assert trainer.steps.cost[0] == pytest.approx(800.0)
+    assert trainer.steps.accuracy[0] == 0.0
+
+
+def test_nothing_is_recorded_unless_asked():
+    points, labels = data(1)
+    trainer = Trainer(MLP([2, 4, 1], seed=0), points, labels, TrainConfig(record_every=0))
+    trainer.run(5)
+    assert len(trainer.steps) == 0 and trainer.best_theta is None
+
+
+def test_the_log_is_read_incrementally_and_keeps_its_newest_entries():
+    points, labels = data(1)
+    config = TrainConfig(record_every=0, record_steps=True)
+    trainer = Trainer(MLP([2, 4, 1], seed=0), points, labels, config, step_capacity=16)
+    trainer.run(5)
+    assert trainer.steps.since(3).step.tolist() == [4, 5]
+    assert len(trainer.steps.since(5)) == 0
+    trainer.run(40)  # in chunks of capacity // 2, dropping the oldest
+    assert len(trainer.steps) <= 16
+    assert trainer.steps.step[-1] == 45
+    assert np.array_equal(np.diff(trainer.steps.step), np.ones(len(trainer.steps) - 1))
+    assert trainer.steps.since(40).step.tolist() == [41, 42, 43, 44, 45]
+
+
+def test_a_step_log_grows_by_doubling_up_to_its_capacity():
+    log = StepLog(capacity=4096)
+    room = log.reserve(3000)
+    assert room.step.size >= 3000 and room.written == 0
+    with pytest.raises(ValueError):
+        StepLog(capacity=1)
