@@ -106,8 +106,9 @@ def _chunk_passes(net: MLP, X: np.ndarray, Y: np.ndarray):
         dZ = [None] * (net.L + 1)
         dZ[net.L] = cache.A[net.L] - Y[:, columns]
         for l in range(net.L, 1, -1):
-            g_prime = net.activations[l - 2].derivative(cache.Z[l - 1])
-            dZ[l - 1] = (layers[l - 1][0].T @ dZ[l]) * g_prime
+            # W[l]ᵀ·dZ[l], then ∗ g′(Z[l−1]) in place (from Z or A, as cheapest).
+            dZ[l - 1] = layers[l - 1][0].T @ dZ[l]
+            net.activations[l - 2].backward(dZ[l - 1], cache.Z[l - 1], cache.A[l - 1])
         yield columns, cache, dZ
 
 
