@@ -307,16 +307,22 @@ class MLP:
         per_column = 2 * 8 * sum(self.layer_sizes[1:])
         return max(MIN_CHUNK, CHUNK_BYTES // per_column)
 
-    def forward_chunks(self, X: np.ndarray) -> Iterator[tuple[slice, Cache]]:
+    def forward_chunks(
+        self, X: np.ndarray, cache: Cache | None = None
+    ) -> Iterator[tuple[slice, Cache]]:
         """``forward`` of X (n_x, m), a chunk of columns at a time: yields
         (columns, cache) with the cache of X[:, columns]. The caches are
-        reused from one chunk to the next: read each before the next."""
+        reused from one chunk to the next: read each before the next.
+        ``cache``: one to reuse if it fits (as ``forward``'s); the one used
+        for whole chunks is the first yielded."""
         X = self._check_inputs(X)
         m, size = X.shape[1], self.chunk_columns()
         if m <= size:
-            yield slice(0, m), self.forward(X)
+            yield slice(0, m), self.forward(X, cache)
             return
-        full = Cache(self.layer_sizes, size)
+        full = cache
+        if full is None or full.m != size or full.layer_sizes != self.layer_sizes:
+            full = Cache(self.layer_sizes, size)
         for start in range(0, m, size):
             columns = slice(start, min(start + size, m))
             n = columns.stop - start

@@ -569,7 +569,11 @@ class Trainer:
         net, kind = self.net, self.net.output_kind
         losses = np.empty(X.shape[1])
         correct = 0
-        for columns, cache in net.forward_chunks(X):
+        # One chunk's cache, shared by the training and the test set, is kept
+        # for the next evaluation, as a whole set's is.
+        for columns, cache in net.forward_chunks(X, self._eval_caches.get("chunks")):
+            if columns.start == 0:
+                self._eval_caches["chunks"] = cache
             losses[columns] = kind.losses(cache.Z[net.L], Y[:, columns])
             correct += int(np.count_nonzero(kind.labels(cache.output) == labels[columns]))
         return float(losses.mean()), correct / X.shape[1]

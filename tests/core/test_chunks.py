@@ -130,3 +130,12 @@ def test_memory_stays_bounded_on_a_big_set_through_a_wide_network(work):
     # hold Z and A of both hidden layers, 40,000 × 513 × 2 × 8 B = 328 MB.
     ceiling = 100 * MiB  # a 64 MiB chunk, the inputs and the results
     assert peak_bytes(lambda: work(WIDE, BIG_X, BIG_LABELS)) < ceiling
+
+
+def test_evaluating_again_reuses_the_chunks_buffers():
+    # A window evaluates at every frame: the 64 MiB of a chunk's Z and A are
+    # allocated once, then only the losses (m,) and small temporaries.
+    trainer = Trainer(WIDE, BIG_X, BIG_LABELS, TrainConfig(record_every=0), BIG_X, BIG_LABELS)
+    first = trainer.evaluate()
+    assert peak_bytes(trainer.evaluate) < 16 * MiB
+    assert trainer.evaluate() == first
