@@ -38,6 +38,10 @@ class SurfaceEvaluator:
     rounded to float32 per call): about three times faster, and the result is
     float32 either way. Use it for display; the default float64 pass is the
     network's own ``forward``, exactly.
+
+    A grid with more points than the network takes in one pass
+    (``MLP.chunk_columns``: a big network at a fine resolution) goes through
+    it a chunk of columns at a time, with the same numbers and bounded memory.
     """
 
     def __init__(
@@ -53,36 +57,75 @@ class SurfaceEvaluator:
         if self.dtype not in (np.float64, np.float32):
             raise ValueError("dtype must be float64 or float32")
         self.X = transform(grid_points(resolution, domain), self.features)
-        self._cache: Cache | None = None
-        self._buffers: tuple | None = None
+        # (chunk size, [(columns, inputs in self.dtype)]) for the last network.
+        self._pieces: tuple[int, list[tuple[slice, np.ndarray]]] | None = None
+        # Caches by number of columns (a whole grid, a chunk, the last chunk).
+        self._caches: dict[int, Cache] = {}
+        self._weights: tuple | None = None  # float32 copies of (W[l], b[l])
 
     def __call__(self, net: MLP) -> np.ndarray:
         """(resolution, resolution) float32 probabilities in [0, 1]."""
-        if self.dtype == np.float32:
-            A = self._forward32(net)
-        else:
-            self._cache = net.forward(self.X, self._cache)
-            A = self._cache.output
-        p = A[0] if A.shape[0] == 1 else A[1]
-        return p.astype(np.float32).reshape(self.resolution, self.resolution)
+        surface = np.empty(self.X.shape[1], np.float32)
+        weights = self._weights32(net) if self.dtype == np.float32 else None
+        for columns, X in self._chunks(net.chunk_columns()):
+            A = self._forward(net, X) if weights is None else self._forward32(net, X, weights)
+            surface[columns] = A[0] if A.shape[0] == 1 else A[1]
+        return surface.reshape(self.resolution, self.resolution)
 
-    def _forward32(self, net: MLP) -> np.ndarray:
-        """Z[l] = W[l]·A[l−1] + b[l], A[l] = g(Z[l]) in float32."""
+    def _chunks(self, size: int) -> list[tuple[slice, np.ndarray]]:
+        """The grid's inputs in self.dtype, as one piece if the network takes
+        them at once, else in contiguous pieces of ``size`` columns; kept."""
+        if self._pieces is None or self._pieces[0] != size:
+            m = self.X.shape[1]
+            step = m if m <= size else size
+            pieces = [
+                (
+                    slice(i, min(i + step, m)),
+                    np.ascontiguousarray(self.X[:, i : i + step], self.dtype),
+                )
+                for i in range(0, m, step)
+            ]
+            self._pieces = (size, pieces)
+            self._caches = {}
+        return self._pieces[1]
+
+    def _cache(self, net: MLP, m: int) -> Cache:
+        """A cache for m columns; the last, shorter chunk's shares the memory
+        of a whole chunk's (``Cache.narrowed``)."""
+        cache = self._caches.get(m)
+        if cache is None or cache.layer_sizes != net.layer_sizes:
+            first = self._pieces[1][0][1].shape[1]
+            if m < first:
+                cache = self._cache(net, first).narrowed(m)
+            else:
+                cache = Cache(net.layer_sizes, m, self.dtype)
+            self._caches[m] = cache
+        return cache
+
+    def _forward(self, net: MLP, X: np.ndarray) -> np.ndarray:
+        """The network's own float64 ``forward``."""
+        return net.forward(X, self._cache(net, X.shape[1])).output
+
+    def _weights32(self, net: MLP) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(W[l], b[l]) rounded to float32, into buffers kept between calls."""
         sizes = net.layer_sizes
-        if self._buffers is None or self._buffers[0] != sizes:
-            self._buffers = (
+        if self._weights is None or self._weights[0] != sizes:
+            self._weights = (
                 sizes,
-                self.X.astype(np.float32),
                 [
                     (np.empty((n, k), np.float32), np.empty((n, 1), np.float32))
                     for k, n in pairwise(sizes)
                 ],
-                Cache(sizes, self.X.shape[1], np.float32),
             )
-        _, X, weights, cache = self._buffers
+        weights = self._weights[1]
         for (W, b), (W32, b32) in zip(net.layers(), weights, strict=True):
             np.copyto(W32, W, casting="same_kind")
             np.copyto(b32, b, casting="same_kind")
+        return weights
+
+    def _forward32(self, net: MLP, X: np.ndarray, weights: list) -> np.ndarray:
+        """Z[l] = W[l]·A[l−1] + b[l], A[l] = g(Z[l]) in float32."""
+        cache = self._cache(net, X.shape[1])
         # e^(−z) overflows float32 beyond z ≈ −88, which gives the right limit.
         with np.errstate(over="ignore", under="ignore"):
             net.forward_with(weights, X, cache)

@@ -414,13 +414,34 @@ class Trainer:
     ) -> tuple[float, float]:
         if X.shape[1] == 0:
             return math.nan, math.nan
-        cache = self._eval_caches[key] = self.net.forward(X, self._eval_caches.get(key))
-        kind = self.net.output_kind
-        cost = float(kind.losses(cache.Z[self.net.L], Y).mean())
+        net, kind = self.net, self.net.output_kind
+        if X.shape[1] <= net.chunk_columns():
+            cache = self._eval_caches[key] = net.forward(X, self._eval_caches.get(key))
+            cost = float(kind.losses(cache.Z[net.L], Y).mean())
+            accuracy = float((kind.labels(cache.output) == labels).mean())
+        else:
+            cost, accuracy = self._chunked_cost_and_accuracy(X, Y, labels)
         if self._config.l1 or self._config.l2:
-            cost += self.net.regularization(self._config.l1, self._config.l2)
-        accuracy = float((kind.labels(cache.output) == labels).mean())
+            cost += net.regularization(self._config.l1, self._config.l2)
         return cost, accuracy
+
+    def _chunked_cost_and_accuracy(
+        self, X: np.ndarray, Y: np.ndarray, labels: np.ndarray
+    ) -> tuple[float, float]:
+        """The mean loss and accuracy of a set too big for one forward pass,
+        a chunk at a time (``MLP.forward_chunks``): the losses of every
+        example are kept, (m,), so the mean is the one of a single pass."""
+        net, kind = self.net, self.net.output_kind
+        losses = np.empty(X.shape[1])
+        correct = 0
+        # One chunk's cache, shared by the training and the test set, is kept
+        # for the next evaluation, as a whole set's is.
+        for columns, cache in net.forward_chunks(X, self._eval_caches.get("chunks")):
+            if columns.start == 0:
+                self._eval_caches["chunks"] = cache
+            losses[columns] = kind.losses(cache.Z[net.L], Y[:, columns])
+            correct += int(np.count_nonzero(kind.labels(cache.output) == labels[columns]))
+        return float(losses.mean()), correct / X.shape[1]
 
     def record(self) -> Evaluation:
         """Evaluate now and append the result to the history."""

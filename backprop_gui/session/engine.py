@@ -13,12 +13,24 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..core import MLP, DivergenceError, Evaluation, TrainConfig, Trainer
+from ..core import inspect as inspection
 from ..core.contour import isoline_segments
 from ..core.surface import SurfaceEvaluator, grid_centres
 from .frame import Frame
 
 # The app's live cost and accuracy on bigger sets are estimates on this many.
 EVALUATION_SAMPLE = 4096
+
+# What ``Engine.inspect`` (and ``frame(inspect=...)``) computes, by key:
+#   "gradients": true  → {"dW1": …, "db1": …} of J over the training points
+#   "health":    true  → (LayerHealth, …) one per layer l = 1..L
+#   "unit_maps": R     → (maps[0], …, maps[L]), float32 (n_l, R, R) each
+#   "unit_map":  (layer, unit) or (layer, unit, R) → one (R, R) float32 map,
+#                at the surface's resolution unless R is given
+#   "example":   (x1, x2, label) → the ExamplePass of that point
+# Gradients and health need training points: None without. The example's
+# contributions are for the m training points (m = 1 without).
+INSPECTIONS = ("gradients", "health", "unit_maps", "unit_map", "example")
 
 
 class Engine:
@@ -40,11 +52,14 @@ class Engine:
             "set_theta",
             "restore",
             "frame",
+            "inspect",
         }
     )
 
     def __init__(self) -> None:
         self.trainer: Trainer | None = None
+        # θ before the last step, for the update ratios of ``inspect``.
+        self._before_last: np.ndarray | None = None
 
     def build(
         self,
@@ -66,14 +81,33 @@ class Engine:
             for exact in (True, False)
         }
         self.centres = grid_centres(resolution)
+        self.resolution = resolution
+        self._before_last = None
 
     # -- the Trainer's calls ------------------------------------------------------
 
     def run(self, steps: int) -> int:
-        return self.trainer.run(steps)
+        """``Trainer.run``, keeping θ before the last step: the run is split
+        as steps − 1 and 1, which trains exactly alike (the packed copy of θ
+        goes back and forth exactly)."""
+        trainer, steps = self.trainer, int(steps)
+        self._before_last = None
+        if steps < 1:
+            return trainer.run(steps)
+        if steps > 1:
+            trainer.run(steps - 1)
+        before = trainer.net.theta.copy()
+        trainer.run(1)
+        self._before_last = before
+        return steps
 
     def run_epochs(self, epochs: int) -> int:
-        return self.trainer.run_epochs(epochs)
+        """``Trainer.run_epochs``, a step at a time through ``run``."""
+        trainer = self.trainer
+        target, done = trainer.epoch + int(epochs), 0
+        while trainer.epoch < target:
+            done += self.run(1)
+        return done
 
     def configure(self, **changes: object) -> TrainConfig:
         return self.trainer.configure(**changes)
@@ -103,14 +137,55 @@ class Engine:
 
     def set_theta(self, theta: np.ndarray) -> None:
         self.trainer.net.theta[:] = theta
+        self._before_last = None
 
     def restore(self, theta: np.ndarray) -> None:
         self.trainer.restore(theta)
+        self._before_last = None
 
-    def frame(self, evaluate: bool, exact: bool = True) -> Frame:
+    def inspect(self, what: dict) -> dict:
+        """What the inspector asked for, by the keys of ``INSPECTIONS``: a
+        dict with the same keys (see there). All at the current parameters,
+        with the training points and the L1/L2 of the current config."""
+        unknown = set(what) - set(INSPECTIONS)
+        if unknown:
+            raise ValueError(f"cannot inspect {sorted(unknown)}; choose from {INSPECTIONS}")
+        trainer = self.trainer
+        net, cfg = trainer.net, trainer.config
+        found: dict = {}
+        with np.errstate(all="ignore"):  # a diverging network shows NaN, it does not fail
+            if what.get("gradients") or what.get("health"):
+                grads = health = None
+                if trainer.m:
+                    grads, health = inspection.gradients_and_health(
+                        net, trainer.X, trainer.Y, self._before_last, cfg.l1, cfg.l2
+                    )
+                if what.get("gradients"):
+                    found["gradients"] = grads
+                if what.get("health"):
+                    found["health"] = None if health is None else tuple(health)
+            if what.get("unit_maps"):
+                maps = inspection.unit_maps(net, int(what["unit_maps"]), net.features)
+                found["unit_maps"] = tuple(maps)
+            if what.get("unit_map") is not None:
+                layer, unit, *rest = what["unit_map"]
+                resolution = int(rest[0]) if rest else self.resolution
+                found["unit_map"] = inspection.unit_map(
+                    net, int(layer), int(unit), resolution, net.features
+                )
+            if what.get("example") is not None:
+                x1, x2, label = what["example"]
+                found["example"] = inspection.example_pass(
+                    net, np.array([x1, x2]), int(label), max(1, trainer.m), cfg.l1, cfg.l2
+                )
+        return found
+
+    def frame(self, evaluate: bool, exact: bool = True, inspect: dict | None = None) -> Frame:
         """What the window shows now; the evaluation only if asked (it is None
         without training points, and a non-finite cost comes back as
-        ``divergence``). Not ``exact``: the surface in float32 (within 1e-6)."""
+        ``divergence``). Not ``exact``: the surface in float32 (within 1e-6).
+        ``inspect``: what ``inspect`` should add, in the frame's fields of the
+        same names."""
         evaluation, message = None, ""
         trainer = self.trainer
         if evaluate and trainer.m:
@@ -134,6 +209,7 @@ class Engine:
             boundary=boundary,
             theta=net.theta.copy(),
             divergence=message,
+            **(self.inspect(inspect) if inspect else {}),
         )
 
     def close(self) -> None:

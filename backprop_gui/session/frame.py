@@ -9,11 +9,12 @@ Frames are immutable and their arrays read-only: a panel can keep one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 
 import numpy as np
 
 from ..core import Evaluation, TrainConfig
+from ..core.inspect import ExamplePass
 from .specs import NetworkSpec
 
 
@@ -54,9 +55,29 @@ class Frame:
     diverged: bool = False
     error: str = ""
     request: int = 0  # the last training request of the window this frame has seen
+    # -- what the inspector asked for (Engine.inspect), None when not asked -------
+    gradients: dict | None = None  # {"dW1": (n_1, n_0), "db1": (n_1, 1), …} of J
+    health: tuple | None = None  # (core.inspect.LayerHealth, …) for l = 1..L
+    unit_maps: tuple | None = None  # (maps[0], …, maps[L]) float32 (n_l, R, R)
+    unit_map: np.ndarray | None = None  # one unit's (R, R) float32 map
+    example: ExamplePass | None = None  # one point's forward and backward pass
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, np.ndarray) and value.flags.writeable:
-                value.setflags(write=False)
+            _freeze(getattr(self, f.name))
+
+
+def _freeze(value: object) -> None:
+    """Make every array in value read-only, inside containers and records too."""
+    if isinstance(value, np.ndarray):
+        if value.flags.writeable:
+            value.setflags(write=False)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _freeze(item)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _freeze(item)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            _freeze(getattr(value, f.name))

@@ -174,8 +174,13 @@ class RemoteEngine:
         if self.alive:
             self._process.kill()
 
-    def frame(self, evaluate: bool, exact: bool = True) -> Frame:
+    def frame(self, evaluate: bool, exact: bool = True, inspect: dict | None = None) -> Frame:
+        if inspect:
+            return self._call("frame", evaluate, exact, inspect=inspect)
         return self._call("frame", evaluate, exact)
+
+    def inspect(self, what: dict) -> dict:
+        return self._call("inspect", what)
 
     def close(self) -> None:
         self._finalizer()

@@ -5,7 +5,8 @@ carries data only, never code.
 
 Values may be None, bool, int, float (NaN and ±inf included), str, lists,
 tuples, dicts with str keys, NumPy arrays of numbers, and the records
-TrainConfig, Evaluation, NetworkSpec and Frame.
+TrainConfig, Evaluation, NetworkSpec, Frame, and the inspector's LayerHealth
+and ExamplePass.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from typing import IO, Any
 import numpy as np
 
 from ..core import Evaluation, TrainConfig
+from ..core.inspect import ExamplePass, LayerHealth
 from .frame import Frame
 from .specs import NetworkSpec
 
-_RECORDS = {kind.__name__: kind for kind in (TrainConfig, Evaluation, NetworkSpec, Frame)}
+_RECORDS = {
+    kind.__name__: kind
+    for kind in (TrainConfig, Evaluation, NetworkSpec, Frame, LayerHealth, ExamplePass)
+}
 _LENGTH = struct.Struct("<Q")
 
 
