@@ -1,0 +1,1 @@
+"""Panels of the window: one widget in one file, each with ``show(frame)``."""
