@@ -67,8 +67,12 @@ class MatrixView(QWidget):
         self._scale = float(np.max(np.abs(values))) if values.size else 1.0
         if not self.shows_numbers():
             self._image = pixels_image(signed_pixels(values, self._scale))
+            # Unscaled pixels: a cell of a few pixels stays a sharp square.
+            self._image = self._image.scaled(
+                round(values.shape[1] * self._cell()[0]), round(values.shape[0] * self._cell()[1])
+            )
         if values.shape != old_shape:
-            self.updateGeometry()
+            self.setFixedSize(self.sizeHint())
         self.update()
 
     def shows_numbers(self) -> bool:

@@ -1,0 +1,266 @@
+"""The seeds' equations with this step's numbers: one row per equation and
+layer, each with its shapes, W[l] and dW[l] as small matrices (numbers up to
+4×4, colour beyond), their norms, b[l] and db[l].
+
+Rows are made when the network changes and updated in place per frame (a
+label's text is set only when it changes). ``highlight(stage)`` marks the
+row of a step-through stage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ...core import ACTIVATIONS, FEATURE_LABELS, MLP
+from .heat import MatrixView, fmt
+
+HIGHLIGHT = "QFrame#eqRow[current='true'] { background: #FFF0B3; border: 1px solid #E0B000; }"
+
+
+def sup(name: str, layer) -> str:
+    return f"{name}<sup>[{layer}]</sup>"
+
+
+def grey(text: str) -> str:
+    return f"<span style='color:#666'>{text}</span>"
+
+
+def vector_text(v: np.ndarray, limit: int = 4) -> str:
+    """A column as [a, b, c]ᵀ, or its first entries and how many more."""
+    v = np.ravel(v)
+    shown = ", ".join(fmt(x) for x in v[:limit])
+    more = f", … (+{v.size - limit})" if v.size > limit else ""
+    return f"[{shown}{more}]ᵀ"
+
+
+# Qt drops a combining circumflex in DejaVu Sans (the usual default on
+# Linux), so the hatted letters are set in a serif that draws it, as maths is.
+HAT_FONTS = "'DejaVu Serif', 'Times New Roman', 'Cambria Math', 'Nimbus Roman', serif"
+
+
+def hat(letter: str) -> str:
+    """``letter`` with a circumflex over it (m̂, v̂), as rich text."""
+    return f'<span style="font-family: {HAT_FONTS}">{letter}\u0302</span>'
+
+
+UPDATES = {
+    "sgd": "θ := θ − α·dθ",
+    "momentum": "v := 0.9·v − α·dθ; &nbsp; θ := θ + v",
+    "adam": (
+        "m := β₁·m + (1−β₁)·dθ; &nbsp; v := β₂·v + (1−β₂)·dθ²; &nbsp; "
+        f"{hat('m')} = m/(1−β₁ᵗ), {hat('v')} = v/(1−β₂ᵗ); &nbsp; "
+        f"θ := θ − α·{hat('m')}/(√{hat('v')} + ε)"
+    ),
+}
+
+
+class _Row(QFrame):
+    """One equation: a rich-text label and optional matrices beside it."""
+
+    def __init__(self, key: str, tooltip: str, matrices: tuple[MatrixView, ...] = ()) -> None:
+        super().__init__()
+        self.setObjectName("eqRow")
+        self.key = key
+        self.setProperty("current", False)
+        self.setToolTip(tooltip)
+        self.label = QLabel()
+        self.label.setObjectName(f"eq_{key}")
+        self.label.setTextFormat(Qt.RichText)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.label.setWordWrap(True)  # a narrow dock wraps, never cuts
+        self.matrices = matrices
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 2)
+        row.addWidget(self.label, 1)
+        for m in matrices:
+            row.addWidget(m, 0, Qt.AlignTop)
+
+    def set_text(self, html: str) -> None:
+        if html != self.label.text():
+            self.label.setText(html)
+
+    def set_current(self, on: bool) -> None:
+        if self.property("current") != on:
+            self.setProperty("current", on)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+
+class LiveEquations(QWidget):
+    """The maths panel: ``show(frame)`` per frame, ``highlight(stage)``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("liveEquations")
+        self.setToolTip(
+            "The equations the app runs, with this step's numbers: hover a matrix cell "
+            "for its value."
+        )
+        self.setStyleSheet(HIGHLIGHT)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
+        self.rows: dict[str, _Row] = {}
+        self.current: str | None = None
+        self._spec = None
+        self.net: MLP | None = None
+        self.frame = None
+
+    # -- building, once per network -------------------------------------------
+
+    def _build(self, spec) -> None:
+        self.net = spec.build()
+        self.rows = {}
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(1)
+
+        def add(key: str, tip: str, *matrices: MatrixView) -> None:
+            self.rows[key] = _Row(key, tip, matrices)
+            column.addWidget(self.rows[key])
+
+        def heading(text: str) -> None:
+            label = QLabel(f"<b>{text}</b>")
+            column.addWidget(label)
+
+        L = self.net.L
+        heading("Forward")
+        for l in range(1, L + 1):
+            add(
+                f"forward{l}",
+                f"Layer {l}: pre-activation Z[{l}] and activation A[{l}]",
+                MatrixView(f"W[{l}]"),
+                MatrixView(f"b[{l}]"),
+            )
+        add("cost", "The cost J: mean cross-entropy over the m training points")
+        heading("Backward")
+        add(f"dZ{L}", f"The output error dZ[{L}]: prediction minus target")
+        for l in range(L, 0, -1):
+            add(
+                f"backward{l}",
+                f"Gradients of layer {l}: how J changes with W[{l}] and b[{l}]",
+                MatrixView(f"dW[{l}]"),
+                MatrixView(f"db[{l}]"),
+            )
+            if l > 1:
+                add(f"dZ{l - 1}", f"The error passed back to layer {l - 1}")
+        heading("Update")
+        add("update", "How the optimizer changes θ (every W[l] and b[l]) from dθ")
+        column.addStretch(1)
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.scroll.setWidget(body)
+        if self.current is not None and self.current in self.rows:
+            self.rows[self.current].set_current(True)
+
+    # -- per frame ---------------------------------------------------------------
+
+    def show(self, frame=None) -> None:
+        """Take a Frame (spec, θ, n_train, evaluation, config and, when present,
+        gradients and health). Without a frame, QWidget.show."""
+        if frame is None:
+            super().show()
+            return
+        self.frame = frame
+        if frame.spec is None:
+            return
+        if frame.spec != self._spec:
+            self._spec = frame.spec
+            self._build(frame.spec)
+        net = self.net
+        if frame.theta.size == net.theta.size:
+            net.theta[:] = frame.theta
+        grads = getattr(frame, "gradients", None)
+        health = getattr(frame, "health", None)
+        sizes, L = net.layer_sizes, net.L
+        m = str(frame.n_train) if frame.n_train else "m"
+        names = net.features or ()
+        for l in range(1, L + 1):
+            W, b = net.params[f"W{l}"], net.params[f"b{l}"]
+            prev = sup("A", l - 1)
+            g = "σ" if l == L else ACTIVATIONS[net.activation_names[l - 1]].symbol
+            first = ""
+            if l == 1 and names:
+                inputs = ", ".join(FEATURE_LABELS.get(n, n) for n in names)
+                first = " &nbsp;" + grey(f"A<sup>[0]</sup> = X = [{inputs}]ᵀ")
+            row = self.rows[f"forward{l}"]
+            row.set_text(
+                f"{sup('Z', l)} = {sup('W', l)}·{prev} + {sup('b', l)} &nbsp;"
+                f"{grey(f'({sizes[l]}×{sizes[l - 1]})·({sizes[l - 1]}×{m}) + ({sizes[l]}×1)')}"
+                f"{first}<br>{sup('A', l)} = {g}({sup('Z', l)})"
+                + (" = Ŷ" if l == L else "")
+                + f"<br>‖{sup('W', l)}‖ = {fmt(float(np.linalg.norm(W)))}"
+                f" &nbsp; {sup('b', l)} = {vector_text(b)}"
+            )
+            row.matrices[0].set_matrix(W)
+            row.matrices[1].set_matrix(b)
+        cost = "J = −(1/m)·Σ [y·log ŷ + (1−y)·log(1−ŷ)]"
+        if frame.config is not None and (frame.config.l1 or frame.config.l2):
+            cost += " + λ·Σ|W|" if frame.config.l1 else " + (λ/2)·Σ‖W‖²"
+        if frame.evaluation is not None:
+            cost += f" = <b>{fmt(frame.evaluation.train_cost)}</b>"
+        self.rows["cost"].set_text(cost)
+        rms = "" if health is None else f" &nbsp; rms = {fmt(health[L - 1].dZ_rms)}"
+        self.rows[f"dZ{L}"].set_text(
+            f"{sup('dZ', L)} = {sup('A', L)} − Y &nbsp;{grey(f'({sizes[L]}×{m})')}{rms}"
+        )
+        for l in range(L, 0, -1):
+            row = self.rows[f"backward{l}"]
+            text = (
+                f"{sup('dW', l)} = (1/m)·{sup('dZ', l)}·{sup('A', l - 1)}ᵀ &nbsp;"
+                f"{grey(f'({sizes[l]}×{m})·({m}×{sizes[l - 1]})')}<br>"
+                f"{sup('db', l)} = (1/m)·Σ {sup('dZ', l)} &nbsp;{grey(f'({sizes[l]}×1)')}"
+            )
+            if grads is not None:
+                dW, db = grads[f"dW{l}"], grads[f"db{l}"]
+                text += (
+                    f"<br>‖{sup('dW', l)}‖ = {fmt(float(np.linalg.norm(dW)))}"
+                    f" &nbsp; {sup('db', l)} = {vector_text(db)}"
+                )
+                row.matrices[0].set_matrix(dW)
+                row.matrices[1].set_matrix(db)
+            row.set_text(text)
+            if l > 1:
+                g = ACTIVATIONS[net.activation_names[l - 2]].symbol
+                rms = "" if health is None else f" &nbsp; rms = {fmt(health[l - 2].dZ_rms)}"
+                self.rows[f"dZ{l - 1}"].set_text(
+                    f"{sup('dZ', l - 1)} = {sup('W', l)}ᵀ·{sup('dZ', l)} ∗ {g}′({sup('Z', l - 1)})"
+                    f" &nbsp;{grey(f'({sizes[l - 1]}×{sizes[l]})·({sizes[l]}×{m})')}{rms}"
+                )
+        optimizer = frame.config.optimizer if frame.config is not None else "sgd"
+        alpha = f" &nbsp; α = {fmt(frame.config.learning_rate)}" if frame.config else ""
+        self.rows["update"].set_text(UPDATES.get(optimizer, UPDATES["sgd"]) + alpha)
+
+    # -- step-through -------------------------------------------------------------
+
+    def row_for(self, stage) -> str | None:
+        """The row key of a step-through stage (duck-typed: kind, layer)."""
+        if stage is None or self.net is None:
+            return None
+        kind, l = stage.kind, stage.layer
+        if kind in ("Z", "A"):
+            return f"forward{l}"
+        if kind == "J":
+            return "cost"
+        if kind == "dZ":
+            return f"dZ{l}"
+        if kind in ("dW", "db"):
+            return f"backward{l}"
+        return "update"
+
+    def highlight(self, stage) -> None:
+        """Mark the row of ``stage`` (None clears) and scroll to it."""
+        key = self.row_for(stage)
+        if self.current in self.rows:
+            self.rows[self.current].set_current(False)
+        self.current = key
+        if key in self.rows:
+            self.rows[key].set_current(True)
+            self.scroll.ensureWidgetVisible(self.rows[key])
