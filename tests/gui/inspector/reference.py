@@ -113,3 +113,24 @@ def blobs(m: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     labels = np.arange(m) % 2
     points = rng.normal(0.0, 1.2, (2, m)) + np.where(labels == 1, 2.0, -2.0)
     return points, labels
+
+
+def example_pass(net: MLP, x: np.ndarray, label: int):
+    """One example (n_x,) through ``net``: an ExamplePassView from
+    MLP.forward/backward with m = 1 (so dW[l] = dZ[l]·A[l−1]ᵀ of this example)."""
+    from backprop_gui.gui.panels.example import ExamplePassView
+
+    X = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+    cache = net.forward(X)
+    grads = net.backward(cache, np.array([label]))
+    L = net.L
+    return ExamplePassView(
+        x=X[:, 0].copy(),
+        y=label,
+        Z=[None] + [z[:, 0].copy() for z in cache.Z[1:]],
+        A=[a[:, 0].copy() for a in cache.A],
+        dZ=[None] + [d[:, 0].copy() for d in cache.dZ[1:]],
+        dW=[None] + [grads[f"dW{l}"].copy() for l in range(1, L + 1)],
+        db=[None] + [grads[f"db{l}"][:, 0].copy() for l in range(1, L + 1)],
+        loss=float(net.losses(X, np.array([label]))[0]),
+    )

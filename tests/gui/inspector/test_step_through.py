@@ -3,8 +3,6 @@ gives θ after exactly that step."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -13,37 +11,7 @@ from PySide6.QtTest import QTest
 from backprop_gui.core import MLP, TrainConfig, Trainer
 from backprop_gui.gui.step_through import Stage, StepThrough, stages, step_numbers
 
-
-def sigma(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-# A 1-1-1 network with a sigmoid hidden unit, one example x = 2, y = 1.
-W1, B1, W2, B2, X, Y, ALPHA = 0.5, 0.1, -0.3, 0.2, 2.0, 1.0, 0.5
-
-
-def tiny() -> MLP:
-    net = MLP([1, 1, 1], "sigmoid", features=("x1",))
-    net.params["W1"][:] = W1
-    net.params["b1"][:] = B1
-    net.params["W2"][:] = W2
-    net.params["b2"][:] = B2
-    return net
-
-
-def by_hand() -> dict[str, float]:
-    z1 = W1 * X + B1  # 1.1
-    a1 = sigma(z1)
-    z2 = W2 * a1 + B2
-    a2 = sigma(z2)
-    J = -(Y * math.log(a2) + (1 - Y) * math.log(1 - a2))
-    dz2 = a2 - Y
-    dw2, db2 = dz2 * a1, dz2
-    dz1 = W2 * dz2 * a1 * (1 - a1)
-    dw1, db1 = dz1 * X, dz1
-    return dict(
-        Z1=z1, A1=a1, Z2=z2, A2=a2, J=J, dZ2=dz2, dW2=dw2, db2=db2, dZ1=dz1, dW1=dw1, db1=db1
-    )
+from .handworked import ALPHA, B1, B2, W1, W2, X, by_hand, tiny
 
 
 def test_stages_run_forward_then_backward_then_the_update():
