@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from ..core import MLP
 from .panels.heat import MatrixView, fmt
 
+POINTS_SHOWN = 8  # columns (points) of Z, A and dZ shown in the bar
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -241,14 +243,19 @@ class StepThrough(QWidget):
             return
         self.index = max(0, min(len(self.stages) - 1, index))
         stage = self.stage
-        self.label.setText(describe(stage, self.numbers, self._activations))
+        text = describe(stage, self.numbers, self._activations)
         value = self.numbers.value(stage)
         if stage.kind in ("J", "update"):
             self.matrix.setVisible(False)
         else:
+            if stage.kind in ("Z", "A", "dZ") and value.shape[1] > POINTS_SHOWN:
+                # One column per point: the first few are readable, 200 are a smear.
+                text += f" &nbsp; (points 1–{POINTS_SHOWN} of {value.shape[1]} shown)"
+                value = value[:, :POINTS_SHOWN]
             self.matrix.name = stage.title
             self.matrix.set_matrix(value)
             self.matrix.setVisible(True)
+        self.label.setText(f"{self.index + 1}/{len(self.stages)} &nbsp; {text}")
         self.back_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.stages) - 1)
         layer = -1 if stage.kind == "update" else stage.layer

@@ -73,9 +73,17 @@ class _Row(QFrame):
         self.matrices = matrices
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 2, 4, 2)
-        row.addWidget(self.label, 1)
+        row.addWidget(self.label, 1, Qt.AlignTop)
         for m in matrices:
-            row.addWidget(m, 0, Qt.AlignTop)
+            # Each matrix with its name under it, so a student knows which is which.
+            cell = QVBoxLayout()
+            cell.setSpacing(0)
+            cell.addWidget(m, 0, Qt.AlignHCenter)
+            caption = QLabel(m.name)
+            caption.setStyleSheet("color: #555")
+            cell.addWidget(caption, 0, Qt.AlignHCenter)
+            cell.addStretch(1)
+            row.addLayout(cell)
 
     def set_text(self, html: str) -> None:
         if html != self.label.text():
@@ -99,6 +107,9 @@ class LiveEquations(QWidget):
             "for its value."
         )
         self.setStyleSheet(HIGHLIGHT)
+        font = self.font()  # a point larger: the superscripts must stay readable
+        font.setPointSizeF(font.pointSizeF() + 1)
+        self.setFont(font)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)

@@ -14,6 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ..cost_plot import CostAxis
 from ..theme import cache_axes
 
 GUIDE_RATIO = 1e-3
@@ -112,7 +113,7 @@ class HealthPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self.norm_plot = self._plot(0, "‖dW[l]‖", log=True)
-        self.norm_plot.addLegend(offset=(4, 4), labelTextSize="7pt")
+        self.norm_plot.addLegend(offset=(-4, 4), labelTextSize="7pt", brush=(255, 255, 255, 200))
         self.ratio_plot = self._plot(1, "‖ΔW‖/‖W‖", log=True)
         self.guide = pg.InfiniteLine(
             pos=np.log10(GUIDE_RATIO), angle=0, pen=pg.mkPen("#999", style=pg.QtCore.Qt.DashLine)
@@ -121,19 +122,26 @@ class HealthPanel(QWidget):
         self.units_plot = self._plot(2, "share of units", log=False)
         self.units_plot.setYRange(0, 1, padding=0.05)
         self.units_plot.getAxis("bottom").setLabel("layer")
+        self.norm_plot.setTitle("gradient size per layer", size="8pt")
+        self.ratio_plot.setTitle("step size per layer (dashed: 1e-3)", size="8pt")
+        self.units_plot.setTitle("saturated and dead units now", size="8pt")
         self.saturated_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#E69F00")
         self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#555555")
         self.units_plot.addItem(self.saturated_bars)
         self.units_plot.addItem(self.dead_bars)
-        legend = self.units_plot.addLegend(offset=(4, 4), labelTextSize="7pt")
+        legend = self.units_plot.addLegend(
+            offset=(-4, 4), labelTextSize="7pt", brush=(255, 255, 255, 200)
+        )
         legend.addItem(self.saturated_bars, "saturated")
         legend.addItem(self.dead_bars, "dead")
+        self._ticks: list[tuple[float, str]] = []
         self.norm_curves: list[pg.PlotDataItem] = []
         self.ratio_curves: list[pg.PlotDataItem] = []
         self.setMinimumSize(220, 240)
 
     def _plot(self, row: int, label: str, log: bool) -> pg.PlotItem:
-        plot = self.view.addPlot(row=row, col=0)
+        # The cost plot's axis: on a log scale, ticks at whole decades only.
+        plot = self.view.addPlot(row=row, col=0, axisItems={"left": CostAxis("left")})
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.getViewBox().setMouseEnabled(False, False)
@@ -141,6 +149,10 @@ class HealthPanel(QWidget):
         plot.setLogMode(y=log)
         plot.showGrid(x=False, y=True, alpha=0.2)
         plot.getAxis("left").setWidth(48)
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setTextPen("#444")
+            plot.getAxis(axis).enableAutoSIPrefix(False)
+            plot.getAxis(axis).setStyle(maxTickLevel=0)
         cache_axes(plot)
         return plot
 
@@ -198,4 +210,7 @@ class HealthPanel(QWidget):
         positions = np.arange(1, layers + 1, dtype=float)
         self.saturated_bars.setOpts(x=positions - 0.18, height=[h.saturated for h in health])
         self.dead_bars.setOpts(x=positions + 0.18, height=[h.dead for h in health])
-        self.units_plot.setXRange(0.4, layers + 0.6, padding=0)
+        if len(self._ticks) != layers:
+            self._ticks = [(float(l), str(l)) for l in range(1, layers + 1)]
+            self.units_plot.getAxis("bottom").setTicks([self._ticks])
+            self.units_plot.setXRange(0.4, layers + 0.6, padding=0)

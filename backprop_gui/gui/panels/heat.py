@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..surface_image import rgb32_table
@@ -71,8 +71,10 @@ class MatrixView(QWidget):
             self._image = self._image.scaled(
                 round(values.shape[1] * self._cell()[0]), round(values.shape[0] * self._cell()[1])
             )
-        if values.shape != old_shape:
-            self.setFixedSize(self.sizeHint())
+        if values.shape != old_shape or self.shows_numbers():
+            hint = self.sizeHint()
+            if hint != self.size():
+                self.setFixedSize(hint)
         self.update()
 
     def shows_numbers(self) -> bool:
@@ -87,7 +89,12 @@ class MatrixView(QWidget):
         if not rows or not cols:
             return 0.0, 0.0
         if self.shows_numbers():
-            return 46.0, 18.0
+            # As wide as the widest number, so "−0.00329" is never cut.
+            fm = QFontMetricsF(self._number_font())
+            widest = max(
+                fm.horizontalAdvance(self.cell_text(i, j)) for i in range(rows) for j in range(cols)
+            )
+            return max(30.0, widest + 8.0), fm.height() + 4.0
         side = max(1.0, min(self._box / rows, self._box / cols, 12.0))
         return side, side
 
@@ -114,6 +121,11 @@ class MatrixView(QWidget):
             text = f"{self.name} row {i + 1}, column {j + 1} = {fmt(self.values[i, j])}"
             QToolTip.showText(event.globalPosition().toPoint(), text, self)
 
+    def _number_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        return font
+
     def paintEvent(self, event) -> None:
         rows, cols = self.values.shape
         if not rows or not cols:
@@ -121,9 +133,7 @@ class MatrixView(QWidget):
         p = QPainter(self)
         w, h = self._cell()
         if self.shows_numbers():
-            font = QFont(self.font())
-            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-            p.setFont(font)
+            p.setFont(self._number_font())
             for i in range(rows):
                 for j in range(cols):
                     rect = QRectF(1 + j * w, 1 + i * h, w, h)

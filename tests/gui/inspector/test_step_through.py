@@ -154,3 +154,17 @@ def test_arrow_keys_reach_the_walk_from_another_widget_of_the_window(qtbot):
     assert bar.stage == Stage("A", 1)
     QTest.keyClick(other, Qt.Key_Escape)
     assert not bar.active
+
+
+def test_many_points_show_their_first_columns_with_numbers(qtbot):
+    bar = StepThrough()
+    qtbot.addWidget(bar)
+    rng = np.random.default_rng(0)
+    net = MLP([2, 3, 1], "tanh", seed=0)
+    X, y = rng.normal(size=(2, 30)), rng.integers(0, 2, 30)
+    bar.begin(net, X, y, 0.1)
+    assert "(points 1–8 of 30 shown)" in bar.label.text() and bar.label.text().startswith("1/")
+    np.testing.assert_array_equal(bar.matrix.values, net.forward(X).Z[1][:, :8])
+    for _ in range(bar.stages.index(Stage("dW", 2))):
+        bar.forward()
+    np.testing.assert_array_equal(bar.matrix.values, bar.numbers.dW[2])  # a whole gradient
