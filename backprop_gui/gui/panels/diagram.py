@@ -157,7 +157,7 @@ class NetworkDiagram(QWidget):
         sizes = self.net.layer_sizes
         w, h = self.canvas.width(), self.canvas.height()
         fm = QFontMetricsF(self.canvas.font())
-        margin, header = 6.0, fm.height() + 4.0
+        margin, header = 6.0, 2 * fm.height() + 4.0  # two lines: "A[2]", "tanh 8"
         names = self.net.features or tuple(f"x{k + 1}" for k in range(sizes[0]))
         label_w = max(fm.horizontalAdvance(FEATURE_LABELS.get(n, n)) for n in names) + 6.0
         n_cols = len(sizes)
@@ -191,13 +191,9 @@ class NetworkDiagram(QWidget):
                 width = min(0.9 * spacing, max(side, sfm.horizontalAdvance(text) + 4))
                 y = top + len(units) * (side + gap)
                 self.rects[(layer, -1)] = QRectF(cx - width / 2, y, width, side)
-            title = self._title(layer)
-            self.titles.append(
-                (
-                    QRectF(cx - spacing / 2, margin / 2, spacing, header),
-                    fm.elidedText(title, Qt.ElideRight, spacing - 2),
-                )
-            )
+            name, detail = self._title(layer)
+            text = "\n".join(fm.elidedText(t, Qt.ElideRight, spacing - 2) for t in (name, detail))
+            self.titles.append((QRectF(cx - spacing / 2, margin / 2, spacing, header), text))
         keys, ends = [], []
         for layer in range(1, n_cols):
             for i in self.columns[layer]:
@@ -210,13 +206,14 @@ class NetworkDiagram(QWidget):
         self.edge_ends = np.array(ends, np.float64).reshape(-1, 4)
         self._restyle()
 
-    def _title(self, layer: int) -> str:
+    def _title(self, layer: int) -> tuple[str, str]:
+        """The column's name and, under it, its activation and width."""
         sizes, L = self.net.layer_sizes, self.net.L
         if layer == 0:
-            return f"X ({sizes[0]})"
+            return "X", f"{sizes[0]} inputs" if sizes[0] > 1 else "1 input"
         if layer == L:
-            return "Ŷ = A[L]" if sizes[-1] == 1 else f"Ŷ ({sizes[-1]})"
-        return f"A[{layer}] {self.net.activation_names[layer - 1]} {sizes[layer]}"
+            return "Ŷ", "σ" if sizes[-1] == 1 else f"softmax {sizes[-1]}"
+        return f"A[{layer}]", f"{self.net.activation_names[layer - 1]} {sizes[layer]}"
 
     def node_rects(self) -> dict[tuple[int, int], QRectF]:
         """Every drawn node's rectangle in canvas coordinates; unit −1 is a summary."""
@@ -291,7 +288,9 @@ class NetworkDiagram(QWidget):
                 if layer == L:  # probabilities: 0.5 is white
                     pixels = signed_pixels(grid - 0.5, 0.5)
                 else:
-                    scale = float(np.max(np.abs(grid))) if grid.size else 1.0
+                    # The 95th percentile, not the maximum: a ReLU's far corner
+                    # would otherwise wash out the rest of its map.
+                    scale = float(np.percentile(np.abs(grid), 95)) if grid.size else 1.0
                     pixels = signed_pixels(grid, scale if scale > 0 else 1.0)
                 self.thumbnails[(layer, unit)] = pixels_image(pixels)
 

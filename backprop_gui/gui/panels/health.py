@@ -23,6 +23,7 @@ LAYER_COLORS = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"
 DEAD_FRACTION = 0.5  # a layer with at least this share of dead units gets a warning
 SATURATED_FRACTION = 0.5
 VANISHING = 1e-3  # ‖dW[1]‖ below this share of ‖dW[L]‖: the first layer barely learns
+FLOOR = 1e-12  # zeros (dead layers) are drawn here on the log axes
 BIG_UPDATE = 0.1  # update ratios above this make training jump around
 
 
@@ -99,7 +100,7 @@ class HealthPanel(QWidget):
         self.setToolTip(
             "Layer health: the size of each layer's gradient ‖dW[l]‖, how much a step "
             "changes its weights ‖ΔW[l]‖/‖W[l]‖ (about 1e-3 is healthy), and the share "
-            "of saturated and dead units."
+            "of saturated and dead units. A gradient of 0 is drawn at 1e-12."
         )
         self.capacity = capacity
         self.steps = np.full(capacity, np.nan)
@@ -200,9 +201,10 @@ class HealthPanel(QWidget):
             self.count += 1
         self.steps[k] = frame.steps
         for l, h in enumerate(health):
-            # Zero has no logarithm: a gap, not a point at −∞.
-            self.norms[l, k] = h.dW_norm if h.dW_norm > 0 else np.nan
-            self.ratios[l, k] = h.update_ratio if h.update_ratio > 0 else np.nan
+            # Zero has no logarithm: drawn at FLOOR, where a student sees the
+            # gradient has gone (a gap would look like missing data).
+            self.norms[l, k] = max(h.dW_norm, FLOOR)
+            self.ratios[l, k] = max(h.update_ratio, FLOOR)
         x = self.steps[: self.count]
         for l in range(layers):
             self.norm_curves[l].setData(x, self.norms[l, : self.count], connect="finite")

@@ -19,7 +19,8 @@ NUMBERS_UP_TO = 4  # rows and columns up to which a matrix shows its numbers
 
 def signed_pixels(values: np.ndarray, scale: float) -> np.ndarray:
     """(h, w) uint32 RGB32 words of values/scale mapped from [−1, 1] to the table."""
-    index = np.multiply(values, 127.5 / max(scale, 1e-300), dtype=np.float32)
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN and inf are mended below
+        index = np.multiply(values, 127.5 / max(scale, 1e-300), dtype=np.float32)
     index += 128.0
     np.clip(index, 0.0, 255.0, out=index)
     np.nan_to_num(index, copy=False, nan=128.0)
@@ -40,6 +41,7 @@ def pixels_image(pixels: np.ndarray) -> QImage:
 
 def fmt(value: float) -> str:
     """A number as a student reads it: 3 significant digits, a real minus."""
+    value = float(value) + 0.0  # −0.0 reads as 0
     text = f"{value:.3g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
     return text.replace("-", "−")
 

@@ -151,3 +151,7 @@ def test_highlight_marks_the_row_of_each_stage(panel):
     panel.highlight(Stage("dW", 2))
     image = panel.rows["backward2"].grab().toImage()
     assert image.pixelColor(2, 2) == QColor("#FFF0B3")
+
+
+def test_negative_zero_reads_as_zero():
+    assert fmt(-0.0) == "0" and fmt(-0.5) == "−0.5" and fmt(-2e-5) == "−2.00e−05"

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from backprop_gui.gui.panels.health import HealthPanel, health_warning
+from backprop_gui.gui.panels.health import FLOOR, HealthPanel, health_warning
 from backprop_gui.session import NetworkSpec
 
 from .reference import InspectFrame, LayerHealth, blobs, frame_for
@@ -116,11 +116,15 @@ def test_new_weights_or_a_new_network_start_afresh(panel):
     assert len(panel.norm_curves) == 3 and list(panel.norm_curves[2].getData()[0]) == [2]
 
 
-def test_zero_gradients_leave_a_gap(panel):
+def test_zero_gradients_are_drawn_at_the_floor_and_nan_leaves_a_gap(panel):
     panel.show(frame(1))
     zero = frame(2)
     zero = dataclasses.replace(zero, health=(healthy(dW_norm=0.0), zero.health[1]))
     panel.show(zero)
-    panel.show(frame(3))
+    nan = frame(3)
+    nan = dataclasses.replace(nan, health=(healthy(dW_norm=np.nan), nan.health[1]))
+    panel.show(nan)
+    panel.show(frame(4))
     _, y = panel.norm_curves[0].getData()
-    assert np.isnan(y[1]) and np.isfinite(y[[0, 2]]).all()
+    assert y[1] == pytest.approx(np.log10(FLOOR)) and np.isnan(y[2])
+    assert np.isfinite(y[[0, 3]]).all()
