@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QToolTip, QVBoxLayout, QWidget
 
 from ...core import FEATURE_LABELS, MLP
@@ -105,6 +105,9 @@ class NetworkDiagram(QWidget):
         self.edge_keys = np.zeros((0, 3), np.int64)  # (layer, i, j): W[layer][i, j]
         self.edge_ends = np.zeros((0, 4))  # x0, y0, x1, y1
         self._edge_groups: list[tuple[QPen, list[QLineF]]] = []
+        self._edge_key = None  # what the groups were made from
+        self._edge_pixmap: QPixmap | None = None  # the groups drawn, transparent elsewhere
+        self._geometry = 0  # bumps with every layout
         self.edge_level: np.ndarray | None = None  # per edge: its width level
         self.edge_positive: np.ndarray | None = None
         self.thumbnails: dict[tuple[int, int], QImage] = {}
@@ -135,6 +138,7 @@ class NetworkDiagram(QWidget):
             self._maps_seen = maps
             self._thumbnails(maps)
         self._restyle()
+        self.canvas.update()
 
     def weight(self, layer: int, i: int, j: int) -> float:
         return float(self.net.params[f"W{layer}"][i, j])
@@ -204,6 +208,7 @@ class NetworkDiagram(QWidget):
                     ends.append((a.right(), a.center().y(), b.left(), b.center().y()))
         self.edge_keys = np.array(keys, np.int64).reshape(-1, 3)
         self.edge_ends = np.array(ends, np.float64).reshape(-1, 4)
+        self._geometry += 1
         self._restyle()
 
     def _title(self, layer: int) -> tuple[str, str]:
@@ -238,9 +243,25 @@ class NetworkDiagram(QWidget):
         return values
 
     def _restyle(self) -> None:
-        """Group the edges into pens by sign and quantised |value|."""
-        self._edge_groups = []
+        """Group the edges into pens by sign and quantised |value|. Most frames
+        change no edge's level or sign: then the cached drawing of the edges
+        is kept (antialiased lines are the dearest part of a paint)."""
         values = self._edge_values()
+        signature = None
+        if values is not None:
+            top = float(np.max(np.abs(values))) if values.size else 0.0
+            level = np.zeros(values.size, np.int64)
+            if top > 0 and np.isfinite(top):
+                level = np.minimum(
+                    (np.abs(values) / top * WIDTH_LEVELS).astype(np.int64), WIDTH_LEVELS - 1
+                )
+            signature = (level.tobytes(), (values > 0).tobytes())
+        key = (signature, self._geometry)
+        if key == self._edge_key:
+            return
+        self._edge_key = key
+        self._edge_pixmap = None
+        self._edge_groups = []
         self.edge_level = self.edge_positive = None
         if values is None:
             if len(self.edge_ends):
@@ -248,12 +269,6 @@ class NetworkDiagram(QWidget):
                 self._edge_groups = [(QPen(QColor(170, 170, 170, 120), 0.8), lines)]
             self.canvas.update()
             return
-        top = float(np.max(np.abs(values))) if values.size else 0.0
-        level = np.zeros(values.size, np.int64)
-        if top > 0 and np.isfinite(top):
-            level = np.minimum(
-                (np.abs(values) / top * WIDTH_LEVELS).astype(np.int64), WIDTH_LEVELS - 1
-            )
         self.edge_level, self.edge_positive = level, values > 0
         for positive, base in ((False, NEGATIVE), (True, POSITIVE)):
             for lv in range(WIDTH_LEVELS):
@@ -290,7 +305,9 @@ class NetworkDiagram(QWidget):
                 else:
                     # The 95th percentile, not the maximum: a ReLU's far corner
                     # would otherwise wash out the rest of its map.
-                    scale = float(np.percentile(np.abs(grid), 95)) if grid.size else 1.0
+                    magnitude = np.abs(grid).ravel()
+                    k = int(0.95 * (magnitude.size - 1))
+                    scale = float(np.partition(magnitude, k)[k]) if magnitude.size else 1.0
                     pixels = signed_pixels(grid, scale if scale > 0 else 1.0)
                 self.thumbnails[(layer, unit)] = pixels_image(pixels)
 
@@ -301,6 +318,19 @@ class NetworkDiagram(QWidget):
 
     # -- painting -------------------------------------------------------------
 
+    def _draw_edges(self, canvas: QWidget) -> QPixmap:
+        ratio = canvas.devicePixelRatio()
+        pixmap = QPixmap(canvas.size() * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.transparent)
+        p = QPainter(pixmap)
+        p.setRenderHint(QPainter.Antialiasing)
+        for pen, lines in self._edge_groups:
+            p.setPen(pen)
+            p.drawLines(lines)
+        p.end()
+        return pixmap
+
     def _paint(self, canvas: QWidget) -> None:
         p = QPainter(canvas)
         p.fillRect(canvas.rect(), QColor("white"))
@@ -308,11 +338,12 @@ class NetworkDiagram(QWidget):
             band = QRectF(self.titles[self.highlighted][0])
             band.setHeight(canvas.height())
             p.fillRect(band, QColor(255, 236, 160, 150))
-        p.setRenderHint(QPainter.Antialiasing)
-        for pen, lines in self._edge_groups:
-            p.setPen(pen)
-            p.drawLines(lines)
-        p.setRenderHint(QPainter.Antialiasing, False)
+        if (
+            self._edge_pixmap is None
+            or self._edge_pixmap.size() != canvas.size() * canvas.devicePixelRatio()
+        ):
+            self._edge_pixmap = self._draw_edges(canvas)
+        p.drawPixmap(0, 0, self._edge_pixmap)
         small = QFont(canvas.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
         for (layer, unit), rect in self.rects.items():

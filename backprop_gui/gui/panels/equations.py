@@ -9,14 +9,22 @@ row of a step-through stage.
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import ACTIVATIONS, FEATURE_LABELS, MLP
 from .heat import MatrixView, fmt
 
-HIGHLIGHT = "QFrame#eqRow[current='true'] { background: #FFF0B3; border: 1px solid #E0B000; }"
+HIGHLIGHT = QColor("#FFF0B3")  # the step-through's current row
+CAPTION = QColor("#555555")
+# Numbers that change 30 times a second cannot be read; updating the rich
+# text that often costs a repaint of the whole panel per frame.
+MIN_INTERVAL = 0.2  # seconds between two updates of the numbers
 
 
 def sup(name: str, layer) -> str:
@@ -80,7 +88,9 @@ class _Row(QFrame):
             cell.setSpacing(0)
             cell.addWidget(m, 0, Qt.AlignHCenter)
             caption = QLabel(m.name)
-            caption.setStyleSheet("color: #555")
+            palette = caption.palette()
+            palette.setColor(QPalette.WindowText, CAPTION)
+            caption.setPalette(palette)
             cell.addWidget(caption, 0, Qt.AlignHCenter)
             cell.addStretch(1)
             row.addLayout(cell)
@@ -90,23 +100,32 @@ class _Row(QFrame):
             self.label.setText(html)
 
     def set_current(self, on: bool) -> None:
+        # A filled palette colour, not a style sheet: a style sheet on the panel
+        # would make every label in it paint through the slower style-sheet style.
         if self.property("current") != on:
             self.setProperty("current", on)
-            self.style().unpolish(self)
-            self.style().polish(self)
+            self.setAutoFillBackground(on)
+            palette = QPalette()  # inherited from the panel when not current
+            if on:
+                palette.setColor(QPalette.Window, HIGHLIGHT)
+            self.setPalette(palette)
 
 
 class LiveEquations(QWidget):
     """The maths panel: ``show(frame)`` per frame, ``highlight(stage)``."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, min_interval: float = MIN_INTERVAL) -> None:
         super().__init__(parent)
         self.setObjectName("liveEquations")
+        self.min_interval = min_interval
+        self._shown_at = -math.inf  # monotonic time of the last update
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.timeout.connect(lambda: self._update(self.frame))
         self.setToolTip(
             "The equations the app runs, with this step's numbers: hover a matrix cell "
             "for its value."
         )
-        self.setStyleSheet(HIGHLIGHT)
         font = self.font()  # a point larger: the superscripts must stay readable
         font.setPointSizeF(font.pointSizeF() + 1)
         self.setFont(font)
@@ -180,7 +199,19 @@ class LiveEquations(QWidget):
             super().show()
             return
         self.frame = frame
-        if frame.spec is None:
+        wait = self._shown_at + self.min_interval - time.monotonic()
+        new_network = frame.spec is not None and frame.spec != self._spec
+        if wait > 0 and not new_network:
+            # Too soon: the latest frame is shown when the interval is over.
+            if not self._pending.isActive():
+                self._pending.start(max(1, int(1000 * wait)))
+            return
+        self._pending.stop()
+        self._update(frame)
+
+    def _update(self, frame) -> None:
+        self._shown_at = time.monotonic()
+        if frame is None or frame.spec is None:
             return
         if frame.spec != self._spec:
             self._spec = frame.spec

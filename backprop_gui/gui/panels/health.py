@@ -123,8 +123,8 @@ class HealthPanel(QWidget):
         self.units_plot = self._plot(2, "share of units", log=False)
         self.units_plot.setYRange(0, 1, padding=0.05)
         self.units_plot.getAxis("bottom").setLabel("layer")
-        self.norm_plot.setTitle("gradient size per layer", size="8pt")
-        self.ratio_plot.setTitle("step size per layer (dashed: 1e-3)", size="8pt")
+        self.norm_plot.setTitle("gradient size per layer, by step", size="8pt")
+        self.ratio_plot.setTitle("update size per layer, by step (dashed: 1e-3)", size="8pt")
         self.units_plot.setTitle("saturated and dead units now", size="8pt")
         self.saturated_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#E69F00")
         self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#555555")
@@ -149,7 +149,7 @@ class HealthPanel(QWidget):
         plot.setLabel("left", label)
         plot.setLogMode(y=log)
         plot.showGrid(x=False, y=True, alpha=0.2)
-        plot.getAxis("left").setWidth(48)
+        plot.getAxis("left").setWidth(62)  # room for "0.0002" beside the axis label
         for axis in ("left", "bottom"):
             plot.getAxis(axis).setTextPen("#444")
             plot.getAxis(axis).enableAutoSIPrefix(False)

@@ -20,7 +20,7 @@ from .reference import blobs, frame_for, gradients
 
 @pytest.fixture
 def panel(qtbot):
-    widget = LiveEquations()
+    widget = LiveEquations(min_interval=0.0)
     qtbot.addWidget(widget)
     widget.resize(600, 500)
     widget.show()
@@ -151,6 +151,21 @@ def test_highlight_marks_the_row_of_each_stage(panel):
     panel.highlight(Stage("dW", 2))
     image = panel.rows["backward2"].grab().toImage()
     assert image.pixelColor(2, 2) == QColor("#FFF0B3")
+    panel.highlight(Stage("dW", 1))
+    assert panel.rows["backward2"].grab().toImage().pixelColor(2, 2) != QColor("#FFF0B3")
+
+
+def test_frames_faster_than_readable_are_gathered(qtbot):
+    panel = LiveEquations(min_interval=0.3)
+    qtbot.addWidget(panel)
+    spec, net, points, labels = case()
+    panel.show(frame_for(spec, net, points, labels))  # a new network: shown at once
+    assert panel.rows["forward1"].matrices[0].cell_text(0, 0) == fmt(net.params["W1"][0, 0])
+    for value in (1.5, 2.5):  # two frames at once: only the last is shown, a little later
+        net.params["W1"][0, 0] = value
+        panel.show(frame_for(spec, net, points, labels))
+    assert panel.rows["forward1"].matrices[0].cell_text(0, 0) != "2.5"
+    qtbot.waitUntil(lambda: panel.rows["forward1"].matrices[0].cell_text(0, 0) == "2.5")
 
 
 def test_negative_zero_reads_as_zero():
