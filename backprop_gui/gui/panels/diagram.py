@@ -116,11 +116,15 @@ class NetworkDiagram(QWidget):
     # -- data ----------------------------------------------------------------
 
     def show(self, frame=None) -> None:
-        """Take a Frame: its spec, θ and, when present, gradients, unit maps, health.
-        Without a frame, QWidget.show (the name is shared with every panel's)."""
+        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
+        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
         if frame is None:
             super().show()
-            return
+        else:
+            self.show_frame(frame)
+
+    def show_frame(self, frame) -> None:
+        """Take a Frame: its spec, θ and, when present, gradients, unit maps, health."""
         self.frame = frame
         spec = frame.spec
         if spec is None:
@@ -128,9 +132,11 @@ class NetworkDiagram(QWidget):
         if spec != self._spec:
             self._spec = spec
             self.net = spec.build()
-            self.selected = (-1, -1)
             self._maps_seen = None
             self._layout()
+            if self.selected != (-1, -1):  # the unit is gone: back to the output
+                self.selected = (-1, -1)
+                self.unit_selected.emit(-1, -1)
         if frame.theta.size == self.net.theta.size:
             self.net.theta[:] = frame.theta
         maps = getattr(frame, "unit_maps", None)

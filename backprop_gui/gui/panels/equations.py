@@ -193,11 +193,16 @@ class LiveEquations(QWidget):
     # -- per frame ---------------------------------------------------------------
 
     def show(self, frame=None) -> None:
-        """Take a Frame (spec, θ, n_train, evaluation, config and, when present,
-        gradients and health). Without a frame, QWidget.show."""
+        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
+        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
         if frame is None:
             super().show()
-            return
+        else:
+            self.show_frame(frame)
+
+    def show_frame(self, frame) -> None:
+        """Take a Frame (spec, θ, n_train, evaluation, config and, when present,
+        gradients and health)."""
         self.frame = frame
         wait = self._shown_at + self.min_interval - time.monotonic()
         new_network = frame.spec is not None and frame.spec != self._spec

@@ -1,12 +1,12 @@
 """One example's pass, in the seeds' notation, with its numbers.
 
 Forward: x = A[0], Z[1], A[1], …, Ŷ = A[L] against y, and the example's loss.
-Backward: dZ[L] = Ŷ − y, dW[l] and db[l] of this example alone
-(dZ[l]·A[l−1]ᵀ and dZ[l]; its share of the step's dW[l] is 1/m of it), and
-dZ[l−1] = W[l]ᵀ·dZ[l] ∗ g′(Z[l−1]).
+Backward: dZ[L] = Ŷ − y, dZ[l−1] = W[l]ᵀ·dZ[l] ∗ g′(Z[l−1]), and the
+example's contributions to the step's gradients, (1/m)·dZ[l]·A[l−1]ᵀ and
+(1/m)·dZ[l]: the m training points' contributions add up to dW[l], db[l].
 
-The view takes any object with the attributes of ``ExamplePassView`` (duck
-typing, so core.inspect's ``ExamplePass`` works as it is).
+The view takes an ``ExamplePassView`` or core.inspect's ``ExamplePass``
+(its ``forward``/``backward`` dicts are read by name, see ``as_view``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ SHOWN = 8  # entries of a vector printed before "… (+n)"
 class ExamplePassView:
     """One example through the network. Lists are indexed by layer 0..L:
     Z[l], A[l], dZ[l] are (n_l,) or (n_l, 1) (Z[0], dZ[0] unused, A[0] = x);
-    dW[l] (n_l, n_{l−1}) and db[l] (n_l,) or (n_l, 1) are this example's
-    own gradients (m = 1). ``y`` is the class label or the target column."""
+    dW[l] (n_l, n_{l−1}) and db[l] (n_l,) or (n_l, 1) are the example's
+    contributions to the gradient over m examples: (1/m)·dZ[l]·A[l−1]ᵀ and
+    (1/m)·dZ[l]. ``y`` is the class label or the target column."""
 
     x: np.ndarray
     y: object
@@ -38,6 +39,28 @@ class ExamplePassView:
     dW: list
     db: list
     loss: float
+    m: int = 1
+
+
+def as_view(example) -> ExamplePassView:
+    """An ExamplePassView of core.inspect's ``ExamplePass`` (forward and
+    backward dicts keyed "Z1", "dW1", …, and ``m``); others pass unchanged."""
+    if not hasattr(example, "forward"):
+        return example
+    fwd, bwd = example.forward, example.backward
+    L = sum(1 for name in fwd if name.startswith("Z"))
+    layers = range(1, L + 1)
+    return ExamplePassView(
+        x=fwd["A0"],
+        y=example.y,
+        Z=[None] + [fwd[f"Z{l}"] for l in layers],
+        A=[fwd[f"A{l}"] for l in range(L + 1)],
+        dZ=[None] + [bwd[f"dZ{l}"] for l in layers],
+        dW=[None] + [bwd[f"dW{l}"] for l in layers],
+        db=[None] + [bwd[f"db{l}"] for l in layers],
+        loss=float(example.loss),
+        m=int(example.m),
+    )
 
 
 def vector(v) -> str:
@@ -75,6 +98,27 @@ class ExampleView(QWidget):
         self.matrices: dict[str, MatrixView] = {}
         self._shape: tuple = ()
         self.example = None
+        self._source = None  # the frame's example last shown
+
+    def show(self, frame=None) -> None:
+        """Without a frame, QWidget.show; else ``show_frame``."""
+        if frame is None:
+            super().show()
+        else:
+            self.show_frame(frame)
+
+    def show_frame(self, frame) -> None:
+        """Show the frame's ``example`` (core.inspect's ExamplePass), when it has
+        a new one, with the frame's network's activations and features."""
+        example = getattr(frame, "example", None)
+        if example is None or example is self._source or frame.spec is None:
+            return
+        self._source = example
+        spec = frame.spec
+        point = np.ravel(getattr(example, "point", []))
+        where = f" at ({fmt(point[0])}, {fmt(point[1])})" if point.size == 2 else ""
+        n_hidden = len(spec.layer_sizes()) - 2
+        self.set_example(example, (spec.activation,) * n_hidden, spec.features, f"The point{where}")
 
     def _build(self, sizes: tuple[int, ...]) -> None:
         body = QWidget()
@@ -99,7 +143,7 @@ class ExampleView(QWidget):
             grid.addWidget(label, row, 0)
             self.rows[key] = label
             if key.startswith("dW"):
-                view = MatrixView(f"dW[{key[2:]}] of this point", box=72)
+                view = MatrixView(f"this point's part of dW[{key[2:]}]", box=72)
                 grid.addWidget(view, row, 1, Qt.AlignTop)
                 self.matrices[key] = view
             row += 1
@@ -115,11 +159,12 @@ class ExampleView(QWidget):
         example,
         activation_names: tuple[str, ...] = (),
         features: tuple[str, ...] | None = None,
-        m: int | None = None,
         title: str = "",
     ) -> None:
-        """Show ``example`` (see ExamplePassView); ``m`` training points, if known."""
+        """Show ``example`` (an ExamplePassView or core.inspect's ExamplePass)."""
+        example = as_view(example)
         self.example = example
+        m = int(getattr(example, "m", 1))
         sizes = tuple(int(np.size(a)) for a in example.A)
         if sizes != self._shape:
             self._shape = sizes
@@ -153,7 +198,7 @@ class ExampleView(QWidget):
         self.rows["loss"].setText(
             f"loss = −[y·log ŷ + (1−y)·log(1−ŷ)] = <b>{fmt(float(example.loss))}</b>"
         )
-        share = f"; 1/{m} of it goes into the step's" if m else "; 1/m of it goes into the step's"
+        over = f"1/{m}" if m > 1 else "1/m, m = 1"
         for l in range(L, 0, -1):
             if l == L:
                 dz = f"{sup('dZ', L)} = Ŷ − y = {vector(example.dZ[L])}"
@@ -167,12 +212,11 @@ class ExampleView(QWidget):
             self.rows[f"dZ{l}"].setText(dz)
             dW = np.asarray(example.dW[l], dtype=np.float64)
             self.rows[f"dW{l}"].setText(
-                f"this point's {sup('dW', l)} = {sup('dZ', l)}·{sup('A', l - 1)}ᵀ "
-                f"({dW.shape[0]}×{dW.shape[1]}{share} {sup('dW', l)}): "
-                f"‖·‖ = {fmt(float(np.linalg.norm(dW)))}"
+                f"its part of {sup('dW', l)}: (1/m)·{sup('dZ', l)}·{sup('A', l - 1)}ᵀ "
+                f"({over}; {dW.shape[0]}×{dW.shape[1]}), ‖·‖ = {fmt(float(np.linalg.norm(dW)))}"
             )
             self.matrices[f"dW{l}"].set_matrix(dW)
             self.rows[f"db{l}"].setText(
-                f"this point's {sup('db', l)} = {sup('dZ', l)} = {vector(example.db[l])}"
+                f"its part of {sup('db', l)}: (1/m)·{sup('dZ', l)} = {vector(example.db[l])}"
             )
         self.title.setText(title or "One point through the network")

@@ -40,19 +40,23 @@ def health_warning(
 
     ``health`` has one entry per layer l = 1..L (attributes dW_norm, db_norm,
     dZ_rms, update_ratio, saturated, dead); ``activation_names`` one per
-    hidden layer; ``layer_sizes`` (n_0..n_L), if given, turns fractions
-    into counts. The most serious problem is named first.
+    hidden layer; ``layer_sizes`` (n_0..n_L) or the entries' ``units`` turn
+    fractions into counts. ``saturated`` is the mean share of a layer's units
+    saturated on a point, ``dead`` the share of units off on every point
+    (as core.inspect defines them). The most serious problem is named first.
     """
     if not health:
         return ""
     L = len(health)
 
     def n(l: int) -> int | None:
-        return None if layer_sizes is None else int(layer_sizes[l])
+        if layer_sizes is not None:
+            return int(layer_sizes[l])
+        return getattr(health[l - 1], "units", None)  # core.inspect's LayerHealth has it
 
     for l, h in enumerate(health, 1):
-        values = (h.dW_norm, h.db_norm, h.update_ratio)
-        if not all(np.isfinite(v) for v in values):
+        # The update ratio is NaN before a step is known: that is no divergence.
+        if not (np.isfinite(h.dW_norm) and np.isfinite(h.db_norm)):
             return (
                 f"Layer {l}: the gradients are not finite numbers; training diverged. "
                 "Lower α and reset."
@@ -73,8 +77,8 @@ def health_warning(
         name = activation_names[l - 1]
         if h.saturated >= SATURATED_FRACTION:
             return (
-                f"Layer {l}: {_count(h.saturated, n(l))} {name} units are saturated (flat g′ on "
-                "most points), so little gradient passes through; lower α or reset."
+                f"Layer {l}: on average {_count(h.saturated, n(l))} {name} units are saturated "
+                "on a point (flat g′), so little gradient passes through; lower α or reset."
             )
     first, last = health[0].dW_norm, health[-1].dW_norm
     if L > 1 and last > 0 and first < VANISHING * last:
@@ -83,7 +87,7 @@ def health_warning(
             "barely learns; try relu or tanh, or fewer layers."
         )
     for l, h in enumerate(health, 1):
-        if h.update_ratio > BIG_UPDATE:
+        if h.update_ratio > BIG_UPDATE:  # False for NaN
             return (
                 f"Layer {l}: each step changes W[{l}] by {h.update_ratio:.0%} of its size "
                 f"(about 0.1 % is usual); lower α."
@@ -177,10 +181,15 @@ class HealthPanel(QWidget):
                 curves.append(curve)
 
     def show(self, frame=None) -> None:
-        """Record the frame's health once per step. Without a frame, QWidget.show."""
+        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
+        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
         if frame is None:
             super().show()
-            return
+        else:
+            self.show_frame(frame)
+
+    def show_frame(self, frame) -> None:
+        """Record the frame's health once per step."""
         health = getattr(frame, "health", None)
         if not health:
             return

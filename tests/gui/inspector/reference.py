@@ -38,6 +38,7 @@ class InspectFrame(Frame):
     gradients: dict | None = None
     health: tuple | None = None
     unit_maps: tuple | None = None
+    example: object | None = None
 
 
 def gradients(net: MLP, X: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
@@ -115,9 +116,10 @@ def blobs(m: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return points, labels
 
 
-def example_pass(net: MLP, x: np.ndarray, label: int):
+def example_pass(net: MLP, x: np.ndarray, label: int, m: int = 1):
     """One example (n_x,) through ``net``: an ExamplePassView from
-    MLP.forward/backward with m = 1 (so dW[l] = dZ[l]·A[l−1]ᵀ of this example)."""
+    MLP.forward/backward of this example alone, its gradients divided by m
+    (its contributions to a step over m examples)."""
     from backprop_gui.gui.panels.example import ExamplePassView
 
     X = np.asarray(x, dtype=np.float64).reshape(-1, 1)
@@ -130,7 +132,8 @@ def example_pass(net: MLP, x: np.ndarray, label: int):
         Z=[None] + [z[:, 0].copy() for z in cache.Z[1:]],
         A=[a[:, 0].copy() for a in cache.A],
         dZ=[None] + [d[:, 0].copy() for d in cache.dZ[1:]],
-        dW=[None] + [grads[f"dW{l}"].copy() for l in range(1, L + 1)],
-        db=[None] + [grads[f"db{l}"][:, 0].copy() for l in range(1, L + 1)],
+        dW=[None] + [grads[f"dW{l}"] / m for l in range(1, L + 1)],
+        db=[None] + [grads[f"db{l}"][:, 0] / m for l in range(1, L + 1)],
         loss=float(net.losses(X, np.array([label]))[0]),
+        m=m,
     )

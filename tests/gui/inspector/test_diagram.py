@@ -202,3 +202,18 @@ def test_highlight_layer_marks_one_column(diagram):
     diagram.highlight_layer(-1)
     image = diagram.canvas.grab().toImage()
     assert image.pixelColor(int(band.left()) + 2, diagram.canvas.height() - 3).name() == "#ffffff"
+
+
+def test_a_new_network_drops_the_picked_unit(diagram, qtbot):
+    c = small_frame()
+    diagram.show(c.frame)
+    qtbot.mouseClick(
+        diagram.canvas, Qt.LeftButton, pos=diagram.node_rects()[(1, 1)].center().toPoint()
+    )
+    received = []
+    diagram.unit_selected.connect(lambda layer, unit: received.append((layer, unit)))
+    diagram.show(c.frame)  # the same network: the pick stays
+    assert received == [] and diagram.selected == (1, 1)
+    other = small_frame(hidden=(5, 2))
+    diagram.show(other.frame)
+    assert received == [(-1, -1)] and diagram.selected == (-1, -1)

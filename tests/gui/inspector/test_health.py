@@ -33,7 +33,7 @@ def test_dead_relus_are_named_with_counts_and_a_remedy():
 def test_saturated_units_and_vanishing_gradients():
     saturated = (healthy(saturated=0.75), healthy())
     assert health_warning(saturated, ("tanh",), (2, 4, 1)).startswith(
-        "Layer 1: 3 of 4 tanh units are saturated"
+        "Layer 1: on average 3 of 4 tanh units are saturated on a point"
     )
     vanishing = (healthy(dW_norm=1e-7), healthy(), healthy(dW_norm=0.1))
     text = health_warning(vanishing, ("sigmoid", "sigmoid"))
@@ -45,6 +45,17 @@ def test_too_large_steps_and_divergence():
         (healthy(), healthy(update_ratio=0.3)), ("tanh",)
     )
     assert "diverged" in health_warning((healthy(dW_norm=np.nan), healthy()), ("tanh",))
+    # Before the first step the update ratio is not known (NaN): nothing wrong.
+    assert health_warning((healthy(update_ratio=np.nan), healthy()), ("tanh",)) == ""
+
+
+def test_counts_come_from_the_layers_units_when_sizes_are_not_given():
+    @dataclasses.dataclass(frozen=True)
+    class WithUnits(LayerHealth):
+        units: int = 0
+
+    health = (WithUnits(**{**vars(healthy(dead=0.5)), "units": 8}), healthy())
+    assert health_warning(health, ("relu",)).startswith("Layer 1: 4 of 8 ReLUs are dead")
 
 
 def test_healthy_layers_give_no_message():
