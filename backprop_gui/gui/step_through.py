@@ -149,6 +149,7 @@ class StepThrough(QWidget):
     def __init__(self, diagram=None, equations=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stepThroughBar")
+        self.setToolTip("Step through one training step: → next stage, ← back, Esc leave")
         self.diagram, self.equations = diagram, equations
         self.provider: Callable[[], tuple] | None = None  # () -> begin's arguments
         self.numbers: StepNumbers | None = None
@@ -173,6 +174,7 @@ class StepThrough(QWidget):
         self.label.setTextFormat(Qt.RichText)
         self.matrix = MatrixView("value", box=64)
         self.matrix.setObjectName("stepValue")
+        self.matrix.setToolTip("The stage's value: hover a cell for its number")
         row = QHBoxLayout(self)
         row.setContentsMargins(2, 2, 2, 2)
         for w in (self.start_button, self.back_button, self.next_button, self.leave_button):

@@ -123,6 +123,7 @@ class GradcheckButton(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gradcheckPanel")
+        self.setToolTip("Gradient check: backprop against central differences, per layer")
         self.provider: Callable[[], tuple | None] | None = None
         self.button = QPushButton("Check gradients")
         self.button.setObjectName("gradcheckButton")
@@ -140,6 +141,7 @@ class GradcheckButton(QWidget):
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.status = QLabel("")
         self.status.setObjectName("gradcheckStatus")
+        self.status.setToolTip("The outcome of the last gradient check")
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

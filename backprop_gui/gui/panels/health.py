@@ -114,6 +114,7 @@ class HealthPanel(QWidget):
         self._last = (None, -1)  # (generation, step) of the last record
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
+        self.view.setObjectName("healthPlots")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)

@@ -54,6 +54,7 @@ class MatrixView(QWidget):
     def __init__(self, name: str, box: int = 96, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = name  # e.g. "W[2]", for tooltips
+        self.setObjectName("matrix_" + "".join(c for c in name if c.isalnum()))
         self._box = box
         self.values = np.zeros((0, 0))
         self._image = QImage()
