@@ -53,13 +53,15 @@ def hat(letter: str) -> str:
     return f'<span style="font-family: {HAT_FONTS}">{letter}\u0302</span>'
 
 
+ASSIGN = "&nbsp;:=&nbsp;"  # never wrapped away from its sides
+
 UPDATES = {
-    "sgd": "θ := θ − α·dθ",
-    "momentum": "v := 0.9·v − α·dθ; &nbsp; θ := θ + v",
+    "sgd": f"θ{ASSIGN}θ − α·dθ",
+    "momentum": f"v{ASSIGN}0.9·v − α·dθ<br>θ{ASSIGN}θ + v",
     "adam": (
-        "m := β₁·m + (1−β₁)·dθ; &nbsp; v := β₂·v + (1−β₂)·dθ²; &nbsp; "
-        f"{hat('m')} = m/(1−β₁ᵗ), {hat('v')} = v/(1−β₂ᵗ); &nbsp; "
-        f"θ := θ − α·{hat('m')}/(√{hat('v')} + ε)"
+        f"m{ASSIGN}β₁·m + (1−β₁)·dθ; &nbsp; v{ASSIGN}β₂·v + (1−β₂)·dθ²<br>"
+        f"{hat('m')} = m/(1−β₁ᵗ), &nbsp; {hat('v')} = v/(1−β₂ᵗ)<br>"
+        f"θ{ASSIGN}θ − α·{hat('m')}/(√{hat('v')} + ε)"
     ),
 }
 

@@ -100,7 +100,7 @@ def test_the_update_row_names_the_optimizer_with_hats(panel):
     frame = frame_for(spec, net, points, labels)
     panel.show(dataclasses.replace(frame, config=TrainConfig(learning_rate=0.01, optimizer="adam")))
     text = panel.rows["update"].label.text()
-    assert f"θ := θ − α·{hat('m')}/(√{hat('v')} + ε)" in text and "α = 0.01" in text
+    assert f"θ&nbsp;:=&nbsp;θ − α·{hat('m')}/(√{hat('v')} + ε)" in text and "α = 0.01" in text
     assert "m\u0302" in text and "v\u0302" in text
 
 
