@@ -95,6 +95,20 @@ def health_warning(
     return ""
 
 
+class HealthAxis(CostAxis):
+    """The cost plot's log axis, with the floor where zeros are drawn labelled 0."""
+
+    def tickStrings(self, values, scale, spacing):
+        strings = super().tickStrings(values, scale, spacing)
+        if self.logMode:
+            floor = np.log10(FLOOR)
+            strings = [
+                "0" if abs(v - floor) < 1e-9 else "" if v < floor else s
+                for v, s in zip(values, strings, strict=True)
+            ]
+        return strings
+
+
 class HealthPanel(QWidget):
     """Three small plots sharing the step axis; ``show(frame)`` per frame."""
 
@@ -147,12 +161,14 @@ class HealthPanel(QWidget):
 
     def _plot(self, row: int, label: str, log: bool) -> pg.PlotItem:
         # The cost plot's axis: on a log scale, ticks at whole decades only.
-        plot = self.view.addPlot(row=row, col=0, axisItems={"left": CostAxis("left")})
+        plot = self.view.addPlot(row=row, col=0, axisItems={"left": HealthAxis("left")})
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.getViewBox().setMouseEnabled(False, False)
         plot.setLabel("left", label)
         plot.setLogMode(y=log)
+        if log:  # nothing lies below the floor that stands for 0
+            plot.setLimits(yMin=float(np.log10(FLOOR)) - 0.5)  # room for the "0" tick
         plot.showGrid(x=False, y=True, alpha=0.2)
         plot.getAxis("left").setWidth(62)  # room for "0.0002" beside the axis label
         for axis in ("left", "bottom"):

@@ -139,3 +139,12 @@ def test_zero_gradients_are_drawn_at_the_floor_and_nan_leaves_a_gap(panel):
     _, y = panel.norm_curves[0].getData()
     assert y[1] == pytest.approx(np.log10(FLOOR)) and np.isnan(y[2])
     assert np.isfinite(y[[0, 3]]).all()
+
+
+def test_the_floor_reads_as_zero(panel):
+    axis = panel.norm_plot.getAxis("left")
+    assert axis.tickStrings([np.log10(FLOOR) - 1, np.log10(FLOOR), -3.0], 1.0, 1.0) == [
+        "",
+        "0",
+        "0.001",
+    ]
