@@ -1,0 +1,222 @@
+"""One example's pass, in the seeds' notation, with its numbers.
+
+Forward: x = A[0], Z[1], A[1], …, Ŷ = A[L] against y, and the example's loss.
+Backward: dZ[L] = Ŷ − y, dZ[l−1] = W[l]ᵀ·dZ[l] ∗ g′(Z[l−1]), and the
+example's contributions to the step's gradients, (1/m)·dZ[l]·A[l−1]ᵀ and
+(1/m)·dZ[l]: the m training points' contributions add up to dW[l], db[l].
+
+The view takes an ``ExamplePassView`` or core.inspect's ``ExamplePass``
+(its ``forward``/``backward`` dicts are read by name, see ``as_view``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ...core import ACTIVATIONS, FEATURE_LABELS
+from .heat import MatrixView, fmt
+
+SHOWN = 8  # entries of a vector printed before "… (+n)"
+
+
+@dataclass(frozen=True)
+class ExamplePassView:
+    """One example through the network. Lists are indexed by layer 0..L:
+    Z[l], A[l], dZ[l] are (n_l,) or (n_l, 1) (Z[0], dZ[0] unused, A[0] = x);
+    dW[l] (n_l, n_{l−1}) and db[l] (n_l,) or (n_l, 1) are the example's
+    contributions to the gradient over m examples: (1/m)·dZ[l]·A[l−1]ᵀ and
+    (1/m)·dZ[l]. ``y`` is the class label or the target column."""
+
+    x: np.ndarray
+    y: object
+    Z: list
+    A: list
+    dZ: list
+    dW: list
+    db: list
+    loss: float
+    m: int = 1
+
+
+def as_view(example) -> ExamplePassView:
+    """An ExamplePassView of core.inspect's ``ExamplePass`` (forward and
+    backward dicts keyed "Z1", "dW1", …, and ``m``); others pass unchanged."""
+    if not hasattr(example, "forward"):
+        return example
+    fwd, bwd = example.forward, example.backward
+    L = sum(1 for name in fwd if name.startswith("Z"))
+    layers = range(1, L + 1)
+    return ExamplePassView(
+        x=fwd["A0"],
+        y=example.y,
+        Z=[None] + [fwd[f"Z{l}"] for l in layers],
+        A=[fwd[f"A{l}"] for l in range(L + 1)],
+        dZ=[None] + [bwd[f"dZ{l}"] for l in layers],
+        dW=[None] + [bwd[f"dW{l}"] for l in layers],
+        db=[None] + [bwd[f"db{l}"] for l in layers],
+        loss=float(example.loss),
+        m=int(example.m),
+    )
+
+
+def vector(v) -> str:
+    v = np.ravel(np.asarray(v, dtype=np.float64))
+    text = ", ".join(fmt(a) for a in v[:SHOWN])
+    more = f", … (+{v.size - SHOWN})" if v.size > SHOWN else ""
+    return f"[{text}{more}]ᵀ" if v.size > 1 else text
+
+
+def sup(name: str, layer) -> str:
+    return f"{name}<sup>[{layer}]</sup>"
+
+
+class ExampleView(QWidget):
+    """``set_example(example, activation_names, features, m)`` fills it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exampleView")
+        self.setToolTip(
+            "One training point through the network: the forward pass to its prediction "
+            "and loss, then the backward pass and what this point adds to each gradient."
+        )
+        self.title = QLabel("Pick a point with the inspect tool to follow it through the network.")
+        self.title.setObjectName("exampleTitle")
+        self.title.setWordWrap(True)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.scroll, 1)
+        self.rows: dict[str, QLabel] = {}
+        self.matrices: dict[str, MatrixView] = {}
+        self._shape: tuple = ()
+        self.example = None
+        self._source = None  # the frame's example last shown
+
+    def show(self, frame=None) -> None:
+        """Without a frame, QWidget.show; else ``show_frame``."""
+        if frame is None:
+            super().show()
+        else:
+            self.show_frame(frame)
+
+    def show_frame(self, frame) -> None:
+        """Show the frame's ``example`` (core.inspect's ExamplePass), when it has
+        a new one, with the frame's network's activations and features."""
+        example = getattr(frame, "example", None)
+        if example is None or example is self._source or frame.spec is None:
+            return
+        self._source = example
+        spec = frame.spec
+        point = np.ravel(getattr(example, "point", []))
+        where = f" at ({fmt(point[0])}, {fmt(point[1])})" if point.size == 2 else ""
+        n_hidden = len(spec.layer_sizes()) - 2
+        self.set_example(example, (spec.activation,) * n_hidden, spec.features, f"The point{where}")
+
+    def _build(self, sizes: tuple[int, ...]) -> None:
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(2, 2, 2, 2)
+        grid.setVerticalSpacing(2)
+        self.rows, self.matrices = {}, {}
+        L = len(sizes) - 1
+        keys = ["x"] + [k for l in range(1, L + 1) for k in (f"Z{l}", f"A{l}")] + ["loss"]
+        keys += [k for l in range(L, 0, -1) for k in (f"dZ{l}", f"dW{l}", f"db{l}")]
+        row = 0
+        for key in keys:
+            if key in ("x", "dZ" + str(L)):
+                head = QLabel("<b>Forward</b>" if key == "x" else "<b>Backward</b>")
+                grid.addWidget(head, row, 0, 1, 2)
+                row += 1
+            label = QLabel()
+            label.setObjectName(f"example_{key}")
+            label.setTextFormat(Qt.RichText)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            grid.addWidget(label, row, 0)
+            self.rows[key] = label
+            if key.startswith("dW"):
+                view = MatrixView(f"this point's part of dW[{key[2:]}]", box=72)
+                grid.addWidget(view, row, 1, Qt.AlignTop)
+                self.matrices[key] = view
+            row += 1
+        grid.setColumnStretch(0, 1)
+        grid.setRowStretch(row, 1)
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.scroll.setWidget(body)
+
+    def set_example(
+        self,
+        example,
+        activation_names: tuple[str, ...] = (),
+        features: tuple[str, ...] | None = None,
+        title: str = "",
+    ) -> None:
+        """Show ``example`` (an ExamplePassView or core.inspect's ExamplePass)."""
+        example = as_view(example)
+        self.example = example
+        m = int(getattr(example, "m", 1))
+        sizes = tuple(int(np.size(a)) for a in example.A)
+        if sizes != self._shape:
+            self._shape = sizes
+            self._build(sizes)
+        L = len(sizes) - 1
+        names = [FEATURE_LABELS.get(f, f) for f in features] if features else []
+        x = np.ravel(example.x)
+        if names and len(names) == x.size:
+            parts = ", ".join(f"{n} = {fmt(v)}" for n, v in zip(names, x, strict=True))
+            xtext = f"x = {sup('A', 0)} = [{parts}]ᵀ"
+        else:
+            xtext = f"x = {sup('A', 0)} = {vector(x)}"
+        self.rows["x"].setText(xtext)
+        for l in range(1, L + 1):
+            self.rows[f"Z{l}"].setText(
+                f"{sup('Z', l)} = {sup('W', l)}·{sup('A', l - 1)} + {sup('b', l)} = "
+                f"{vector(example.Z[l])}"
+            )
+            if l < L:
+                name = activation_names[l - 1] if len(activation_names) >= l else "g"
+                g = ACTIVATIONS[name].symbol if name in ACTIVATIONS else name
+                self.rows[f"A{l}"].setText(
+                    f"{sup('A', l)} = {g}({sup('Z', l)}) = {vector(example.A[l])}"
+                )
+            else:
+                y = np.ravel(np.asarray(example.y, dtype=np.float64))
+                self.rows[f"A{l}"].setText(
+                    f"Ŷ = {sup('A', l)} = σ({sup('Z', l)}) = <b>{vector(example.A[l])}</b>"
+                    f" &nbsp; against y = <b>{vector(y)}</b>"
+                )
+        self.rows["loss"].setText(
+            f"loss = −[y·log ŷ + (1−y)·log(1−ŷ)] = <b>{fmt(float(example.loss))}</b>"
+        )
+        over = f"1/{m}" if m > 1 else "1/m, m = 1"
+        for l in range(L, 0, -1):
+            if l == L:
+                dz = f"{sup('dZ', L)} = Ŷ − y = {vector(example.dZ[L])}"
+            else:
+                name = activation_names[l - 1] if len(activation_names) >= l else "g"
+                g = ACTIVATIONS[name].symbol if name in ACTIVATIONS else name
+                dz = (
+                    f"{sup('dZ', l)} = {sup('W', l + 1)}ᵀ·{sup('dZ', l + 1)} ∗ {g}′({sup('Z', l)})"
+                    f" = {vector(example.dZ[l])}"
+                )
+            self.rows[f"dZ{l}"].setText(dz)
+            dW = np.asarray(example.dW[l], dtype=np.float64)
+            self.rows[f"dW{l}"].setText(
+                f"its part of {sup('dW', l)}: (1/m)·{sup('dZ', l)}·{sup('A', l - 1)}ᵀ "
+                f"({over}; {dW.shape[0]}×{dW.shape[1]}), ‖·‖ = {fmt(float(np.linalg.norm(dW)))}"
+            )
+            self.matrices[f"dW{l}"].set_matrix(dW)
+            self.rows[f"db{l}"].setText(
+                f"its part of {sup('db', l)}: (1/m)·{sup('dZ', l)} = {vector(example.db[l])}"
+            )
+        self.title.setText(title or "One point through the network")

@@ -1,0 +1,244 @@
+"""Gradient health over time: per layer ‖dW[l]‖ on a log axis, the update
+ratio ‖ΔW[l]‖/‖W[l]‖ against the usual ~1e-3, and the saturated and dead
+fractions now; ``health_warning`` says in words what is wrong.
+
+Each curve keeps the last ``capacity`` steps in a fixed buffer (shifted by
+one per new step, no allocation) and is updated in place with ``setData``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..cost_plot import CostAxis
+from ..theme import cache_axes
+
+GUIDE_RATIO = 1e-3
+# Okabe–Ito hues beyond the two class colours, one per layer (repeating).
+LAYER_COLORS = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#E69F00")
+DEAD_FRACTION = 0.5  # a layer with at least this share of dead units gets a warning
+SATURATED_FRACTION = 0.5
+VANISHING = 1e-3  # ‖dW[1]‖ below this share of ‖dW[L]‖: the first layer barely learns
+FLOOR = 1e-12  # zeros (dead layers) are drawn here on the log axes
+BIG_UPDATE = 0.1  # update ratios above this make training jump around
+
+
+def _count(fraction: float, n: int | None) -> str:
+    if n is None:
+        return f"{100 * fraction:.0f} % of the"
+    return f"{round(fraction * n)} of {n}"
+
+
+def health_warning(
+    health: Sequence, activation_names: Sequence[str], layer_sizes: Sequence[int] | None = None
+) -> str:
+    """One status-bar line when the gradients are unhealthy, else "".
+
+    ``health`` has one entry per layer l = 1..L (attributes dW_norm, db_norm,
+    dZ_rms, update_ratio, saturated, dead); ``activation_names`` one per
+    hidden layer; ``layer_sizes`` (n_0..n_L) or the entries' ``units`` turn
+    fractions into counts. ``saturated`` is the mean share of a layer's units
+    saturated on a point, ``dead`` the share of units off on every point
+    (as core.inspect defines them). The most serious problem is named first.
+    """
+    if not health:
+        return ""
+    L = len(health)
+
+    def n(l: int) -> int | None:
+        if layer_sizes is not None:
+            return int(layer_sizes[l])
+        return getattr(health[l - 1], "units", None)  # core.inspect's LayerHealth has it
+
+    for l, h in enumerate(health, 1):
+        # The update ratio is NaN before a step is known: that is no divergence.
+        if not (np.isfinite(h.dW_norm) and np.isfinite(h.db_norm)):
+            return (
+                f"Layer {l}: the gradients are not finite numbers; training diverged. "
+                "Lower α and reset."
+            )
+    for l, h in enumerate(health[:-1], 1):
+        name = activation_names[l - 1]
+        if h.dead >= DEAD_FRACTION:
+            if name == "relu":
+                return (
+                    f"Layer {l}: {_count(h.dead, n(l))} ReLUs are dead (output 0 on every point); "
+                    "lower α or use leaky_relu."
+                )
+            return (
+                f"Layer {l}: {_count(h.dead, n(l))} units never activate (the same output on "
+                "every point); lower α or reset."
+            )
+    for l, h in enumerate(health[:-1], 1):
+        name = activation_names[l - 1]
+        if h.saturated >= SATURATED_FRACTION:
+            return (
+                f"Layer {l}: on average {_count(h.saturated, n(l))} {name} units are saturated "
+                "on a point (flat g′), so little gradient passes through; lower α or reset."
+            )
+    first, last = health[0].dW_norm, health[-1].dW_norm
+    if L > 1 and last > 0 and first < VANISHING * last:
+        return (
+            f"Gradients vanish: ‖dW[1]‖ is {first / last:.0e} of ‖dW[{L}]‖, so the first layer "
+            "barely learns; try relu or tanh, or fewer layers."
+        )
+    for l, h in enumerate(health, 1):
+        if h.update_ratio > BIG_UPDATE:  # False for NaN
+            return (
+                f"Layer {l}: each step changes W[{l}] by {h.update_ratio:.0%} of its size "
+                f"(about 0.1 % is usual); lower α."
+            )
+    return ""
+
+
+class HealthAxis(CostAxis):
+    """The cost plot's log axis, with the floor where zeros are drawn labelled 0."""
+
+    def tickStrings(self, values, scale, spacing):
+        strings = super().tickStrings(values, scale, spacing)
+        if self.logMode:
+            floor = np.log10(FLOOR)
+            strings = [
+                "0" if abs(v - floor) < 1e-9 else "" if v < floor else s
+                for v, s in zip(values, strings, strict=True)
+            ]
+        return strings
+
+
+class HealthPanel(QWidget):
+    """Three small plots sharing the step axis; ``show(frame)`` per frame."""
+
+    def __init__(self, parent: QWidget | None = None, capacity: int = 300) -> None:
+        super().__init__(parent)
+        self.setObjectName("healthPanel")
+        self.setToolTip(
+            "Layer health: the size of each layer's gradient ‖dW[l]‖, how much a step "
+            "changes its weights ‖ΔW[l]‖/‖W[l]‖ (about 1e-3 is healthy), and the share "
+            "of saturated and dead units. A gradient of 0 is drawn at 1e-12."
+        )
+        self.capacity = capacity
+        self.steps = np.full(capacity, np.nan)
+        self.norms = np.full((0, capacity), np.nan)
+        self.ratios = np.full((0, capacity), np.nan)
+        self.count = 0  # steps recorded, up to capacity
+        self._last = (None, -1)  # (generation, step) of the last record
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("w")
+        self.view.setObjectName("healthPlots")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.norm_plot = self._plot(0, "‖dW[l]‖", log=True)
+        self.norm_plot.addLegend(offset=(-4, 4), labelTextSize="7pt", brush=(255, 255, 255, 200))
+        self.ratio_plot = self._plot(1, "‖ΔW‖/‖W‖", log=True)
+        self.guide = pg.InfiniteLine(
+            pos=np.log10(GUIDE_RATIO), angle=0, pen=pg.mkPen("#999", style=pg.QtCore.Qt.DashLine)
+        )
+        self.ratio_plot.addItem(self.guide, ignoreBounds=True)
+        self.units_plot = self._plot(2, "share of units", log=False)
+        self.units_plot.setYRange(0, 1, padding=0.05)
+        self.units_plot.getAxis("bottom").setLabel("layer")
+        self.norm_plot.setTitle("gradient size per layer, by step", size="8pt")
+        self.ratio_plot.setTitle("update size per layer, by step (dashed: 1e-3)", size="8pt")
+        self.units_plot.setTitle("saturated and dead units now", size="8pt")
+        self.saturated_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#E69F00")
+        self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#555555")
+        self.units_plot.addItem(self.saturated_bars)
+        self.units_plot.addItem(self.dead_bars)
+        legend = self.units_plot.addLegend(
+            offset=(-4, 4), labelTextSize="7pt", brush=(255, 255, 255, 200)
+        )
+        legend.addItem(self.saturated_bars, "saturated")
+        legend.addItem(self.dead_bars, "dead")
+        self._ticks: list[tuple[float, str]] = []
+        self.norm_curves: list[pg.PlotDataItem] = []
+        self.ratio_curves: list[pg.PlotDataItem] = []
+        self.setMinimumSize(220, 240)
+
+    def _plot(self, row: int, label: str, log: bool) -> pg.PlotItem:
+        # The cost plot's axis: on a log scale, ticks at whole decades only.
+        plot = self.view.addPlot(row=row, col=0, axisItems={"left": HealthAxis("left")})
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.getViewBox().setMouseEnabled(False, False)
+        plot.setLabel("left", label)
+        plot.setLogMode(y=log)
+        if log:  # nothing lies below the floor that stands for 0
+            plot.setLimits(yMin=float(np.log10(FLOOR)) - 0.5)  # room for the "0" tick
+        plot.showGrid(x=False, y=True, alpha=0.2)
+        plot.getAxis("left").setWidth(62)  # room for "0.0002" beside the axis label
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setTextPen("#444")
+            plot.getAxis(axis).enableAutoSIPrefix(False)
+            plot.getAxis(axis).setStyle(maxTickLevel=0)
+        cache_axes(plot)
+        return plot
+
+    def _reset(self, layers: int) -> None:
+        self.steps[:] = np.nan
+        self.norms = np.full((layers, self.capacity), np.nan)
+        self.ratios = np.full((layers, self.capacity), np.nan)
+        self.count = 0
+        for plot, curves in (
+            (self.norm_plot, self.norm_curves),
+            (self.ratio_plot, self.ratio_curves),
+        ):
+            for curve in curves:
+                plot.removeItem(curve)
+            curves.clear()
+            if plot.legend is not None:
+                plot.legend.clear()
+            for l in range(1, layers + 1):
+                pen = pg.mkPen(LAYER_COLORS[(l - 1) % len(LAYER_COLORS)], width=1.5)
+                curve = plot.plot(pen=pen, name=f"layer {l}" if plot is self.norm_plot else None)
+                curves.append(curve)
+
+    def show(self, frame=None) -> None:
+        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
+        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
+        if frame is None:
+            super().show()
+        else:
+            self.show_frame(frame)
+
+    def show_frame(self, frame) -> None:
+        """Record the frame's health once per step."""
+        health = getattr(frame, "health", None)
+        if not health:
+            return
+        layers = len(health)
+        generation = frame.generation
+        if layers != len(self.norms) or generation != self._last[0] or frame.steps < self._last[1]:
+            self._reset(layers)
+        elif frame.steps == self._last[1]:
+            return  # a repeated frame: nothing new
+        self._last = (generation, frame.steps)
+        if self.count == self.capacity:  # full: drop the oldest
+            self.steps[:-1] = self.steps[1:]
+            self.norms[:, :-1] = self.norms[:, 1:]
+            self.ratios[:, :-1] = self.ratios[:, 1:]
+            k = self.capacity - 1
+        else:
+            k = self.count
+            self.count += 1
+        self.steps[k] = frame.steps
+        for l, h in enumerate(health):
+            # Zero has no logarithm: drawn at FLOOR, where a student sees the
+            # gradient has gone (a gap would look like missing data).
+            self.norms[l, k] = max(h.dW_norm, FLOOR)
+            self.ratios[l, k] = max(h.update_ratio, FLOOR)
+        x = self.steps[: self.count]
+        for l in range(layers):
+            self.norm_curves[l].setData(x, self.norms[l, : self.count], connect="finite")
+            self.ratio_curves[l].setData(x, self.ratios[l, : self.count], connect="finite")
+        positions = np.arange(1, layers + 1, dtype=float)
+        self.saturated_bars.setOpts(x=positions - 0.18, height=[h.saturated for h in health])
+        self.dead_bars.setOpts(x=positions + 0.18, height=[h.dead for h in health])
+        if len(self._ticks) != layers:
+            self._ticks = [(float(l), str(l)) for l in range(1, layers + 1)]
+            self.units_plot.getAxis("bottom").setTicks([self._ticks])
+            self.units_plot.setXRange(0.4, layers + 0.6, padding=0)

@@ -1,0 +1,150 @@
+"""The health panel keeps recent steps in place; the warning names the problem."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from backprop_gui.gui.panels.health import FLOOR, HealthPanel, health_warning
+from backprop_gui.session import NetworkSpec
+
+from .reference import InspectFrame, LayerHealth, blobs, frame_for
+
+
+def healthy(**changes) -> LayerHealth:
+    values = dict(
+        dW_norm=0.05, db_norm=0.01, dZ_rms=0.2, update_ratio=1e-3, saturated=0.0, dead=0.0
+    )
+    values.update(changes)
+    return LayerHealth(**values)
+
+
+def test_dead_relus_are_named_with_counts_and_a_remedy():
+    health = (healthy(), healthy(dead=7 / 8), healthy())
+    text = health_warning(health, ("relu", "relu"), (2, 8, 8, 1))
+    assert text == (
+        "Layer 2: 7 of 8 ReLUs are dead (output 0 on every point); lower α or use leaky_relu."
+    )
+    assert "Layer 2: 88 % of the ReLUs are dead" in health_warning(health, ("relu", "relu"))
+
+
+def test_saturated_units_and_vanishing_gradients():
+    saturated = (healthy(saturated=0.75), healthy())
+    assert health_warning(saturated, ("tanh",), (2, 4, 1)).startswith(
+        "Layer 1: on average 3 of 4 tanh units are saturated on a point"
+    )
+    vanishing = (healthy(dW_norm=1e-7), healthy(), healthy(dW_norm=0.1))
+    text = health_warning(vanishing, ("sigmoid", "sigmoid"))
+    assert text.startswith("Gradients vanish: ‖dW[1]‖ is 1e-06 of ‖dW[3]‖")
+
+
+def test_too_large_steps_and_divergence():
+    assert "changes W[2] by 30% of its size" in health_warning(
+        (healthy(), healthy(update_ratio=0.3)), ("tanh",)
+    )
+    assert "diverged" in health_warning((healthy(dW_norm=np.nan), healthy()), ("tanh",))
+    # Before the first step the update ratio is not known (NaN): nothing wrong.
+    assert health_warning((healthy(update_ratio=np.nan), healthy()), ("tanh",)) == ""
+
+
+def test_counts_come_from_the_layers_units_when_sizes_are_not_given():
+    @dataclasses.dataclass(frozen=True)
+    class WithUnits(LayerHealth):
+        units: int = 0
+
+    health = (WithUnits(**{**vars(healthy(dead=0.5)), "units": 8}), healthy())
+    assert health_warning(health, ("relu",)).startswith("Layer 1: 4 of 8 ReLUs are dead")
+
+
+def test_healthy_layers_give_no_message():
+    assert health_warning((healthy(), healthy(), healthy()), ("relu", "tanh")) == ""
+    assert health_warning((), ()) == ""
+    # The output layer is never "dead" by these rules: it has no activation of its own.
+    assert health_warning((healthy(), healthy(dead=1.0)), ("relu",)) == ""
+
+
+def test_a_real_dead_network_is_reported():
+    # Biases far below zero: every ReLU of layer 1 is off on every point.
+    spec = NetworkSpec(hidden=(8, 8), activation="relu", seed=0)
+    net = spec.build()
+    net.params["b1"][:] = -100.0
+    frame = frame_for(spec, net, *blobs())
+    assert frame.health[0].dead == 1.0
+    text = health_warning(frame.health, net.activation_names, net.layer_sizes)
+    assert text.startswith("Layer 1: 8 of 8 ReLUs are dead")
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = HealthPanel(capacity=5)
+    qtbot.addWidget(widget)
+    widget.resize(300, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def frame(step: int, generation: int = 0, layers: int = 2) -> InspectFrame:
+    health = tuple(
+        healthy(dW_norm=10.0 ** -(l + step), update_ratio=1e-3 * (step + 1), saturated=0.1 * l)
+        for l in range(layers)
+    )
+    return InspectFrame(steps=step, generation=generation, health=health)
+
+
+def test_curves_follow_the_steps_in_place(panel):
+    panel.show(frame(1))
+    curve = panel.norm_curves[0]
+    for step in (2, 2, 3):  # a repeated frame adds nothing
+        panel.show(frame(step))
+    assert panel.norm_curves[0] is curve
+    x, y = curve.getData()  # pyqtgraph gives log10 of y on a log axis
+    np.testing.assert_array_equal(x, [1, 2, 3])
+    np.testing.assert_allclose(y, [-1, -2, -3])
+    x, y = panel.ratio_curves[1].getData()
+    np.testing.assert_allclose(10**y, [2e-3, 3e-3, 4e-3])
+    assert panel.guide.value() == pytest.approx(-3)
+    heights = panel.saturated_bars.opts["height"]
+    assert list(heights) == [0.0, 0.1]
+
+
+def test_the_buffer_keeps_the_last_steps_only(panel):
+    for step in range(1, 9):
+        panel.show(frame(step))
+    x, _ = panel.norm_curves[0].getData()
+    np.testing.assert_array_equal(x, [4, 5, 6, 7, 8])
+    assert panel.norms.shape == (2, 5)
+
+
+def test_new_weights_or_a_new_network_start_afresh(panel):
+    for step in (1, 2, 3):
+        panel.show(frame(step))
+    panel.show(frame(1, generation=1))
+    assert list(panel.norm_curves[0].getData()[0]) == [1]
+    panel.show(frame(2, generation=1, layers=3))
+    assert len(panel.norm_curves) == 3 and list(panel.norm_curves[2].getData()[0]) == [2]
+
+
+def test_zero_gradients_are_drawn_at_the_floor_and_nan_leaves_a_gap(panel):
+    panel.show(frame(1))
+    zero = frame(2)
+    zero = dataclasses.replace(zero, health=(healthy(dW_norm=0.0), zero.health[1]))
+    panel.show(zero)
+    nan = frame(3)
+    nan = dataclasses.replace(nan, health=(healthy(dW_norm=np.nan), nan.health[1]))
+    panel.show(nan)
+    panel.show(frame(4))
+    _, y = panel.norm_curves[0].getData()
+    assert y[1] == pytest.approx(np.log10(FLOOR)) and np.isnan(y[2])
+    assert np.isfinite(y[[0, 3]]).all()
+
+
+def test_the_floor_reads_as_zero(panel):
+    axis = panel.norm_plot.getAxis("left")
+    assert axis.tickStrings([np.log10(FLOOR) - 1, np.log10(FLOOR), -3.0], 1.0, 1.0) == [
+        "",
+        "0",
+        "0.001",
+    ]
