@@ -51,6 +51,7 @@ def test_divergence_and_errors_cross_the_process_boundary(remote):
     with pytest.raises(DivergenceError) as caught:
         remote.run(10)
     assert caught.value.step == 1 and np.array_equal(remote.theta(), start)
+    assert caught.value.reason == "non-finite"  # the kind of divergence crosses too
     with pytest.raises(RemoteError, match="learning_rate"):
         remote.configure(learning_rate=-1.0)
     remote.set_theta(np.zeros_like(start))

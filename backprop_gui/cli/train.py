@@ -244,6 +244,9 @@ def plan(args: argparse.Namespace) -> Plan:
         l2=args.l2,
         seed=args.seed,
         record_every=max(1, args.epochs // EVALUATIONS_PER_RUN),
+        # Every step's cost, from the step's own forward pass: how a cost that
+        # explodes with finite weights is caught (core._watch).
+        record_steps=True,
     )
     return Plan(hidden, activations, features, config, out)
 
@@ -289,13 +292,16 @@ def check_start(trainer: Trainer, net: MLP, config: TrainConfig, source: str) ->
 
 def train_epochs(trainer: Trainer, epochs: int, progress: Progress) -> str | None:
     """Train for ``epochs``; None, or why training diverged (the message to
-    report; the trainer keeps its last finite weights). Every way a run can
-    count as diverged is decided here."""
+    report). After a divergence of either kind (a non-finite parameter or cost,
+    or a cost that exploded with finite weights) the trainer holds the best
+    parameters seen: the lowest cost whose predictions were finite. Every way a
+    run can count as diverged is decided here."""
     try:
         for _ in range(epochs):
             trainer.run_epochs(1)
             progress.update(trainer)
     except DivergenceError as exc:
+        trainer.restore_best()
         return str(exc)
     finally:
         progress.close()

@@ -202,7 +202,7 @@ def serve(requests, replies) -> None:
             value = getattr(engine, name)(*args, **kwargs)
             status = "ok"
         except DivergenceError as exc:
-            status, value = "diverged", (str(exc), exc.step, exc.epoch)
+            status, value = "diverged", (str(exc), exc.step, exc.epoch, exc.reason)
         except Exception:
             status, value = "error", traceback.format_exc(limit=6)
         trainer = engine.trainer

@@ -144,6 +144,42 @@ def test_divergence_is_reported_and_weights_still_written(tmp_path: Path) -> Non
     assert predicted.returncode == 0, predicted.stderr
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_a_cost_that_explodes_with_finite_weights_is_divergence(tmp_path: Path, optimizer) -> None:
+    # tanh keeps the weights finite at α = 1000 while the cost climbs from
+    # 0.68 to hundreds (#15 item 7): that is divergence too, and the weights
+    # written are those of the lowest cost seen, not the exploded ones.
+    out = tmp_path / "exploded.npz"
+    result = run_cli(
+        "train", "--dataset", "spiral", "--lr", "1000", "--optimizer", optimizer,
+        "--epochs", "300", "--json", "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    data = last_json(result)
+    assert data["diverged"] is True and "exploded" in data["message"]
+    assert data["train_cost"] < 1.0  # the best weights' cost, near log 2
+    points = points_csv(tmp_path, labelled=False)
+    predicted = run_cli("predict", "--weights", str(out), "--data", str(points))
+    assert predicted.returncode == 0, predicted.stderr
+    assert "nan" not in predicted.stdout.lower() and predicted.stderr == ""
+
+
+def test_a_diverged_momentum_run_keeps_weights_that_predict(tmp_path: Path) -> None:
+    # Linear units with momentum: the last finite weights were ~1e165 and
+    # predicted NaN (#15 item 8); the kept ones are the lowest-cost finite ones.
+    out = tmp_path / "momentum.npz"
+    result = run_cli(
+        "train", "--dataset", "xor", "--layers", "8,8", "--activation", "linear",
+        "--optimizer", "momentum", "--lr", "10", "--epochs", "500", "--json", "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert last_json(result)["diverged"] is True
+    points = points_csv(tmp_path, labelled=False)
+    predicted = run_cli("predict", "--weights", str(out), "--data", str(points))
+    assert predicted.returncode == 0, predicted.stderr
+    assert "nan" not in predicted.stdout.lower() and predicted.stderr == ""
+
+
 def test_no_divergence_reports_false(tmp_path: Path) -> None:
     result = run_cli("train", "--dataset", "gaussian", "--epochs", "10", "--json")
     assert result.returncode == 0
