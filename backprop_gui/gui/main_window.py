@@ -15,7 +15,7 @@ import random
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +57,8 @@ from .worker import TrainingWorker
 SETTINGS_VERSION = 1
 SPEC_DEBOUNCE_MS = 150
 AUTOSAVE_DEBOUNCE_MS = 1000
-WEIGHTS_AUTOSAVE_SECONDS = 5.0
+WEIGHTS_AUTOSAVE_SECONDS = 1.0  # while training; paused, new weights are saved at once
+SETTINGS_AUTOSAVE_MS = 1000  # the controls are saved this soon after a change
 
 SHORTCUTS = (
     ("Space", "Train / pause"),
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         # One background writer: autosaves never block the GUI and never interleave.
         self._autosaver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
         self._weights_saved_at = 0.0
+        self._weights_saved: Frame | None = None  # the frame whose weights were saved last
+        self._weights_saving: Future | None = None
         self._closed = False
         self._autosave_enabled = False
         self._divergence_shown = False
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
         self._restore_session()
         self._autosave_enabled = self._acquire_session()
         self._update_maths()
+        self._start_settings_autosave()
         # Last: nothing after this may raise, or Qt would destroy a running thread.
         self.thread.start()
 
@@ -596,8 +600,7 @@ class MainWindow(QMainWindow):
             self._set_training(False)
         if snap.message:
             self.statusBar().showMessage(snap.message, 6000)
-        if snap.training and time.monotonic() - self._weights_saved_at > WEIGHTS_AUTOSAVE_SECONDS:
-            self._autosave_weights()
+        self._autosave_weights_if_due(snap)
         # A divergence is announced once: Dismiss sticks until the next one.
         if snap.diverged and not self._divergence_shown:
             self._divergence_shown = True
@@ -874,23 +877,34 @@ class MainWindow(QMainWindow):
         )
 
     def _restore_autosave(self, with_weights: bool) -> bool:
+        """Restore what is intact and say what was restored, from which epoch,
+        and which file was damaged. True if the points were restored."""
         saved = self.session.load_points()
-        if saved is None:
-            return False
-        ReplacePoints(self.model, *saved, "Restore").redo()
-        message = f"Restored {saved[1].size} points from the last session."
-        net = self.session.load_weights() if with_weights else None
-        if net is not None:
+        restored = []
+        if saved is not None:
+            ReplacePoints(self.model, *saved, "Restore").redo()
+            restored.append(f"{saved[1].size} points")
+        weights = self.session.load_weights() if with_weights else None
+        if weights is not None:
             try:
-                spec = self._spec_for(net, self.session.directory / SessionStore.WEIGHTS)
-            except ValueError:
+                spec = self._spec_for(weights.net, self.session.directory / SessionStore.WEIGHTS)
+            except ValueError as exc:
+                self.session.damaged.append(f"The autosaved weights were not restored: {exc}.")
                 spec = None
             if spec is not None:
                 self.network_panel.set_spec(spec)
-                self.worker.post(theta=(spec, net.theta.copy()))
-                message = f"Restored {saved[1].size} points and the trained weights."
-        self.statusBar().showMessage(message, 8000)
-        return True
+                resume = (weights.epoch or 0, weights.steps or 0)
+                self.worker.post(theta=(spec, weights.net.theta.copy()), resume=resume)
+                restored.append(
+                    "the autosaved weights (of an unknown epoch)"
+                    if weights.epoch is None
+                    else f"the weights of epoch {weights.epoch:,}"
+                )
+        said = [f"Restored {' and '.join(restored)}."] if restored else []
+        if restored and not with_weights:
+            said = [f"Restored {restored[0]} from the last session."]
+        self.statusBar().showMessage(" ".join(said + self.session.damaged), 15000)
+        return saved is not None
 
     def _acquire_session(self) -> bool:
         """Own the autosave, or say in the status bar why this window cannot."""
@@ -914,15 +928,42 @@ class MainWindow(QMainWindow):
         points, labels = self.model.points.copy(), self.model.labels.copy()
         self._autosaver.submit(self._quietly, self.session.save_points, points, labels)
 
-    def _autosave_weights(self) -> None:
+    def _autosave_weights_if_due(self, snap: Frame) -> None:
+        """While training, weights at most WEIGHTS_AUTOSAVE_SECONDS old; paused
+        (pause, step, reset, import, divergence), new weights at once."""
+        if snap.training:
+            if time.monotonic() - self._weights_saved_at < WEIGHTS_AUTOSAVE_SECONDS:
+                return
+            if self._weights_saving is not None and not self._weights_saving.done():
+                return  # a big network's save is slow: never queue up frames behind it
+        else:
+            saved = self._weights_saved
+            same = saved is not None and saved.spec == snap.spec
+            if same and np.array_equal(saved.theta, snap.theta):
+                return
+        self._autosave_weights(snap)
+
+    def _autosave_weights(self, snap: Frame | None = None) -> None:
+        """Save the weights of ``snap`` (the last frame shown by default) in
+        the autosave thread, with its epoch and step."""
+        snap = snap or self._latest
         self._weights_saved_at = time.monotonic()
-        if not self._autosave_enabled or self._closed:
+        if not self._autosave_enabled or self._closed or snap is None:
             return
-        try:
-            net = self.current_network()
-        except RuntimeError:
-            return
-        self._autosaver.submit(self._quietly, self.session.save_weights, net)
+        self._weights_saved = snap
+        self._weights_saving = self._autosaver.submit(self._quietly, self.session.save_frame, snap)
+
+    def _start_settings_autosave(self) -> None:
+        """The controls survive a crash too: looked at every SETTINGS_AUTOSAVE_MS,
+        saved when they changed."""
+        self._saved_controls = self._controls_state()
+        self._settings_timer = QTimer(self, interval=SETTINGS_AUTOSAVE_MS)
+        self._settings_timer.timeout.connect(self._autosave_settings)
+        self._settings_timer.start()
+
+    def _autosave_settings(self) -> None:
+        if self._controls_state() != self._saved_controls:
+            self.save_settings()
 
     def _quietly(self, save, *args) -> None:
         # A failed autosave must not take the app down; the next one retries.
@@ -980,7 +1021,12 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.setValue("geometry", self.saveGeometry())
         s.setValue("splitter", self.splitter.saveState())
-        state = {
+        self._saved_controls = self._controls_state()
+        s.setValue("controls", json.dumps(self._saved_controls))
+        s.sync()
+
+    def _controls_state(self) -> dict:
+        return {
             "version": SETTINGS_VERSION,
             "data": self.data_panel.state(),
             "network": self.network_panel.state(),
@@ -990,8 +1036,6 @@ class MainWindow(QMainWindow):
                 "discretize": self.discretize_action.isChecked(),
             },
         }
-        s.setValue("controls", json.dumps(state))
-        s.sync()
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.modifiers():
@@ -1004,6 +1048,7 @@ class MainWindow(QMainWindow):
         if self._closed:  # a second close (e.g. from a test harness) has nothing to do
             event.accept()
             return
+        self._settings_timer.stop()
         self.save_settings()
         self.shutdown()
         # Final autosave, then a clean exit leaves no lock behind.
