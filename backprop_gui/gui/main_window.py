@@ -8,6 +8,7 @@ widgets.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -15,11 +16,12 @@ import random
 import sys
 import tempfile
 import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         self._autosave_enabled = self._acquire_session()
         self._update_maths()
         self._start_settings_autosave()
+        self._stop_worker_at_exit()
         # Last: nothing after this may raise, or Qt would destroy a running thread.
         self.thread.start()
 
@@ -1051,6 +1054,7 @@ class MainWindow(QMainWindow):
         self._settings_timer.stop()
         self.save_settings()
         self.shutdown()
+        atexit.unregister(self._at_exit)
         # Final autosave, then a clean exit leaves no lock behind.
         self._autosave_timer.stop()
         self._autosave_points()
@@ -1062,9 +1066,30 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop the worker and wait for its thread: the one shutdown path."""
+        """Stop the worker and wait for its thread: the one shutdown path
+        (closing, the application quitting, the interpreter exiting)."""
         if self.thread.isRunning():
             self.worker.stop()
             self.thread.quit()
             self.thread.wait()
-        self.worker.snapshot.disconnect(self._on_snapshot)
+        if not self._shut_down:
+            self._shut_down = True
+            self.worker.snapshot.disconnect(self._on_snapshot)
+
+    def _stop_worker_at_exit(self) -> None:
+        """A script that ends, or fails, without closing the window must not
+        leave the thread running: Qt aborts the process when a running
+        QThread is destroyed."""
+        self._shut_down = False
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        window = weakref.ref(self)
+
+        def at_exit() -> None:
+            alive = window()
+            if alive is not None:
+                alive.shutdown()
+
+        self._at_exit = at_exit  # unregistered on close; holds no reference to the window
+        atexit.register(at_exit)

@@ -294,3 +294,48 @@ def test_a_pickled_autosaved_weights_file_is_kept_aside_and_the_points_restored(
     assert np.array_equal(window.model.points, points)
     window.close()
     assert (session_dir / "weights.npz.damaged").read_bytes() == pickled
+
+
+# -- 14: a script that fails with the window open -------------------------------------------
+
+FAILING_SCRIPT = """
+    import sys, time
+    from pathlib import Path
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    from backprop_gui.gui import MainWindow
+
+    folder = Path(sys.argv[1])
+    window = MainWindow(QSettings(str(folder / "settings.ini"), QSettings.IniFormat),
+                        folder / "session")
+    window.show()
+    window.toggle_training()
+    deadline = time.monotonic() + 30
+    while not (window.snapshot is not None and window.snapshot.training):
+        app.processEvents()
+        time.sleep(0.005)
+        assert time.monotonic() < deadline, "no training frame"
+    if sys.argv[2] == "exit":  # the event loop ends with the window open
+        QTimer.singleShot(100, lambda: app.exit(0))
+        app.exec()
+        print("training thread running:", window.thread.isRunning())
+    else:
+        raise RuntimeError("the script failed")
+    """
+
+
+@pytest.mark.parametrize("end", ["raise", "exit"])
+def test_a_script_that_ends_with_the_window_open_exits_cleanly(tmp_path, end):
+    result = run_script(FAILING_SCRIPT, str(tmp_path), end)
+    stderr = [line for line in result.stderr.splitlines() if line.strip() != QT_NOISE]
+    assert "QThread: Destroyed" not in result.stderr
+    assert result.returncode >= 0, result.stderr  # no abort, no core dump
+    if end == "raise":
+        assert result.returncode == 1
+        assert stderr[0] == "Traceback (most recent call last):"
+        assert stderr[-1] == "RuntimeError: the script failed"
+    else:
+        assert result.returncode == 0 and stderr == []
+        assert result.stdout == "training thread running: False\n"
