@@ -54,7 +54,8 @@ class TrainerRestarts:
         return not self._trainer.alive
 
     def _restart_if_dead(self) -> None:
-        if not self._trainer.alive:
+        # Not while stopping: stop() kills the process on purpose.
+        if not self._trainer.alive and not self._stop.is_set():
             self._restart_trainer()
 
     def _restart_trainer(self) -> None:

@@ -13,8 +13,7 @@ Design (after Qt's mandelbrot RenderThread):
   shows the result before training on.
 - One shutdown path: the window calls ``stop()``, then the thread's
   ``quit()`` and ``wait()``; the loop's end closes the trainer process.
-- A trainer process that dies is replaced by one with the weights last
-  shown (``restart.TrainerRestarts``).
+- A trainer process that dies is replaced: ``restart.TrainerRestarts``.
 
 Where training runs (measured with ``backprop-gui bench``, which times both):
 the trainer (``session.Engine``: a Trainer, its network and its decision
@@ -325,8 +324,8 @@ class TrainingWorker(TrainerRestarts, QObject):
             pending, self._pending = self._pending, {}
         if not pending:
             return False
+        self._restart_if_dead()  # died while idle: Train must work (if this fails, they go)
         try:
-            self._restart_if_dead()  # died while idle: Train must work
             self._apply(pending)
         except Exception as exc:
             self._requeue_if_died(exc, pending)
