@@ -3,8 +3,8 @@
 The session folder (under the user's data directory) holds the points as CSV
 and the weights as .npz, both in the engine's formats and written
 atomically; next to the weights, ``weights-progress.json`` says which epoch
-and step they are from (with a hash of the parameters it belongs to, as the
-two files are written one after the other).
+and step they are from (by a hash of the parameters: the two files are
+written one after the other, and the weights file always has its entry).
 
 While a window runs it holds an OS lock (``flock``) on ``running.lock``; a
 clean exit removes the file. A lock file nobody holds means the last run
@@ -209,11 +209,13 @@ class SessionStore:
         write_points_csv(self._path(self.POINTS), points, labels)
 
     def save_weights(self, net: MLP, epoch: int = 0, steps: int = 0) -> None:
-        """The weights, then which epoch and step they are from."""
-        save_weights(net, self._path(self.WEIGHTS))
-        progress = {"epoch": int(epoch), "steps": int(steps), "theta": _theta_digest(net.theta)}
+        """Which epoch and step the weights are from, then the weights. The
+        progress file names the weights saved before these too, so whenever
+        a crash comes, it describes the weights file left."""
+        entry = {"epoch": int(epoch), "steps": int(steps), "theta": _theta_digest(net.theta)}
         with atomic_write(self._path(self.PROGRESS)) as f:
-            f.write(json.dumps(progress))
+            f.write(json.dumps({"weights": [entry, *self._progress_entries()[:1]]}))
+        save_weights(net, self._path(self.WEIGHTS))
 
     def save_frame(self, frame: Frame) -> None:
         """The weights a frame shows, with its epoch and step (in the
@@ -246,21 +248,26 @@ class SessionStore:
         epoch, steps = self._progress(net)
         return SavedWeights(net, epoch, steps)
 
-    def _progress(self, net: MLP) -> tuple[int | None, int | None]:
-        """(epoch, steps) of ``net`` from the progress file, if it is about
-        these very weights; (None, None) otherwise."""
-        path = self._path(self.PROGRESS)
+    def _progress_entries(self) -> list[dict]:
+        """The progress file's entries, newest first; [] if it is unreadable."""
         try:
-            with open(path, "rb") as f:
-                progress = json.loads(f.read(MAX_PROGRESS_BYTES + 1)[:MAX_PROGRESS_BYTES])
-            epoch, steps = progress["epoch"], progress["steps"]
-            if progress["theta"] != _theta_digest(net.theta):
-                return None, None
+            with open(self._path(self.PROGRESS), "rb") as f:
+                entries = json.loads(f.read(MAX_PROGRESS_BYTES + 1)[:MAX_PROGRESS_BYTES])["weights"]
         except (OSError, ValueError, KeyError, TypeError):
-            return None, None
-        if not all(type(n) is int and n >= 0 for n in (epoch, steps)):
-            return None, None
-        return epoch, steps
+            return []
+        return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+    def _progress(self, net: MLP) -> tuple[int | None, int | None]:
+        """(epoch, steps) of ``net`` from the progress file, if it names these
+        very weights; (None, None) otherwise."""
+        digest = _theta_digest(net.theta)
+        for entry in self._progress_entries():
+            epoch, steps = entry.get("epoch"), entry.get("steps")
+            if entry.get("theta") == digest and all(
+                type(n) is int and n >= 0 for n in (epoch, steps)
+            ):
+                return epoch, steps
+        return None, None
 
     def _set_aside(self, name: str, exc: BadFileError) -> None:
         """Keep a damaged file as ``name.damaged`` (the next autosave would

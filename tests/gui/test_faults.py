@@ -111,13 +111,15 @@ def test_pausing_saves_the_weights_shown_with_their_epoch(qtbot, window, tmp_pat
     qtbot.mouseClick(window.train_button, Qt.LeftButton)
     paused = wait_for(qtbot, window, lambda s: not s.training and s.request == window.last_request)
 
-    def saved():
+    def saved() -> bool:
         weights = SessionStore(session_dir).load_weights()
-        return weights is not None and np.array_equal(weights.net.theta, paused.theta)
+        return (
+            weights is not None
+            and np.array_equal(weights.net.theta, paused.theta)
+            and (weights.epoch, weights.steps) == (paused.epoch, paused.steps)
+        )
 
     qtbot.waitUntil(saved, timeout=5000)
-    weights = SessionStore(session_dir).load_weights()
-    assert (weights.epoch, weights.steps) == (paused.epoch, paused.steps)
 
 
 CRASHING_SCRIPT = """
