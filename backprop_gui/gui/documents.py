@@ -139,13 +139,15 @@ class Documents:
         self.use_network(load_weights(path), path)
         self._say(f"Imported weights from {path}: press Train to continue from them.", 6000)
 
-    def use_network(self, net: MLP, path: str | os.PathLike) -> None:
-        """Set the controls to ``net``'s network and train on from its weights.
-        Raises WeightsFileError (naming ``path``) for a network the window
-        cannot show, changing nothing."""
+    def use_network(
+        self, net: MLP, path: str | os.PathLike, resume: tuple[int, int] = (0, 0)
+    ) -> None:
+        """Set the controls to ``net``'s network and train on from its weights,
+        counting epochs and steps on from ``resume``. Raises WeightsFileError
+        (naming ``path``) for a network the window cannot show, changing nothing."""
         spec = self.spec_for(net, path)
         self.window.network_panel.set_spec(spec)
-        self.window.worker.post(theta=(spec, net.theta.copy()))
+        self.window.worker.post(theta=(spec, net.theta.copy()), resume=resume)
 
     def spec_for(self, net: MLP, path: str | os.PathLike) -> NetworkSpec:
         """The controls' description of ``net``, if the window can show it."""

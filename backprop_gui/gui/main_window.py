@@ -10,11 +10,13 @@ shortcuts), ``documents`` (files), ``recovery`` (autosave) and ``settings``.
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
+import weakref
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
@@ -48,7 +50,13 @@ from .panels import (
 )
 from .points import PointSet, ReplacePoints
 from .recovery import Autosaver
-from .settings import default_settings, restore_settings, save_settings, sync_view_state
+from .settings import (
+    SettingsAutosave,
+    default_settings,
+    restore_settings,
+    save_settings,
+    sync_view_state,
+)
 from .worker import TrainingWorker
 
 __all__ = ["SHORTCUTS", "MainWindow"]
@@ -107,6 +115,8 @@ class MainWindow(QMainWindow):
             )
         self.autosaver.acquire()
         self._update_maths()
+        self.settings_autosave = SettingsAutosave(self)
+        self._stop_worker_at_exit()
         # Last: nothing after this may raise, or Qt would destroy a running thread.
         self.thread.start()
 
@@ -395,7 +405,7 @@ class MainWindow(QMainWindow):
     # -- settings and shutdown ------------------------------------------------------------
 
     def save_settings(self) -> None:
-        save_settings(self)
+        self.settings_autosave.saved = save_settings(self)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.modifiers():
@@ -408,16 +418,39 @@ class MainWindow(QMainWindow):
         if self._closed:  # a second close (e.g. from a test harness) has nothing to do
             event.accept()
             return
+        self.settings_autosave.stop()
         self.save_settings()
         self.shutdown()
+        atexit.unregister(self._at_exit)
         self.autosaver.close()  # the last autosave; a clean exit leaves no lock behind
         self._closed = True
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop the worker and wait for its thread: the one shutdown path."""
+        """Stop the worker and wait for its thread: the one shutdown path
+        (closing, the application quitting, the interpreter exiting)."""
         if self.thread.isRunning():
             self.worker.stop()
             self.thread.quit()
             self.thread.wait()
-        self.worker.snapshot.disconnect(self._on_snapshot)
+        if not self._shut_down:
+            self._shut_down = True
+            self.worker.snapshot.disconnect(self._on_snapshot)
+
+    def _stop_worker_at_exit(self) -> None:
+        """A script that ends, or fails, without closing the window must not
+        leave the thread running: Qt aborts the process when a running
+        QThread is destroyed."""
+        self._shut_down = False
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        window = weakref.ref(self)
+
+        def at_exit() -> None:
+            alive = window()
+            if alive is not None:
+                alive.shutdown()
+
+        self._at_exit = at_exit  # unregistered on close; holds no reference to the window
+        atexit.register(at_exit)

@@ -2,9 +2,11 @@
 
 The store on disk is ``autosave.SessionStore`` (kept in a module of its own
 so that its history follows it). Here: points are saved a second after the
-last edit, weights every few seconds while training and on quit, always by
-one background writer, so the GUI never waits for a disk and two saves never
-interleave.
+last edit; weights, with their epoch, at least every second while training
+and at once when new weights are shown paused (pause, step, reset, import,
+divergence) and on quit; the controls within a second of a change. Always
+by one background writer, so the GUI never waits for a disk and two saves
+never interleave.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox
 
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 AUTOSAVE_DEBOUNCE_MS = 1000
-WEIGHTS_AUTOSAVE_SECONDS = 5.0
+WEIGHTS_AUTOSAVE_SECONDS = 1.0  # while training; paused, new weights are saved at once
 
 
 class Autosaver:
@@ -45,6 +48,8 @@ class Autosaver:
         self.closed = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
         self._weights_saved_at = 0.0
+        self._weights_saved: Frame | None = None  # the frame whose weights were saved last
+        self._weights_saving: Future | None = None
         self.label = QLabel(objectName="autosaveOff")
         self.label.setStyleSheet("color: #A00; font-weight: 600;")
         self.label.hide()
@@ -73,22 +78,34 @@ class Autosaver:
         return False
 
     def _restore(self, with_weights: bool) -> bool:
-        saved = self.store.load_points()
-        if saved is None:
-            return False
-        window = self.window
-        ReplacePoints(window.model, *saved, "Restore").redo()
-        message = f"Restored {saved[1].size} points from the last session."
-        net = self.store.load_weights() if with_weights else None
-        if net is not None:
+        """Restore what is intact and say what was restored, from which epoch,
+        and which file was damaged. True if the points were restored."""
+        window, store = self.window, self.store
+        saved = store.load_points()
+        restored = []
+        if saved is not None:
+            ReplacePoints(window.model, *saved, "Restore").redo()
+            restored.append(f"{saved[1].size} points")
+        weights = store.load_weights() if with_weights else None
+        if weights is not None:
+            resume = (weights.epoch or 0, weights.steps or 0)
             try:
-                window.documents.use_network(net, self.store.directory / SessionStore.WEIGHTS)
-            except ValueError:
-                pass
+                window.documents.use_network(
+                    weights.net, store.directory / SessionStore.WEIGHTS, resume
+                )
+            except ValueError as exc:
+                store.damaged.append(f"The autosaved weights were not restored: {exc}.")
             else:
-                message = f"Restored {saved[1].size} points and the trained weights."
-        window.statusBar().showMessage(message, 8000)
-        return True
+                restored.append(
+                    "the autosaved weights (of an unknown epoch)"
+                    if weights.epoch is None
+                    else f"the weights of epoch {weights.epoch:,}"
+                )
+        said = [f"Restored {' and '.join(restored)}."] if restored else []
+        if restored and not with_weights:
+            said = [f"Restored {restored[0]} from the last session."]
+        window.statusBar().showMessage(" ".join(said + store.damaged), 15000)
+        return saved is not None
 
     def acquire(self) -> None:
         """Own the autosave, or say in the status bar why this window cannot."""
@@ -115,20 +132,30 @@ class Autosaver:
         points, labels = model.points.copy(), model.labels.copy()
         self._executor.submit(self._quietly, self.store.save_points, points, labels)
 
-    def save_weights(self) -> None:
+    def save_weights(self, frame: Frame | None = None) -> None:
+        """Save the weights of ``frame`` (the last frame shown by default) in
+        the autosave thread, with its epoch and step."""
+        frame = frame or self.window.snapshot
         self._weights_saved_at = time.monotonic()
-        if not self.enabled or self.closed:
+        if not self.enabled or self.closed or frame is None:
             return
-        try:
-            net = self.window.current_network()
-        except RuntimeError:
-            return
-        self._executor.submit(self._quietly, self.store.save_weights, net)
+        self._weights_saved = frame
+        self._weights_saving = self._executor.submit(self._quietly, self.store.save_frame, frame)
 
     def show_frame(self, frame: Frame) -> None:
-        """Save the weights now and then while training."""
-        if frame.training and time.monotonic() - self._weights_saved_at > WEIGHTS_AUTOSAVE_SECONDS:
-            self.save_weights()
+        """While training, weights at most WEIGHTS_AUTOSAVE_SECONDS old; paused
+        (pause, step, reset, import, divergence), new weights at once."""
+        if frame.training:
+            if time.monotonic() - self._weights_saved_at < WEIGHTS_AUTOSAVE_SECONDS:
+                return
+            if self._weights_saving is not None and not self._weights_saving.done():
+                return  # a big network's save is slow: never queue up frames behind it
+        else:
+            saved = self._weights_saved
+            same = saved is not None and saved.spec == frame.spec
+            if same and np.array_equal(saved.theta, frame.theta):
+                return
+        self.save_weights(frame)
 
     def _quietly(self, save, *args) -> None:
         # A failed autosave must not take the app down; the next one retries.

@@ -10,7 +10,7 @@ import contextlib
 import json
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -68,11 +68,12 @@ def sync_view_state(window: MainWindow) -> None:
     window.canvas.set_discrete(window.discretize_action.isChecked())
 
 
-def save_settings(window: MainWindow) -> None:
-    s = window.settings
-    s.setValue("geometry", window.saveGeometry())
-    s.setValue("splitter", window.splitter.saveState())
-    state = {
+SETTINGS_AUTOSAVE_MS = 1000  # the controls are saved this soon after a change
+
+
+def controls_state(window: MainWindow) -> dict:
+    """Every control's value, as the one JSON value the settings keep."""
+    return {
         "version": SETTINGS_VERSION,
         "data": window.data_panel.state(),
         "network": window.network_panel.state(),
@@ -82,5 +83,33 @@ def save_settings(window: MainWindow) -> None:
             "discretize": window.discretize_action.isChecked(),
         },
     }
+
+
+def save_settings(window: MainWindow) -> dict:
+    """Save the geometry, the splitter and the controls; returns the controls saved."""
+    s = window.settings
+    s.setValue("geometry", window.saveGeometry())
+    s.setValue("splitter", window.splitter.saveState())
+    state = controls_state(window)
     s.setValue("controls", json.dumps(state))
     s.sync()
+    return state
+
+
+class SettingsAutosave:
+    """The controls survive a crash too: looked at every SETTINGS_AUTOSAVE_MS
+    and saved when they changed."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.saved = controls_state(window)
+        self.timer = QTimer(window, interval=SETTINGS_AUTOSAVE_MS)
+        self.timer.timeout.connect(self._check)
+        self.timer.start()
+
+    def _check(self) -> None:
+        if controls_state(self.window) != self.saved:
+            self.saved = save_settings(self.window)
+
+    def stop(self) -> None:
+        self.timer.stop()

@@ -13,6 +13,7 @@ Design (after Qt's mandelbrot RenderThread):
   shows the result before training on.
 - One shutdown path: the window calls ``stop()``, then the thread's
   ``quit()`` and ``wait()``; the loop's end closes the trainer process.
+- A trainer process that dies is replaced: ``restart.TrainerRestarts``.
 
 Where training runs (measured with ``backprop-gui bench``, which times both):
 the trainer (``session.Engine``: a Trainer, its network and its decision
@@ -31,7 +32,7 @@ holds the GIL only to pass a request or a reply on.
 
 ``BACKPROP_GUI_TRAINER=thread`` trains in this thread instead (and so does
 the app when the process cannot start). The loop then defers to the GUI: a
-``_GuiPulse`` in the GUI thread stamps the time every ``PULSE_MS`` while
+``GuiPulse`` in the GUI thread stamps the time every ``PULSE_MS`` while
 training; while a snapshot is on its way to the screen or the stamp is
 stale (the GUI's event loop is busy), the loop sleeps, the GIL free, for at
 most ``MAX_BACKOFF_SECONDS`` at a time.
@@ -54,14 +55,15 @@ import os
 import sys
 import threading
 import time
-import traceback
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from ..core import DivergenceError, Evaluation, TrainConfig, transform
 from ..session import DataSpec, Engine, Frame, NetworkSpec, RemoteEngine
+from .pulse import GuiPulse
+from .restart import TrainerRestarts
 
 SLOW_STEP_SECONDS = 1.0  # a step slower than this earns a hint about batch size
 MAX_FPS = 34  # snapshots (each with a new surface) per second, at most
@@ -84,34 +86,7 @@ SWITCH_INTERVAL = 0.001
 TRAINER_ENV = "BACKPROP_GUI_TRAINER"  # "thread": train in the worker thread itself
 
 
-class _GuiPulse(QObject):
-    """Lives in the GUI thread: while training, a precise timer stamps the time
-    every PULSE_MS and wakes the loop. The stamp goes stale when the GUI's
-    event loop is busy."""
-
-    def __init__(self, wake: threading.Event) -> None:
-        super().__init__()
-        self.stamp = time.perf_counter()
-        self._wake = wake
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.PreciseTimer)
-        self._timer.setInterval(PULSE_MS)
-        self._timer.timeout.connect(self._beat)
-
-    @Slot(bool)
-    def set_running(self, on: bool) -> None:
-        self.stamp = time.perf_counter()
-        if on:
-            self._timer.start()
-        else:
-            self._timer.stop()
-
-    def _beat(self) -> None:
-        self.stamp = time.perf_counter()
-        self._wake.set()
-
-
-class TrainingWorker(QObject):
+class TrainingWorker(TrainerRestarts, QObject):
     snapshot = Signal(object)
     _pulse_wanted = Signal(bool)
 
@@ -141,9 +116,11 @@ class TrainingWorker(QObject):
         self._evaluated_steps = 0
         self._training_since = 0.0
         self._stale = True  # something changed since the last evaluation
+        self._resumed_at = (0, 0)  # (epoch, steps) the trainer's counters go on from
+        self._restarts_unseen = 0  # trainer processes started since the last frame
         # Created here, in the GUI thread, and not a child: it stays there
         # when the worker moves to its own thread.
-        self._gui_pulse = _GuiPulse(self._wake)
+        self._gui_pulse = GuiPulse(self._wake, PULSE_MS)
         self._pulse_wanted.connect(self._gui_pulse.set_running)
         self._pulse_on = False
         self._rate = 0.0  # training steps per second, as last measured
@@ -163,7 +140,8 @@ class TrainingWorker(QObject):
         """Queue changes for the loop: spec=NetworkSpec, data=DataSpec,
         config=dict of TrainConfig fields, training=bool with request=int
         (echoed in snapshots), step_epochs=int, reset=True,
-        theta=(NetworkSpec, flat array), restore=True (the last good weights)."""
+        theta=(NetworkSpec, flat array) with resume=(epoch, steps) to count on
+        from, restore=True (the last good weights)."""
         with self._lock:
             config = changes.pop("config", None)
             if config:
@@ -269,10 +247,10 @@ class TrainingWorker(QObject):
             except DivergenceError as exc:
                 self._on_divergence(str(exc))
                 dirty = True
-            except Exception:  # shown to the user, never swallowed
+            except Exception as exc:  # shown to the user, never swallowed
                 if self._stop.is_set():
                     break  # the trainer process was stopped on purpose
-                self._on_error()
+                self._recover(exc)
                 dirty = True
 
             now = time.perf_counter()
@@ -288,10 +266,11 @@ class TrainingWorker(QObject):
             if dirty and self._acknowledged.is_set() and due:
                 try:
                     self._emit(steps_per_second)
-                except Exception:
+                except Exception as exc:
                     if self._stop.is_set():
                         break
-                    self._on_error()
+                    if self._recover(exc):
+                        continue  # the new trainer process's first frame is due now
                     # Report with the last frame shown; never retry in a tight loop.
                     self._emit_error()
                     last_emit = now
@@ -320,10 +299,6 @@ class TrainingWorker(QObject):
             self._pulse_on = on
             self._pulse_wanted.emit(on)
 
-    def _on_error(self) -> None:
-        self._training = False
-        self._error = traceback.format_exc(limit=6)
-
     def _train_for(self, seconds: float) -> None:
         """Train for about ``seconds``, by the measured rate."""
         if self._trainer.m == 0:
@@ -349,11 +324,21 @@ class TrainingWorker(QObject):
             pending, self._pending = self._pending, {}
         if not pending:
             return False
+        self._restart_if_dead()  # died while idle: Train must work (if this fails, they go)
+        try:
+            self._apply(pending)
+        except Exception as exc:
+            self._requeue_if_died(exc, pending)
+            raise
+        return True
+
+    def _apply(self, pending: dict) -> None:
         self._stale = True
         if "theta" in pending:
             spec, theta = pending["theta"]
             self._build(spec)
             self._trainer.set_theta(theta)
+            self._resumed_at = tuple(pending.get("resume", (0, 0)))
             self._last_good = np.array(theta, dtype=np.float64)
             self._best_cost = np.inf
             self._message = ""  # the window says where they came from
@@ -392,7 +377,6 @@ class TrainingWorker(QObject):
             self._diverged = False
             if self._trainer.m:
                 self._trainer.run_epochs(int(pending["step_epochs"]))
-        return True
 
     def _build(self, spec: NetworkSpec, new_generation: bool = True) -> None:
         self._spec = spec
@@ -411,6 +395,7 @@ class TrainingWorker(QObject):
         self._set_trainer_data()
         self._rate = 0.0  # unknown for this network: start from one step
         self._slow_step_said = False
+        self._resumed_at = (0, 0)
         self._generation += new_generation
         self._diverged = False
         self._error = ""
@@ -433,6 +418,7 @@ class TrainingWorker(QObject):
         self._training = False
         self._diverged = True
         what = message.split(";")[0].split(". ")[0].rstrip(".")
+        what = self._renumbered(what)
         self._message = (
             f"{what[:1].upper()}{what[1:]}. Paused, with the weights of the lowest cost "
             "seen; lower the learning rate to go on."
@@ -459,7 +445,7 @@ class TrainingWorker(QObject):
         )
         # While training the surface is float32 (it moves on anyway); still,
         # it is exactly the network's float64 forward pass.
-        made = self._trainer.frame(not reuse, exact=not self._training)
+        made = self._counted(self._trainer.frame(not reuse, exact=not self._training))
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:
@@ -468,7 +454,7 @@ class TrainingWorker(QObject):
             # Finite weights with a non-finite cost: show the good ones instead.
             self._on_divergence(made.divergence)
             if self._last_good is not None:
-                made = self._trainer.frame(True, exact=True)
+                made = self._counted(self._trainer.frame(True, exact=True))
                 evaluation = made.evaluation
         elif evaluation is not None:
             self._evaluated_at, self._evaluated_steps = now, steps
@@ -495,6 +481,7 @@ class TrainingWorker(QObject):
         )
         self._message = ""
         self._error = ""
+        self._restarts_unseen = 0
         self._last_snapshot = frame
         self._acknowledged.clear()
         self.snapshot.emit(frame)
