@@ -5,7 +5,10 @@ full-batch gradient descent, learning rate 0.03, tanh hidden layers and a
 sigmoid output with binary cross-entropy, in float64:
 
 - ``engine``: ``core.Trainer`` with plain SGD; it computes the cost only when
-  asked (``record_every=0``), as the app does.
+  asked (``record_every=0``).
+- ``recorded``: the same, recording every step's cost and batch accuracy
+  (``record_steps=True``, as the app and the CLI train): the same work per
+  step as ``plain``, which computes the cost every step.
 - ``plain``: the seeds' equations as a textbook loop (``plain_steps``): new
   arrays every step, ``np.tanh``, and the cost computed every step.
 - ``torch``: PyTorch on one CPU thread, the idiomatic ``nn.Sequential`` +
@@ -126,6 +129,22 @@ class EngineRunner:
         return self.trainer.net.theta.copy()
 
 
+class RecordedRunner(EngineRunner):
+    """The engine recording every step's batch cost J (at the parameters before
+    that step's update) and accuracy, from the step's own forward pass."""
+
+    name = "recorded"
+
+    def __init__(self, case: Case) -> None:
+        points, labels = case_data(case)
+        config = TrainConfig(learning_rate=LEARNING_RATE, record_every=0, record_steps=True)
+        self.trainer = Trainer(initial_network(case), points, labels, config)
+
+    def run(self, steps: int) -> None:
+        self.trainer.run(steps)
+        self.trainer.steps.clear()  # memory stays flat over a long benchmark
+
+
 class PlainRunner:
     name = "plain"
 
@@ -223,6 +242,7 @@ class SklearnRunner:
 
 RUNNERS: dict[str, Callable[[Case], object]] = {
     "engine": EngineRunner,
+    "recorded": RecordedRunner,
     "plain": PlainRunner,
     "torch": TorchRunner,
     "sklearn": SklearnRunner,
@@ -346,6 +366,12 @@ def measure_training(
                 name: paired_speedup(rates["engine"], v)
                 for name, v in rates.items()
                 if name != "engine" and "engine" in rates
+            },
+            # The engine doing the peers' work (the cost of every step) over each peer.
+            "recorded_speedup": {
+                name: paired_speedup(rates["recorded"], v)
+                for name, v in rates.items()
+                if name not in ("engine", "recorded") and "recorded" in rates
             },
             "max_parameter_difference": agreement(case, makers, 20 if case.points < 5000 else 3),
         }

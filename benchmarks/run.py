@@ -75,6 +75,8 @@ TARGETS = (
     ("engine_vs_plain_a", "engine / plain loop on (a), float64", ">=", 2.5),
     ("engine_vs_plain_c", "engine / plain loop on (c)", ">=", 1.5),
     ("engine_vs_torch_a", "engine / PyTorch (1 thread) on (a)", ">=", 6.0),
+    ("recorded_vs_plain_a", "engine recording every cost / plain loop on (a)", ">=", 2.5),
+    ("recorded_vs_torch_a", "engine recording every cost / PyTorch on (a)", ">=", 6.0),
     ("app_over_headless", "app training steps/s / headless", ">=", 0.6),
     ("surface_updates_per_second", "surface updates per second in the app", ">=", 30.0),
     ("lateness_p99_ms", "event-loop lateness p99 (ms)", "<=", 20.0),
@@ -100,7 +102,7 @@ def run(options: Options, progress: Callable[[str], None] = lambda _: None) -> d
         for name in present:
             if name not in o.peers:
                 notes[name] = "skipped: not requested (--peers)"
-    names = ["engine", "plain", *peers]
+    names = ["engine", "recorded", "plain", *peers]
     cases = [c for c in engine.CASES if c.key in o.cases]
     from .peer import PeerProcess
 
@@ -148,9 +150,10 @@ def run(options: Options, progress: Callable[[str], None] = lambda _: None) -> d
     return _clean(result)
 
 
-def _ratio(training: dict, case: str, other: str) -> float | None:
-    """The engine's speed-up over ``other``: the median of same-round ratios."""
-    return training.get(case, {}).get("engine_speedup", {}).get(other)
+def _ratio(training: dict, case: str, other: str, runner: str = "engine") -> float | None:
+    """The speed-up of ``runner`` ("engine" or "recorded") over ``other``: the
+    median of same-round ratios."""
+    return training.get(case, {}).get(f"{runner}_speedup", {}).get(other)
 
 
 def evaluate_targets(result: dict) -> list[dict]:
@@ -159,6 +162,8 @@ def evaluate_targets(result: dict) -> list[dict]:
         "engine_vs_plain_a": _ratio(training, "a", "plain"),
         "engine_vs_plain_c": _ratio(training, "c", "plain"),
         "engine_vs_torch_a": _ratio(training, "a", "torch"),
+        "recorded_vs_plain_a": _ratio(training, "a", "plain", "recorded"),
+        "recorded_vs_torch_a": _ratio(training, "a", "torch", "recorded"),
     }
     notes: dict[str, str] = {}
     if "skipped" not in app:

@@ -136,6 +136,14 @@ def format_table(result: dict) -> str:
             label = ""
     out += _rows(rows, "llrrr")
     for case in result["training"].values():
+        recorded = case.get("recorded_speedup", {})
+        if recorded:
+            out.append(
+                f"  {'-'.join(map(str, case['network']))}: the engine recording every step's "
+                "cost (the same work as plain) is "
+                + ", ".join(f"{v:.2f}x {k}" for k, v in recorded.items())
+            )
+    for case in result["training"].values():
         diffs = case.get("max_parameter_difference", {})
         if diffs:
             out.append(

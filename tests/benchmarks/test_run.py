@@ -56,16 +56,22 @@ def test_bench_emits_valid_json_with_every_section():
     assert data["schema"] == "backprop-gui-bench/1" and data["mode"] == "quick"
     case = data["training"]["a"]
     assert case["network"] == [2, 8, 8, 1] and case["points"] == 200
-    assert set(case["steps_per_second"]) == {"engine", "plain"}
+    assert set(case["steps_per_second"]) == {"engine", "recorded", "plain"}
     assert case["steps_per_second"]["engine"]["median"] > 0
-    # Same start, same equations: the engine and the textbook loop agree.
+    # Same start, same equations: the engine and the textbook loop agree, and
+    # recording every step's cost trains exactly alike.
     assert case["max_parameter_difference"]["plain"] < 1e-12
+    assert case["max_parameter_difference"]["recorded"] == 0.0
     # The speed-up pairs the rounds: the median of same-round ratios.
     per_round = case["rates_per_round"]
     ratios = sorted(e / p for e, p in zip(per_round["engine"], per_round["plain"], strict=True))
     assert case["engine_speedup"]["plain"] == pytest.approx(ratios[len(ratios) // 2])
     target = next(t for t in data["targets"] if t["key"] == "engine_vs_plain_a")
     assert target["value"] == pytest.approx(case["engine_speedup"]["plain"])
+    recorded = sorted(r / p for r, p in zip(per_round["recorded"], per_round["plain"], strict=True))
+    assert case["recorded_speedup"]["plain"] == pytest.approx(recorded[len(recorded) // 2])
+    target = next(t for t in data["targets"] if t["key"] == "recorded_vs_plain_a")
+    assert target["value"] == pytest.approx(case["recorded_speedup"]["plain"])
     assert {s["resolution"] for s in data["surface"].values()} == {100, 200, 256}
     app = data["app"]
     assert app["trainer"] == "process" and app["network"] == [2, 8, 8, 1]
