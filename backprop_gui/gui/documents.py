@@ -1,4 +1,5 @@
-"""The window's files: points (CSV), weights (.npz or .json) and a PNG of the canvas.
+"""The window's files: points (CSV), weights (.npz or .json; exported also as
+.onnx or a .py script) and a PNG of the canvas.
 
 Every file dialog goes through ``Documents.ask`` with a row of ``DIALOGS``;
 the work itself is the window's public methods (``load_points``,
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from ..core import DOMAIN, MLP, atomic_write
 from ..core.errors import WeightsFileError
 from ..core.pointsfile import read_points_csv, write_points_csv
-from ..core.weightsfile import load_weights, save_weights
+from ..core.weightsfile import load_weights
+from ..interop import dialog_filters, export_weights
 from ..session import LIMITS, NetworkSpec
 from .points import ReplacePoints
 
@@ -47,8 +49,7 @@ DIALOGS = {
         "Save points", "CSV points (*.csv)", ".csv", True, "save the points", "save_points"
     ),
     "export_weights": Dialog(
-        "Export weights", "NumPy archive (*.npz);;JSON (*.json)", ".npz", True,
-        "export the weights", "export_weights",
+        "Export weights", dialog_filters(), ".npz", True, "export the weights", "export_weights",
     ),
     "import_weights": Dialog(
         "Import weights", "Weights (*.npz *.json);;All files (*)", ".npz", False,
@@ -136,7 +137,7 @@ class Documents:
         return net
 
     def import_weights(self, path: str | os.PathLike) -> None:
-        self.use_network(load_weights(path), path)
+        self.use_network(load_weights(path, check_sizes=LIMITS.check_network), path)
         self._say(f"Imported weights from {path}: press Train to continue from them.", 6000)
 
     def use_network(
@@ -172,8 +173,11 @@ class Documents:
         )
 
     def export_weights(self, path: str | os.PathLike) -> None:
-        save_weights(self.current_network(), path)
-        self._say(f"Exported weights to {path}", 4000)
+        """The weights shown, in the format the suffix names (.npz, .json,
+        .onnx, .py: ``interop.EXPORT_FORMATS``, as ``backprop-gui export``)."""
+        chosen = export_weights(self.current_network(), path)
+        reopen = "" if chosen.reopens else " (for other tools; the app reopens .npz and .json)"
+        self._say(f"Exported weights to {path}{reopen}", 6000)
 
     # -- images ---------------------------------------------------------------------
 

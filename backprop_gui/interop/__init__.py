@@ -17,6 +17,7 @@ imported by the function that uses them, and a missing one raises
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,27 +37,38 @@ class ExportFormat:
     description: str  # one line for help texts and tooltips
     dialog_filter: str  # a Qt file-dialog filter, "ONNX model (*.onnx)"
     reopens: bool  # the app and ``core.load_weights`` read it back
+    save: Callable[[MLP, str | os.PathLike[str]], object]  # writes it, atomically
 
 
 # In the order a file dialog lists them: the app's own formats first.
 EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat(
-        ".npz", "weights as a NumPy archive (reopens in the app)", "NumPy weights (*.npz)", True
+        ".npz",
+        "weights as a NumPy archive (reopens in the app)",
+        "NumPy weights (*.npz)",
+        True,
+        save_weights,
     ),
     ExportFormat(
-        ".json", "weights as JSON text (reopens in the app)", "JSON weights (*.json)", True
+        ".json",
+        "weights as JSON text (reopens in the app)",
+        "JSON weights (*.json)",
+        True,
+        save_weights,
     ),
     ExportFormat(
         ".onnx",
         'ONNX model for any ONNX runtime (needs pip install "backprop-gui[onnx]")',
         "ONNX model (*.onnx)",
         False,
+        save_onnx,
     ),
     ExportFormat(
         ".py",
         "standalone Python script: NumPy forward pass, predictions CSV, to_torch()",
         "Python script (*.py)",
         False,
+        save_script,
     ),
 )
 EXPORT_SUFFIXES: tuple[str, ...] = tuple(f.suffix for f in EXPORT_FORMATS)
@@ -80,12 +92,7 @@ def export_weights(net: MLP, path: str | os.PathLike[str]) -> ExportFormat:
     without feature names), MissingExtraError when .onnx lacks ``onnx``, and
     OSError when the file cannot be written."""
     chosen = export_format(path)
-    if chosen.suffix == ".onnx":
-        save_onnx(net, path)
-    elif chosen.suffix == ".py":
-        save_script(net, path)
-    else:
-        save_weights(net, path)
+    chosen.save(net, path)
     return chosen
 
 

@@ -254,3 +254,17 @@ def test_weights_beyond_the_shared_limits_are_refused_by_name(window, tmp_path):
     with pytest.raises(ValueError, match=f"deep.npz.*at most {LIMITS.hidden_layers} hidden"):
         window.import_weights(path)
     assert window.network_panel.hidden() == (8, 8)
+
+
+@pytest.mark.parametrize("suffix", [".onnx", ".py"])
+def test_export_offers_the_bridges_too(window, tmp_path, suffix):
+    # The window's Export writes every format `backprop-gui export` does, by suffix.
+    pytest.importorskip("onnx") if suffix == ".onnx" else None
+    from backprop_gui.gui.documents import DIALOGS
+
+    assert f"*{suffix}" in DIALOGS["export_weights"].filters
+    path = tmp_path / f"net{suffix}"
+    window.export_weights(path)
+    assert path.is_file() and path.stat().st_size > 0
+    if suffix == ".py":
+        assert "def predict_proba" in path.read_text()
