@@ -106,3 +106,27 @@ def test_the_process_exits_quietly_when_the_app_is_gone():
     child.stdin.close()
     assert child.wait(timeout=30) == 0
     assert child.stderr.read() == b""
+
+
+@pytest.mark.parametrize("kind", ["local", "remote"])
+def test_raw_points_get_the_networks_features_in_the_engine(kind):
+    # The one place features are computed for training, as for the surface.
+    from backprop_gui.core import transform
+
+    features = ("x1", "x2", "x1^2", "sin(x2)")
+    points, labels = make_dataset("circle", 100, seed=2)
+    a, b, c, d = train_test_split(points, labels, 0.2, seed=2)
+    engines = [Engine(), Engine() if kind == "local" else RemoteEngine()]
+    try:
+        for engine in engines:
+            config = TrainConfig(0.1, record_every=0)
+            engine.build([4, 5, 1], "tanh", features, 3, config, 16)
+        engines[0].set_data(transform(a, features), b, transform(c, features), d)
+        engines[1].set_points(a, b, c, d)
+        for engine in engines:
+            engine.run(20)
+        assert np.array_equal(engines[0].theta(), engines[1].theta())
+        assert engines[0].evaluate() == engines[1].evaluate()
+    finally:
+        for engine in engines:
+            engine.close()

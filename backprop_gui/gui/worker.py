@@ -60,7 +60,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from ..core import DivergenceError, Evaluation, TrainConfig, transform
+from ..core import DivergenceError, Evaluation, TrainConfig
 from ..session import DataSpec, Engine, Frame, NetworkSpec, RemoteEngine
 from .pulse import GuiPulse
 from .restart import TrainerRestarts
@@ -404,13 +404,9 @@ class TrainingWorker(TrainerRestarts, QObject):
         self._best_cost = np.inf
 
     def _set_trainer_data(self) -> None:
-        d, features = self._data, self._spec.features
-        self._trainer.set_data(
-            transform(d.train_points, features),
-            d.train_labels,
-            transform(d.test_points, features),
-            d.test_labels,
-        )
+        d = self._data
+        # Raw points: the engine computes the input features, as for the surface.
+        self._trainer.set_points(d.train_points, d.train_labels, d.test_points, d.test_labels)
 
     def _on_divergence(self, message: str) -> None:
         """Pause, and go back to the last good weights (those of the lowest cost

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..core import MLP, DivergenceError, Evaluation, TrainConfig, Trainer
+from ..core import MLP, DivergenceError, Evaluation, TrainConfig, Trainer, transform
 from ..core import inspect as inspection
 from ..core.contour import isoline_segments
 from ..core.surface import SurfaceEvaluator, grid_centres
@@ -47,6 +47,7 @@ class Engine:
             "run_epochs",
             "configure",
             "set_data",
+            "set_points",
             "evaluate",
             "theta",
             "set_theta",
@@ -114,6 +115,21 @@ class Engine:
 
     def set_data(self, X, Y, X_test=None, Y_test=None) -> None:
         self.trainer.set_data(X, Y, X_test, Y_test)
+
+    def set_points(
+        self,
+        points: np.ndarray,
+        labels: np.ndarray,
+        test_points: np.ndarray,
+        test_labels: np.ndarray,
+    ) -> None:
+        """Train on raw points (2, m) with labels (m,), and evaluate on the test
+        points: the network's input features are computed here, where the
+        decision surface computes them too, so there is one place for both."""
+        features = self.trainer.net.features
+        self.trainer.set_data(
+            transform(points, features), labels, transform(test_points, features), test_labels
+        )
 
     def evaluate(self) -> Evaluation:
         return self.trainer.evaluate()

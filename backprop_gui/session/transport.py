@@ -144,6 +144,9 @@ class RemoteEngine:
     def set_data(self, X, Y, X_test=None, Y_test=None) -> None:
         self._call("set_data", X, Y, X_test, Y_test)
 
+    def set_points(self, points, labels, test_points, test_labels) -> None:
+        self._call("set_points", points, labels, test_points, test_labels)
+
     def evaluate(self) -> Evaluation:
         return self._call("evaluate")
 
