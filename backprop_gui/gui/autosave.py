@@ -25,6 +25,7 @@ from ..core import (
     save_weights,
     write_points_csv,
 )
+from ..session import LIMITS
 
 
 def default_session_dir() -> Path:
@@ -108,7 +109,8 @@ class SessionStore:
     def load_points(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The autosaved points, or None if there are none or they are unreadable."""
         try:
-            points, labels = read_points_csv(self._path(self.POINTS))
+            path = self._path(self.POINTS)
+            points, labels = read_points_csv(path, n_classes=LIMITS.window_classes)
         except BadFileError:
             return None
         return points, labels

@@ -350,6 +350,8 @@ class TrainingWorker(QObject):
         if not pending:
             return False
         self._stale = True
+        if "data" in pending:  # first: a new network is built with the new points
+            self._data = pending["data"]
         if "theta" in pending:
             spec, theta = pending["theta"]
             self._build(spec)
@@ -358,8 +360,13 @@ class TrainingWorker(QObject):
             self._best_cost = np.inf
             self._message = ""  # the window says where they came from
         elif "spec" in pending and pending["spec"] != self._spec:
+            classes = pending["spec"].n_classes != self._spec.n_classes
             self._build(pending["spec"])
-            self._message = "Network changed: weights re-initialised."
+            self._message = (
+                f"{self._spec.n_classes} classes: new output layer, weights re-initialised."
+                if classes
+                else "Network changed: weights re-initialised."
+            )
         if "data" in pending:
             before = max(self._trainer.m, 1)
             self._data = pending["data"]
