@@ -69,6 +69,8 @@ class SurfaceImage(pg.GraphicsObject):
     def _recolor(self) -> None:
         if self.image is None:
             return
+        if (self.classes is not None) != (self._table.size > 256):
+            return  # a table for the other kind of image: the next set_image paints
         if self.classes is not None:
             self._pixels = self._class_pixels()
         else:
@@ -86,8 +88,6 @@ class SurfaceImage(pg.GraphicsObject):
         """Pixels of a K-class surface: level (p − 1/K)/(1 − 1/K)·256 of the
         winning class's 256 entries."""
         k = self._table.size // 256
-        if k < 2:
-            raise ValueError("a K-class surface needs a K-class colour table")
         low = 1.0 / k
         level = np.subtract(self.image, low, dtype=np.float32, order="C")
         level *= 256.0 / (1.0 - low)
