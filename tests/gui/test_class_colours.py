@@ -28,7 +28,7 @@ def test_a_k_class_table_runs_from_white_to_each_classs_tint():
     assert np.abs(lut[255] - two[0]).max() <= 2  # orange, as P(class 1) = 0
     assert np.abs(lut[2 * 256 - 1] - two[255]).max() <= 2  # blue, as P(class 1) = 1
     flat = class_surface_lut(3, discrete=True)
-    assert (flat[:256] == flat[255]).all() and (np.abs(flat[512:] - lut[-1]) <= 1).all()
+    assert (flat[:256] == flat[255]).all() and (np.abs(flat[512:].astype(int) - lut[-1]) <= 1).all()
 
 
 def test_the_surface_item_colours_each_cell_by_its_winner_and_probability(qtbot):

@@ -48,7 +48,7 @@ class DataPanel(Panel, QGroupBox):
         form.addRow("Preset", row)
 
         self.class_count = QSpinBox(
-            objectName="classCount", minimum=2, maximum=MAX_CLASSES, value=3
+            objectName="classCount", minimum=2, maximum=MAX_CLASSES, value=2
         )
         self.class_count.setToolTip(
             "How many classes the preset generates (gaussian blobs and spiral arms)"
