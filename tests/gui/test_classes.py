@@ -215,3 +215,14 @@ def test_the_class_count_control_makes_k_class_presets(qtbot, window):
     assert not count.isVisibleTo(data)
     data.regenerate.click()
     assert set(window.model.labels.tolist()) == {0, 1}
+
+
+def test_the_autosaved_session_keeps_six_classes(tmp_path):
+    from backprop_gui.gui.autosave import SessionStore
+
+    store = SessionStore(tmp_path / "session")
+    points = np.arange(12.0).reshape(2, 6)
+    store.save_points(points, np.arange(6))
+    loaded = store.load_points()
+    assert loaded is not None and loaded[1].tolist() == [0, 1, 2, 3, 4, 5]
+    assert np.array_equal(loaded[0], points)
