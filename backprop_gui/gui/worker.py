@@ -360,13 +360,10 @@ class TrainingWorker(QObject):
             self._best_cost = np.inf
             self._message = ""  # the window says where they came from
         elif "spec" in pending and pending["spec"] != self._spec:
-            classes = pending["spec"].n_classes != self._spec.n_classes
+            k, same = pending["spec"].n_classes, pending["spec"].n_classes == self._spec.n_classes
             self._build(pending["spec"])
-            self._message = (
-                f"{self._spec.n_classes} classes: new output layer, weights re-initialised."
-                if classes
-                else "Network changed: weights re-initialised."
-            )
+            changed = "Network changed" if same else f"{k} classes, new output layer"
+            self._message = f"{changed}: weights re-initialised."
         if "data" in pending:
             before = max(self._trainer.m, 1)
             self._data = pending["data"]
