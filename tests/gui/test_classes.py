@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QToolBar
 
 from backprop_gui.core import MLP, load_weights, read_points_csv, save_weights, transform
 from backprop_gui.core.errors import WeightsFileError
-from backprop_gui.gui.theme import CLASS_COLORS, class_surface_lut
+from backprop_gui.gui.theme import class_surface_lut
 
 from .driving import canvas_pos, click, wait_for
 
@@ -124,10 +124,9 @@ def test_the_surface_and_the_counts_show_three_classes(qtbot, window):
         expected = QColor(*(int(c) for c in lut[label * 256 + level]))
         painted = shot.pixelColor(canvas_pos(window, x, y))
         assert painted == expected, (label, painted.name(), expected.name())
-        # And it is that class's hue: nearer its colour than any other class's.
-        rgb = np.array([painted.red(), painted.green(), painted.blue()], float)
-        hues = [np.array(QColor(c).getRgb()[:3], float) for c in CLASS_COLORS[:3]]
-        assert int(np.argmin([np.abs(rgb - h).sum() for h in hues])) == label
+        # And that colour is this class's alone at that level: no other class's.
+        for other in set(range(3)) - {label}:
+            assert QColor(*(int(c) for c in lut[other * 256 + level])) != expected
     text = window.data_panel.counts.text()
     assert text.count("■") == 3 and text.count(" 7 ") == 3
     for color in ("#B87F00", "#0072B2", "#007A59"):
