@@ -1,6 +1,7 @@
 """Marching squares, vectorised: the line where a grid crosses a level.
 
-Used for the 0.5 decision boundary, so the worker thread can hand the GUI
+Used for the decision boundary (the 0.5 isoline for two classes, where the
+top two classes tie for more: ``class_boundaries``), so the worker thread can hand the GUI
 ready-made line segments instead of the GUI tracing them every frame.
 """
 
@@ -58,3 +59,28 @@ def isoline_segments(
         segments.append(np.where(pick, four[:, [0, 2]], four[:, [0, 3]]))
         segments.append(np.where(pick, four[:, [1, 3]], four[:, [1, 2]]))
     return np.concatenate(segments).reshape(-1, 2).astype(np.float32)
+
+
+def class_boundaries(probabilities: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Where the top two of K ≥ 2 classes tie, as (2k, 2) float32 segment ends.
+
+    ``probabilities`` is (K, ny, nx), laid out as ``values`` of
+    ``isoline_segments``. Class c's margin p_c − max_{j≠c} p_j is positive
+    exactly where c wins and crosses 0 where c ties with the runner-up, so
+    its 0-isoline is the edge of c's region. Every edge is between two
+    classes, at least one of them not the last: the margins of classes
+    0..K−2 trace them all (an edge between two of those twice, on top of
+    each other).
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    k = p.shape[0]
+    if k < 2:
+        raise ValueError(f"expected at least two classes, got {k}")
+    order = np.sort(p, axis=0)
+    top, second = order[-1], order[-2]
+    segments = []
+    for c in range(k - 1):
+        # The best of the others: the runner-up where c wins, the top elsewhere.
+        others = np.where(p[c] >= top, second, top)
+        segments.append(isoline_segments(p[c] - others, 0.0, xs, ys))
+    return np.concatenate(segments)

@@ -64,13 +64,23 @@ class SurfaceEvaluator:
         self._weights: tuple | None = None  # float32 copies of (W[l], b[l])
 
     def __call__(self, net: MLP) -> np.ndarray:
-        """(resolution, resolution) float32 probabilities in [0, 1]."""
-        surface = np.empty(self.X.shape[1], np.float32)
+        """(resolution, resolution) float32 P(class 1) in [0, 1]."""
+        return self._outputs(net, rows=slice(0, 1) if net.layer_sizes[-1] == 1 else slice(1, 2))[0]
+
+    def probabilities(self, net: MLP) -> np.ndarray:
+        """(K, resolution, resolution) float32: every output unit's A[L] (the
+        K softmax probabilities; for one sigmoid unit, P(class 1) alone)."""
+        return self._outputs(net, slice(None))
+
+    def _outputs(self, net: MLP, rows: slice) -> np.ndarray:
+        """Rows ``rows`` of A[L] on the grid, (k, resolution, resolution) float32."""
+        k = len(range(net.layer_sizes[-1])[rows])
+        surface = np.empty((k, self.X.shape[1]), np.float32)
         weights = self._weights32(net) if self.dtype == np.float32 else None
         for columns, X in self._chunks(net.chunk_columns()):
             A = self._forward(net, X) if weights is None else self._forward32(net, X, weights)
-            surface[columns] = A[0] if A.shape[0] == 1 else A[1]
-        return surface.reshape(self.resolution, self.resolution)
+            surface[:, columns] = A[rows]
+        return surface.reshape(k, self.resolution, self.resolution)
 
     def _chunks(self, size: int) -> list[tuple[slice, np.ndarray]]:
         """The grid's inputs in self.dtype, as one piece if the network takes
@@ -130,3 +140,13 @@ class SurfaceEvaluator:
         with np.errstate(over="ignore", under="ignore"):
             net.forward_with(weights, X, cache)
         return cache.output
+
+
+def winners(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The winning class of K ≥ 2 probabilities (K, h, w) and its probability:
+    ((h, w) float32 in [1/K, 1], (h, w) uint8 class indices; ties go to
+    the lower class, as ``argmax``). NaN counts as probability 1/K."""
+    p = np.nan_to_num(np.asarray(probabilities, np.float32), nan=1.0 / len(probabilities))
+    classes = p.argmax(axis=0)
+    best = np.take_along_axis(p, classes[None], axis=0)[0]
+    return best.astype(np.float32), classes.astype(np.uint8)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QStyle, QToolBar, QWidget
 
-from .theme import tool_icon
+from .theme import CLASS_COLORS, class_icon, tool_icon
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -44,6 +44,8 @@ class Row:
     - "action": triggered calls the slot; its tip is the tooltip and status tip;
     - "checkable": toggled calls the slot with the new state;
     - "tool": a checkable drawing tool, its key shown in its tooltip;
+    - "class": a checkable class of the picker (``arg`` is the label), its
+      colour as the icon;
     - "undo", "redo": made by the window's undo stack (which keeps their text);
     - "mouse": no action, a mouse gesture listed in the help only.
     """
@@ -79,6 +81,16 @@ def _tool(tool: str, text: str, key: str, tip: str, checked: bool = False) -> Ro
         checked=checked,
     )
 
+
+def _class(k: int) -> Row:
+    """Key k chooses class k, label k − 1, for left clicks, strokes and the brush."""
+    return Row(f"class_action{k}", f"Class &{k}", (str(k),), f"Class {k} (key {k})",
+               "canvas.set_class", kind="class", arg=k - 1, checked=k == 1)  # fmt: skip
+
+
+CLASS_ROWS: tuple[Row, ...] = tuple(_class(k) for k in range(1, len(CLASS_COLORS) + 1))
+# Listed after the table's help rows (which keep the list they always had).
+CLASS_HELP = (("1 … 6", "Choose the class a left click adds (1 = orange, label 0)"),)
 
 ACTIONS: tuple[Row, ...] = (
     # Space belongs to a focused button or checkbox; elsewhere keyPressEvent
@@ -134,13 +146,15 @@ ACTIONS: tuple[Row, ...] = (
         "List every shortcut", "show_shortcuts", "This list"),
     Row("quit_action", "&Quit", (QKeySequence.Quit,), "Quit backprop-gui", "close", "Quit"),
     Row("about_action", "&About backprop-gui", (), "", "show_about"),
+    *CLASS_ROWS,
 )  # fmt: skip
 
 TOOLS = "tools"  # in a menu or the toolbar: every tool action, in table order
+CLASSES = "classes"  # in a menu: the class picker's actions
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("&File", ("open_points_action", "save_points_action", None, "export_weights_action",
                "import_weights_action", "export_image_action", None, "quit_action")),
-    ("&Edit", ("undo_action", "redo_action", None, TOOLS, "clear_action")),
+    ("&Edit", ("undo_action", "redo_action", None, TOOLS, None, CLASSES, None, "clear_action")),
     ("&Training", ("train_action", "step_action", "reset_action", "new_seed_action")),
     ("&View", ("discretize_action", "show_test_action", "log_action")),
     ("&Help", ("shortcuts_action", "about_action")),
@@ -179,6 +193,9 @@ def _make(window: MainWindow, row: Row) -> QAction:
         action = window.undo_stack.createRedoAction(window, row.text)
     else:
         action = QAction(row.text, window)
+    if row.kind == "class":
+        action.setIcon(class_icon(row.arg))
+        action.setObjectName(f"classAction{row.arg + 1}")
     if row.icon:
         icon = row.icon
         action.setIcon(
@@ -186,7 +203,9 @@ def _make(window: MainWindow, row: Row) -> QAction:
         )
     if row.keys:
         action.setShortcuts([QKeySequence(key) for key in row.keys])
-    if row.kind == "tool":
+    if row.kind == "class":
+        action.setToolTip(row.tip)
+    elif row.kind == "tool":
         action.setToolTip(f"{row.tip} ({key_text(row.keys[0])})")
     elif row.kind in ("undo", "redo"):
         action.setToolTip(row.tip)
@@ -201,7 +220,7 @@ def _make(window: MainWindow, row: Row) -> QAction:
             action.setCheckable(True)
             action.toggled.connect(slot)
         elif row.arg is not None:
-            action.setCheckable(row.kind == "tool")
+            action.setCheckable(row.kind in ("tool", "class"))
             action.triggered.connect(lambda _=False, s=slot, a=row.arg: s(a))
         else:
             action.triggered.connect(slot)
@@ -214,6 +233,8 @@ def build_actions(window: MainWindow) -> None:
     """Make every action on ``window``: ``window.<name>`` for each named row,
     ``window.tool_actions[tool]`` for the tools; then the menus and the toolbar."""
     window.tool_actions = {}
+    window.class_actions = []  # label 0, 1, …: the picker's actions
+    classes = QActionGroup(window)  # one class at a time
     for row in ACTIONS:
         if row.kind == "mouse":
             continue
@@ -222,12 +243,18 @@ def build_actions(window: MainWindow) -> None:
             window.tool_actions[row.arg] = action
         else:
             setattr(window, row.name, action)
+        if row.kind == "class":
+            classes.addAction(action)
+            window.class_actions.append(action)
+    window.canvas.class_changed.connect(lambda label: window.class_actions[label].setChecked(True))
 
     def actions(names: tuple[str | None, ...]) -> list[QAction | None]:
         out: list[QAction | None] = []
         for name in names:
             if name == TOOLS:
                 out += window.tool_actions.values()
+            elif name == CLASSES:
+                out += window.class_actions
             else:
                 out.append(None if name is None else getattr(window, name))
         return out
@@ -246,11 +273,20 @@ def build_actions(window: MainWindow) -> None:
     toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
     fill(toolbar, TOOLBAR)
     window.addToolBar(toolbar)
+    picker = QToolBar("Class", objectName="classPicker")
+    picker.setMovable(False)
+    picker.setToolButtonStyle(Qt.ToolButtonIconOnly)
+    picker.setToolTip("The class a left click adds (keys 1–6)")
+    for action in window.class_actions:
+        picker.addAction(action)
+    window.addToolBar(picker)
 
 
 def show_shortcuts(parent: QWidget) -> QMessageBox:
     """The help list in a window-modal box that does not block the caller."""
-    rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
+    rows = "".join(
+        f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS + CLASS_HELP
+    )
     box = QMessageBox(
         QMessageBox.Information, "Keyboard shortcuts", f"<table>{rows}</table>", parent=parent
     )
@@ -265,7 +301,7 @@ def show_about(parent: QWidget) -> None:
     QMessageBox.about(
         parent,
         "About backprop-gui",
-        f"<b>backprop-gui {__version__}</b><p>Draw two classes, choose a network, and "
+        f"<b>backprop-gui {__version__}</b><p>Draw two to six classes, choose a network, and "
         "watch backpropagation learn them. The engine is plain NumPy and follows the "
         "equations shown in the window.</p>",
     )

@@ -38,7 +38,7 @@ from ..core import (
     save_weights,
     write_points_csv,
 )
-from ..session import Frame
+from ..session import LIMITS, Frame
 
 try:
     import fcntl
@@ -230,7 +230,7 @@ class SessionStore:
         if not self.has_points:
             return None
         try:
-            return read_points_csv(self._path(self.POINTS))
+            return read_points_csv(self._path(self.POINTS), n_classes=LIMITS.window_classes)
         except BadFileError as exc:
             self._set_aside(self.POINTS, exc)
             return None

@@ -1,13 +1,15 @@
 """The canvas: draw points over the decision surface.
 
-Mouse (any tool): left adds class 0, right (or Shift+left) adds class 1,
+Mouse (any tool): left adds the chosen class (``set_class``, keys 1–6; label
+0 unless chosen otherwise), right (or Shift+left) adds class 1 (label 1),
 Ctrl+click erases the nearest point. Dragging paints a stroke: with the put
 tool a trail of single points, with the brush a spray of points within the
 brush radius, with the eraser it removes every point the brush touches. One
 stroke is one undo step.
 
 Plot items are created once and updated in place; the surface arrives as a
-row-major float32 image of probabilities, coloured with fixed levels 0..1.
+row-major float32 image of probabilities, coloured with fixed levels 0..1
+(for K ≥ 3 classes: the winning class and its probability).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..core import DOMAIN
 from .point_layer import PointLayer
 from .points import AddPoints, PointSet, RemovePoints
 from .surface_image import SurfaceImage
-from .theme import CLASS_COLORS, cache_axes, surface_lut
+from .theme import CLASS_COLORS, cache_axes, class_surface_lut, surface_lut
 
 TOOLS = ("put", "brush", "erase")
 PUT_SPACING = 0.25  # data units between points of a put-tool stroke
@@ -68,6 +70,7 @@ class Canvas(pg.PlotWidget):
     """The drawing surface; edits go through ``undo_stack`` into ``model``."""
 
     tool_changed = Signal(str)
+    class_changed = Signal(int)  # the label a left click adds
 
     def __init__(self, model: PointSet, undo_stack: QUndoStack, parent=None) -> None:
         self._view = PaintViewBox()
@@ -76,6 +79,9 @@ class Canvas(pg.PlotWidget):
         self.model, self.undo_stack = model, undo_stack
         self._view.canvas = self
         self.tool = "put"
+        self.current_class = 0  # the label a left click, a stroke or the brush adds
+        self.discrete = False
+        self._lut_key: tuple[int, bool] = (2, False)  # (classes, discrete) of the table
         self.brush_radius = 0.6
         self.brush_density = 4
         self.test_ratio = 0.2
@@ -109,7 +115,9 @@ class Canvas(pg.PlotWidget):
         # One layer per class and role: all the points of a class in one item.
         self.train_items, self.test_items = [], []
         for color in CLASS_COLORS:
-            filled = PointLayer(9, pg.mkPen("w", width=1.2), pg.mkBrush(color))
+            # Yellow needs a dark rim to show on the pale surface.
+            rim = pg.mkPen("#6b6200", width=1.2) if color == "#F0E442" else pg.mkPen("w", width=1.2)
+            filled = PointLayer(9, rim, pg.mkBrush(color))
             hollow = PointLayer(9, pg.mkPen(color, width=2.2), pg.mkBrush(255, 255, 255, 200))
             self.train_items.append(filled)
             self.test_items.append(hollow)
@@ -120,7 +128,8 @@ class Canvas(pg.PlotWidget):
             html=(
                 "<div style='text-align:center; color:#333; font-size:12pt'>"
                 "<b>Draw your data</b><br>Left-click: orange class 0<br>"
-                "Right-click or Shift+click: blue class 1<br>Drag to paint a stroke"
+                "Right-click or Shift+click: blue class 1<br>Keys 1–6: more classes"
+                "<br>Drag to paint a stroke"
                 "<br>or pick a preset on the left</div>"
             ),
             anchor=(0.5, 0.5),
@@ -151,7 +160,7 @@ class Canvas(pg.PlotWidget):
     def refresh_points(self) -> None:
         m = self.model
         test = m.test_mask(self.test_ratio)
-        for label in (0, 1):
+        for label in range(len(CLASS_COLORS)):
             mine = m.labels == label
             train, tested = mine & ~test, mine & test
             self.train_items[label].setData(x=m.points[0, train], y=m.points[1, train])
@@ -159,15 +168,50 @@ class Canvas(pg.PlotWidget):
             self.test_items[label].setVisible(self.show_test)
         self.hint.setVisible(len(m) == 0)
 
-    def show_surface(self, surface: np.ndarray, boundary: np.ndarray) -> None:
-        self.surface.set_image(surface)
+    def show_surface(
+        self,
+        surface: np.ndarray,
+        boundary: np.ndarray,
+        classes: np.ndarray | None = None,
+        n_classes: int | None = None,
+    ) -> None:
+        """``surface`` (R, R): P(class 1); or, for ``n_classes`` K ≥ 3, the
+        winning probability in [1/K, 1] with the winning ``classes`` (R, R)
+        uint8 (K defaults to the highest class shown + 1, at least 3)."""
+        if classes is not None and classes.size:
+            k = n_classes if n_classes else max(3, int(classes.max()) + 1)
+            self._set_lut(k, self.discrete)
+            self.surface.set_image(surface, classes)
+        else:
+            self._set_lut(2, self.discrete)
+            self.surface.set_image(surface)
         if boundary.size:
             self.boundary.setData(x=boundary[:, 0], y=boundary[:, 1])
         else:
             self.boundary.setData(x=np.zeros(0), y=np.zeros(0))
 
+    def set_classes_shown(self, n_classes: int) -> None:
+        """How many classes the surface's table has (the network's outputs)."""
+        self._set_lut(max(2, n_classes), self.discrete)
+
     def set_discrete(self, discrete: bool) -> None:
-        self.surface.set_lut(surface_lut(discrete))
+        self.discrete = discrete
+        self._set_lut(self._lut_key[0], discrete, force=True)
+
+    def _set_lut(self, n_classes: int, discrete: bool, force: bool = False) -> None:
+        if not force and self._lut_key == (n_classes, discrete):
+            return
+        self._lut_key = (n_classes, discrete)
+        lut = surface_lut(discrete) if n_classes <= 2 else class_surface_lut(n_classes, discrete)
+        # Recolour only for the same kind of image: a new kind comes next.
+        self.surface.set_lut(lut, recolor=force)
+
+    def set_class(self, label: int) -> None:
+        """Choose the label a left click, a stroke or the brush adds (0..5)."""
+        if not 0 <= label < len(CLASS_COLORS):
+            raise ValueError(f"class labels run from 0 to {len(CLASS_COLORS) - 1}")
+        self.current_class = int(label)
+        self.class_changed.emit(self.current_class)
 
     def set_test_ratio(self, ratio: float) -> None:
         self.test_ratio = ratio
@@ -205,12 +249,11 @@ class Canvas(pg.PlotWidget):
         low, high = DOMAIN
         return low <= x <= high and low <= y <= high
 
-    @staticmethod
-    def _label_for(button, modifiers) -> int | None:
+    def _label_for(self, button, modifiers) -> int | None:
         if button == Qt.RightButton:
             return 1
         if button == Qt.LeftButton:
-            return 1 if modifiers & Qt.ShiftModifier else 0
+            return 1 if modifiers & Qt.ShiftModifier else self.current_class
         return None
 
     def _erasing(self, modifiers) -> bool:

@@ -113,7 +113,7 @@ class Documents:
         self._say(f"Saved {len(model)} points to {path}", 4000)
 
     def load_points(self, path: str | os.PathLike) -> None:
-        points, labels = read_points_csv(path)
+        points, labels = read_points_csv(path, n_classes=LIMITS.window_classes)
         self.window.undo_stack.push(
             ReplacePoints(self.window.model, points, labels, f"Open {Path(path).name}")
         )
@@ -148,6 +148,7 @@ class Documents:
         (naming ``path``) for a network the window cannot show, changing nothing."""
         spec = self.spec_for(net, path)
         self.window.network_panel.set_spec(spec)
+        self.window._n_classes = spec.n_classes  # until the points' classes change
         self.window.worker.post(theta=(spec, net.theta.copy()), resume=resume)
 
     def spec_for(self, net: MLP, path: str | os.PathLike) -> NetworkSpec:
@@ -156,8 +157,18 @@ class Documents:
         def refuse(problem: str) -> WeightsFileError:
             return WeightsFileError(str(path), problem)
 
-        if net.layer_sizes[-1] != 1:
-            raise refuse("the app shows two-class networks (one sigmoid output unit)")
+        outputs = net.layer_sizes[-1]
+        if outputs == 2:
+            raise refuse("the app shows two classes with one sigmoid output unit, not two softmax")
+        if outputs > LIMITS.window_classes:
+            raise refuse(
+                f"the app shows at most {LIMITS.window_classes} classes; "
+                f"the network has {outputs} outputs"
+            )
+        n_classes = max(2, outputs)
+        needed = self.window.model.n_classes()
+        if n_classes < needed:
+            raise refuse(f"the points have {needed} classes, the network only {n_classes}")
         if len(set(net.activation_names)) > 1:
             raise refuse("the app uses one activation for every hidden layer")
         hidden = net.layer_sizes[1:-1]
@@ -169,7 +180,11 @@ class Documents:
         panel = self.window.network_panel
         activation = net.activation_names[0] if hidden else panel.activation.currentText()
         return NetworkSpec(
-            tuple(hidden), activation, net.features, self.window.training_panel.seed.value()
+            tuple(hidden),
+            activation,
+            net.features,
+            self.window.training_panel.seed.value(),
+            n_classes,
         )
 
     def export_weights(self, path: str | os.PathLike) -> None:

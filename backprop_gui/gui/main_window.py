@@ -11,6 +11,7 @@ shortcuts), ``documents`` (files), ``recovery`` (autosave) and ``settings``.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import os
 import random
 import weakref
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self._training = False
         self._request = 0
         self._latest: Frame | None = None
+        # The network's classes (the spec's n_classes) and the count the
+        # points last asked for: a change in the latter re-initialises.
+        self._n_classes = self._data_classes = 2
 
         self.canvas = Canvas(self.model, self.undo_stack)
         self.panels: list[Panel] = [kind() for kind in panels.PANELS]
@@ -206,7 +210,8 @@ class MainWindow(QMainWindow):
     # -- posting to the worker -----------------------------------------------------
 
     def _spec(self) -> NetworkSpec:
-        return self.network_panel.spec(self.training_panel.seed.value())
+        spec = self.network_panel.spec(self.training_panel.seed.value())
+        return dataclasses.replace(spec, n_classes=self._n_classes)
 
     def _post_spec(self) -> None:
         self.worker.post(spec=self._spec())
@@ -215,13 +220,27 @@ class MainWindow(QMainWindow):
     def _post_data(self) -> None:
         m = self.model
         test = m.test_mask(self.canvas.test_ratio)
+        more = {}
+        if m.n_classes() != self._data_classes:
+            # The output layer follows the data: one post, so the worker never
+            # pairs these points with a network that has too few outputs.
+            self._n_classes = self._data_classes = m.n_classes()
+            more["spec"] = self._spec()
+            self._update_maths()
+            out = "one sigmoid unit" if self._n_classes == 2 else f"{self._n_classes} softmax units"
+            self.statusBar().showMessage(
+                f"{self._n_classes} classes: the output layer is now {out}; "
+                "weights re-initialised.",
+                6000,
+            )
         self.worker.post(
             data=DataSpec(
                 m.points[:, ~test].copy(),
                 m.labels[~test].copy(),
                 m.points[:, test].copy(),
                 m.labels[test].copy(),
-            )
+            ),
+            **more,
         )
         self.data_panel.show_counts(m.counts(), int(test.sum()))
         can_train = bool((~test).any())
@@ -313,7 +332,8 @@ class MainWindow(QMainWindow):
     def _show_snapshot(self, frame: Frame) -> None:
         """Give ``frame`` to the canvas and to every panel."""
         self._latest = frame
-        self.canvas.show_surface(frame.surface, frame.boundary)
+        n_classes = frame.spec.n_classes if frame.spec is not None else None
+        self.canvas.show_surface(frame.surface, frame.boundary, frame.surface_class, n_classes)
         for panel in self.panels:
             panel.show(frame)
         # The worker stopped by itself (divergence, error, no data); ignore
@@ -327,7 +347,8 @@ class MainWindow(QMainWindow):
     # -- points ----------------------------------------------------------------------
 
     def _generate_preset(self, name: str, n: int, noise: float, undoable: bool = True) -> None:
-        points, labels = make_dataset(name, n, noise, seed=random.randrange(2**31))
+        classes = self.data_panel.classes_for(name)
+        points, labels = make_dataset(name, n, noise, seed=random.randrange(2**31), classes=classes)
         command = ReplacePoints(self.model, points, labels, f"Preset {name}")
         if undoable:
             self.undo_stack.push(command)

@@ -37,9 +37,13 @@ class PointSet(QObject):
     def new_keys(self, n: int) -> np.ndarray:
         return self._rng.random(n)
 
-    def counts(self) -> tuple[int, int]:
-        ones = int(self.labels.sum())
-        return len(self) - ones, ones
+    def counts(self) -> tuple[int, ...]:
+        """Points per label 0..K−1, K = max(2, largest label + 1)."""
+        return tuple(int(n) for n in np.bincount(self.labels, minlength=2))
+
+    def n_classes(self) -> int:
+        """The classes the points need: largest label + 1, at least 2."""
+        return max(2, int(self.labels.max()) + 1) if self.labels.size else 2
 
     def test_mask(self, test_ratio: float) -> np.ndarray:
         """(m,) bool, True for the test points at ``test_ratio`` in [0, 1)."""

@@ -1,5 +1,6 @@
-"""Colours and drawn icons. The class hues are the Okabe–Ito orange and blue,
-which stay distinct for the common forms of colour blindness."""
+"""Colours and drawn icons. The class hues are Okabe–Ito's (orange, blue,
+bluish green, vermillion, reddish purple, yellow), which stay distinct for the
+common forms of colour blindness; two classes keep orange and blue."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
-CLASS_COLORS = ("#E69F00", "#0072B2")
-CLASS_NAMES = ("orange (0)", "blue (1)")
+CLASS_COLORS = ("#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#F0E442")
+CLASS_NAMES = ("orange (0)", "blue (1)", "green (2)", "vermillion (3)", "purple (4)", "yellow (5)")
+# Darker twins for text and outlines on white, where the light hues (orange,
+# yellow) are hard to read.
+CLASS_TEXT_COLORS = ("#B87F00", "#0072B2", "#007A59", "#D55E00", "#B3558C", "#9A8F00")
+TINT = 0.62  # how far the surface goes from white towards a class's hue
 TRAIN_PEN, TEST_PEN = "#0072B2", "#D55E00"
 
 
@@ -23,8 +28,8 @@ def surface_lut(discrete: bool = False, size: int = 256) -> np.ndarray:
     0.5, light blue at p = 1; or two flat colours when ``discrete``."""
     white = np.array([248.0, 248.0, 248.0])
     # Tints, not full hues, so the saturated points stay readable on top.
-    low = white + 0.62 * (_rgb(CLASS_COLORS[0]) - white)
-    high = white + 0.62 * (_rgb(CLASS_COLORS[1]) - white)
+    low = white + TINT * (_rgb(CLASS_COLORS[0]) - white)
+    high = white + TINT * (_rgb(CLASS_COLORS[1]) - white)
     p = (np.arange(size) + 0.5) / size
     if discrete:
         lut = np.where((p < 0.5)[:, None], low, high)
@@ -32,6 +37,30 @@ def surface_lut(discrete: bool = False, size: int = 256) -> np.ndarray:
         t = np.abs(p - 0.5)[:, None] * 2.0
         lut = np.where((p < 0.5)[:, None], white + t * (low - white), white + t * (high - white))
     return np.round(lut).astype(np.uint8)
+
+
+def class_surface_lut(n_classes: int, discrete: bool = False, size: int = 256) -> np.ndarray:
+    """(n_classes·size, 3) uint8: ``size`` levels per class, for the winning
+    class's probability p in [1/K, 1] mapped linearly onto the levels. Level
+    0 (p = 1/K: no preference) is the near-white of the two-class map, the
+    top level (p = 1) the class's tint; ``discrete``: the tint throughout."""
+    white = np.array([248.0, 248.0, 248.0])
+    t = (np.arange(size) + 0.5)[:, None] / size
+    if discrete:
+        t = np.ones_like(t)
+    tables = [white + t * TINT * (_rgb(color) - white) for color in CLASS_COLORS[:n_classes]]
+    return np.round(np.concatenate(tables)).astype(np.uint8)
+
+
+def class_icon(label: int) -> QIcon:
+    """A swatch of class ``label``'s colour, for the class picker."""
+
+    def swatch(p: QPainter) -> None:
+        p.setPen(QPen(QColor("#333"), 3))
+        p.setBrush(QColor(CLASS_COLORS[label]))
+        p.drawEllipse(QPointF(32, 32), 24, 24)
+
+    return _canvas_icon(swatch)
 
 
 def cache_axes(item: pg.PlotItem) -> None:

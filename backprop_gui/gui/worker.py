@@ -334,6 +334,8 @@ class TrainingWorker(TrainerRestarts, QObject):
 
     def _apply(self, pending: dict) -> None:
         self._stale = True
+        if "data" in pending:  # first: a new network is built with the new points
+            self._data = pending["data"]
         if "theta" in pending:
             spec, theta = pending["theta"]
             self._build(spec)
@@ -343,8 +345,10 @@ class TrainingWorker(TrainerRestarts, QObject):
             self._best_cost = np.inf
             self._message = ""  # the window says where they came from
         elif "spec" in pending and pending["spec"] != self._spec:
+            k, same = pending["spec"].n_classes, pending["spec"].n_classes == self._spec.n_classes
             self._build(pending["spec"])
-            self._message = "Network changed: weights re-initialised."
+            changed = "Network changed" if same else f"{k} classes, new output layer"
+            self._message = f"{changed}: weights re-initialised."
         if "data" in pending:
             before = max(self._trainer.m, 1)
             self._data = pending["data"]

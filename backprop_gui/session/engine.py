@@ -14,8 +14,8 @@ import numpy as np
 
 from ..core import MLP, DivergenceError, Evaluation, TrainConfig, Trainer, transform
 from ..core import inspect as inspection
-from ..core.contour import isoline_segments
-from ..core.surface import SurfaceEvaluator, grid_centres
+from ..core.contour import class_boundaries, isoline_segments
+from ..core.surface import SurfaceEvaluator, grid_centres, winners
 from .frame import Frame
 
 # The app's live cost and accuracy on bigger sets are estimates on this many.
@@ -210,11 +210,7 @@ class Engine:
             except DivergenceError as exc:
                 message = str(exc)
         net = trainer.net
-        with np.errstate(all="ignore"):
-            surface = self.surfaces[exact](net)
-        if not np.isfinite(surface).all():
-            surface = np.nan_to_num(surface, nan=0.5).astype(np.float32)
-        boundary = isoline_segments(surface, 0.5, self.centres, self.centres)
+        surface, classes, boundary = self._surface(net, exact)
         return Frame(
             epoch=trainer.epoch,
             steps=trainer.step_count,
@@ -222,11 +218,31 @@ class Engine:
             evaluation=evaluation,
             estimated=trainer.m > EVALUATION_SAMPLE,
             surface=surface,
+            surface_class=classes,
             boundary=boundary,
             theta=net.theta.copy(),
             divergence=message,
             **(self.inspect(inspect) if inspect else {}),
         )
+
+    def _surface(self, net: MLP, exact: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(surface, surface_class, boundary) for a Frame. Two classes: P(class 1)
+        and its 0.5 isoline. K ≥ 3: the winning probability and class, a
+        quarter of the K probabilities over the wire, and where the top two tie."""
+        surfaces = self.surfaces[exact]
+        if net.layer_sizes[-1] == 1:
+            with np.errstate(all="ignore"):
+                surface = surfaces(net)
+            if not np.isfinite(surface).all():
+                surface = np.nan_to_num(surface, nan=0.5).astype(np.float32)
+            boundary = isoline_segments(surface, 0.5, self.centres, self.centres)
+            return surface, np.zeros(0, np.uint8), boundary
+        with np.errstate(all="ignore"):
+            p = surfaces.probabilities(net)
+        if not np.isfinite(p).all():
+            p = np.nan_to_num(p, nan=1.0 / len(p)).astype(np.float32)
+        surface, classes = winners(p)
+        return surface, classes, class_boundaries(p, self.centres, self.centres)
 
     def close(self) -> None:
         pass

@@ -37,12 +37,14 @@ class Frame:
     n_train: int = 0
     evaluation: Evaluation | None = None
     estimated: bool = False  # the evaluation is an estimate on a fixed sample
-    surface: np.ndarray = field(
-        default_factory=_empty
-    )  # (R, R) float32 P(class 1), row 0 at the bottom
-    boundary: np.ndarray = field(
-        default_factory=_empty
-    )  # (2k, 2) float32 segment ends of the 0.5 isoline
+    # (R, R) float32, row 0 at the bottom: P(class 1) for two classes; for
+    # K ≥ 3 the winning class's probability, the class in ``surface_class``.
+    surface: np.ndarray = field(default_factory=_empty)
+    # (R, R) uint8 winning class for K ≥ 3 classes; empty for two.
+    surface_class: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
+    # (2k, 2) float32 segment ends where the top two classes tie (for two
+    # classes: the 0.5 isoline of ``surface``).
+    boundary: np.ndarray = field(default_factory=_empty)
     theta: np.ndarray = field(default_factory=_empty)  # flat parameters, laid out like MLP.theta
     divergence: str = ""  # the trainer found the cost non-finite: why
     # -- added by the worker ---------------------------------------------------

@@ -21,9 +21,11 @@ class NetworkSpec:
     activation: str = "tanh"
     features: tuple[str, ...] = ("x1", "x2")
     seed: int = 0
+    # The data's classes: one sigmoid output unit for two, K softmax units for K ≥ 3.
+    n_classes: int = 2
 
     def layer_sizes(self) -> list[int]:
-        return [len(self.features), *self.hidden, 1]
+        return [len(self.features), *self.hidden, 1 if self.n_classes <= 2 else self.n_classes]
 
     def build(self) -> MLP:
         return MLP(self.layer_sizes(), self.activation, seed=self.seed, features=self.features)

@@ -172,7 +172,7 @@ def test_bad_points_files_give_a_dialog_and_leave_the_points_alone(
         "text.csv": "x1,x2,label\n1,two,0\n",
         "nan.csv": "x1,x2,label\n1,nan,0\n",
         "inf.csv": "x1,x2,label\n1,inf,0\n",
-        "label.csv": "x1,x2,label\n1,2,5\n",
+        "label.csv": "x1,x2,label\n1,2,6\n",  # the window draws labels 0..5
         "empty.csv": "",
     }
     for name, text in cases.items():

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import DATASETS
+from ...core.datasets import MAX_CLASSES, MULTICLASS
 from ...session import LIMITS
+from ..theme import CLASS_TEXT_COLORS
 from .base import SIDE, Panel, form_layout
 
 
@@ -44,6 +46,15 @@ class DataPanel(Panel, QGroupBox):
         row.addWidget(self.preset, 1)
         row.addWidget(self.regenerate)
         form.addRow("Preset", row)
+
+        self.class_count = QSpinBox(
+            objectName="classCount", minimum=2, maximum=MAX_CLASSES, value=2
+        )
+        self.class_count.setToolTip(
+            "How many classes the preset generates (gaussian blobs and spiral arms)"
+        )
+        self.class_count_label = QLabel("Classes")
+        form.addRow(self.class_count_label, self.class_count)
 
         self.count = QSpinBox(
             objectName="pointCount", minimum=10, maximum=LIMITS.window_preset_points, value=200
@@ -97,6 +108,9 @@ class DataPanel(Panel, QGroupBox):
         self.setLayout(form)
 
         self.preset.activated.connect(lambda _: self._request())
+        self.preset.currentTextChanged.connect(self._show_class_count)
+        self.class_count.valueChanged.connect(lambda _: self._request())
+        self._show_class_count(self.preset.currentText())
         self.regenerate.clicked.connect(self._request)
         self.noise.valueChanged.connect(self._update_labels)
         self.test_ratio.valueChanged.connect(self._update_labels)
@@ -111,6 +125,15 @@ class DataPanel(Panel, QGroupBox):
             self.preset.currentText(), self.count.value(), self.noise.value() / 100
         )
 
+    def _show_class_count(self, preset: str) -> None:
+        for widget in (self.class_count, self.class_count_label):
+            widget.setVisible(preset in MULTICLASS)
+
+    def classes_for(self, preset: str) -> int:
+        """The class count a preset is generated with: the control's for the
+        presets that take one, else two."""
+        return self.class_count.value() if preset in MULTICLASS else 2
+
     def _brush(self) -> None:
         self.brush_changed.emit(self.brush_radius.value(), self.brush_density.value())
 
@@ -118,16 +141,19 @@ class DataPanel(Panel, QGroupBox):
         self.noise_label.setText(f"{self.noise.value():3d}%")
         self.test_label.setText(f"{self.test_ratio.value():3d}%")
 
-    def show_counts(self, counts: tuple[int, int], n_test: int) -> None:
-        orange, blue = counts
-        self.counts.setText(
-            f"<span style='color:#B87F00'>■</span> {orange} &nbsp; "
-            f"<span style='color:#0072B2'>■</span> {blue} &nbsp; ({n_test} test)"
+    def show_counts(self, counts: tuple[int, ...], n_test: int) -> None:
+        """Points per class 0..K−1 behind each class's swatch, then the test count."""
+        swatches = "".join(
+            f"<span style='color:{CLASS_TEXT_COLORS[label % len(CLASS_TEXT_COLORS)]}'>■</span>"
+            f" {count} &nbsp; "
+            for label, count in enumerate(counts)
         )
+        self.counts.setText(f"{swatches}({n_test} test)")
 
     def state(self) -> dict:
         return {
             "preset": self.preset.currentText(),
+            "classes": self.class_count.value(),
             "count": self.count.value(),
             "noise": self.noise.value(),
             "test_ratio": self.test_ratio.value(),
@@ -139,6 +165,9 @@ class DataPanel(Panel, QGroupBox):
     def restore(self, state: dict) -> None:
         if state.get("preset") in DATASETS:
             self.preset.setCurrentText(state["preset"])
+        self.class_count.blockSignals(True)  # restoring is not a request
+        self.class_count.setValue(int(state.get("classes", self.class_count.value())))
+        self.class_count.blockSignals(False)
         self.count.setValue(int(state.get("count", self.count.value())))
         self.noise.setValue(int(state.get("noise", self.noise.value())))
         self.test_ratio.setValue(int(state.get("test_ratio", self.test_ratio.value())))

@@ -35,10 +35,12 @@ def equations_html(spec: NetworkSpec, config: dict | None = None) -> str:
     L = len(sizes) - 1
     g = symbol(spec.activation)
     inputs = ", ".join(FEATURE_LABELS[f] for f in spec.features)
+    K = spec.n_classes
+    output = "σ" if K <= 2 else "softmax"
     rows = [f"<b>Forward</b> &nbsp; X = [{inputs}]ᵀ is {sizes[0]}×m"]
     for l in range(1, L + 1):
         prev = "X" if l == 1 else f"A<sup>[{l - 1}]</sup>"
-        act = f"{g}(Z<sup>[{l}]</sup>)" if l < L else f"σ(Z<sup>[{l}]</sup>) = Ŷ"
+        act = f"{g}(Z<sup>[{l}]</sup>)" if l < L else f"{output}(Z<sup>[{l}]</sup>) = Ŷ"
         rows.append(
             f"Z<sup>[{l}]</sup> = W<sup>[{l}]</sup>·{prev} + b<sup>[{l}]</sup> "
             f"&nbsp;<span style='color:#777'>W<sup>[{l}]</sup>: {sizes[l]}×{sizes[l - 1]}</span>"
@@ -49,12 +51,35 @@ def equations_html(spec: NetworkSpec, config: dict | None = None) -> str:
         penalty = f" + {config['l1']:g}·Σ|W|"
     elif config.get("l2"):
         penalty = f" + ({config['l2']:g}/2)·Σ‖W‖²"
-    rows.append(
-        f"J = −(1/m) Σ [y·log a + (1−y)·log(1−a)]{penalty} "
-        "&nbsp;<span style='color:#777'>from Z, stably</span>"
-    )
+    grey = "<span style='color:#777'>{}</span>"
+    if K <= 2:
+        rows.append(
+            grey.format("Output: one sigmoid unit for two classes, a = P(class 1); Y is 0/1")
+        )
+        rows.append(
+            f"J = −(1/m) Σ [y·log a + (1−y)·log(1−a)]{penalty} &nbsp;"
+            + grey.format("binary cross-entropy, from Z, stably")
+        )
+    else:
+        rows.append(
+            grey.format(
+                f"Output: {K} softmax units for {K} classes, a<sub>k</sub> = P(class k); "
+                "Y is one-hot, K×m"
+            )
+        )
+        rows.append(
+            f"J = −(1/m) Σ Σ<sub>k</sub> y<sub>k</sub>·log a<sub>k</sub>{penalty} &nbsp;"
+            + grey.format("categorical cross-entropy, from Z, stably")
+        )
     rows.append("<b>Backward</b>")
-    rows.append(f"dZ<sup>[{L}]</sup> = A<sup>[{L}]</sup> − Y")
+    pair = "σ and binary" if K <= 2 else "softmax and categorical"
+    rows.append(
+        f"dZ<sup>[{L}]</sup> = A<sup>[{L}]</sup> − Y &nbsp;"
+        + grey.format(
+            f"{pair} cross-entropy cancel each other's curvature: ∂J/∂Z = (A − Y)/m, "
+            "the same fused gradient for sigmoid and softmax"
+        )
+    )
     rows.append(
         "dW<sup>[l]</sup> = (1/m)·dZ<sup>[l]</sup>·A<sup>[l−1]</sup>ᵀ &nbsp; "
         "db<sup>[l]</sup> = (1/m)·Σ dZ<sup>[l]</sup>"
