@@ -16,15 +16,7 @@ import random
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (
-    QFrame,
-    QMainWindow,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from ..core import MLP, TrainConfig, make_dataset
 from ..session import DataSpec, Frame, NetworkSpec
@@ -32,7 +24,8 @@ from . import panels
 from .actions import SHORTCUTS, build_actions
 from .actions import show_about as _show_about
 from .actions import show_shortcuts as _show_shortcuts
-from .canvas import Canvas, SquareFrame
+from .canvas import Canvas
+from .docks import build_layout, reset_layout
 from .documents import Documents
 from .documents import show_error as _show_error
 from .panels import (
@@ -46,7 +39,9 @@ from .panels import (
     Panel,
     TrainingPanel,
 )
+from .panels.base import dock_name
 from .points import PointSet, ReplacePoints
+from .presentation import Presentation
 from .recovery import Autosaver
 from .settings import default_settings, restore_settings, save_settings, sync_view_state
 from .worker import TrainingWorker
@@ -79,6 +74,7 @@ class MainWindow(QMainWindow):
         self._name_panels()
         self.documents = Documents(self)
         self._build_layout()
+        self.presentation = Presentation(self)
         build_actions(self)
         self._build_status_bar()
 
@@ -138,31 +134,19 @@ class MainWindow(QMainWindow):
         self.maths_label = self.maths_panel.label
 
     def _build_layout(self) -> None:
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        for panel in self.panels:
-            column = side_layout if panel.area == panels.SIDE else right_layout
-            column.addWidget(panel, panel.stretch)
-        side_layout.addStretch(1)
-        scroll = QScrollArea(objectName="sidePanel")
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setMinimumWidth(side.sizeHint().width() + 24)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        right.setMinimumWidth(400)
+        build_layout(self)
 
-        self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.addWidget(scroll)
-        self.splitter.addWidget(SquareFrame(self.canvas))
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([300, 720, 420])
-        self.setCentralWidget(self.splitter)
-        self.resize(1440, 860)
+    def dock(self, panel: QWidget) -> QDockWidget | None:
+        """The dock that holds ``panel`` (None for the toolbar and the strip)."""
+        return self.docks.get(dock_name(panel))
+
+    def reset_layout(self) -> None:
+        """Every dock back where it started, shown (View › Reset layout)."""
+        reset_layout(self)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: full screen, larger fonts, thicker lines (F11)."""
+        self.presentation.set(on)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -402,12 +386,17 @@ class MainWindow(QMainWindow):
             self.toggle_training()
             event.accept()
             return
+        if event.key() == Qt.Key_Escape and self.presentation.on:
+            self.set_presentation(False)
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:
         if self._closed:  # a second close (e.g. from a test harness) has nothing to do
             event.accept()
             return
+        self.set_presentation(False)  # the settings keep the normal window
         self.save_settings()
         self.shutdown()
         self.autosaver.close()  # the last autosave; a clean exit leaves no lock behind

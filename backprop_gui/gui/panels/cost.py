@@ -210,6 +210,7 @@ class CostPanel(Panel, QWidget):
     a divergence is marked once, where it happened.
     """
 
+    dock_title = "Cost"
     stretch = 2
 
     def __init__(self, parent: QWidget | None = None) -> None:

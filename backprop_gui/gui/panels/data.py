@@ -18,14 +18,16 @@ from PySide6.QtWidgets import (
 
 from ...core import DATASETS
 from ...session import LIMITS
-from .base import SIDE, Panel, form_layout
+from .base import LEFT, Panel, form_layout
 
 
 class DataPanel(Panel, QGroupBox):
     """What the points are made of. It describes the user's choice and
     announces changes; the window decides what they mean."""
 
-    area = SIDE
+    area = LEFT
+    dock_title = "Data"
+    dock_group = "controls"
     preset_requested = Signal(str, int, float)
     test_ratio_changed = Signal(float)
     show_test_changed = Signal(bool)

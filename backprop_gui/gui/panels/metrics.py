@@ -28,6 +28,8 @@ class MetricsPanel(Panel, QWidget):
     """``labels``: the table's read-outs by key (``epoch``, ``cost_train``,
     ``accuracy_test``, …); ``status_labels``: the status bar's."""
 
+    dock_title = "Read-outs"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         grid = QGridLayout(self)
