@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from ..core import MLP, TrainConfig, make_dataset
 from ..session import DataSpec, Frame, NetworkSpec
-from . import panels
+from . import panels, sessions
 from .actions import SHORTCUTS, build_actions
 from .actions import show_about as _show_about
 from .actions import show_shortcuts as _show_shortcuts
@@ -360,6 +361,21 @@ class MainWindow(QMainWindow):
         self.documents.import_weights(path)
         self._update_maths()
 
+    def save_session(self, path: str | os.PathLike) -> None:
+        """Save everything shown (points and split, network, settings, weights,
+        curve) to one ``.bpsession`` file."""
+        sessions.save(self, path)
+        self.statusBar().showMessage(f"Saved the session to {path}", 4000)
+
+    def open_session(self, path: str | os.PathLike) -> None:
+        """Open a ``.bpsession`` file: everything it holds replaces what is
+        shown. Raises SessionFileError, changing nothing, for a bad file."""
+        state = sessions.open_(self, path)
+        trained = f", trained {state.epoch:,} epochs" if state.theta is not None else ""
+        self.statusBar().showMessage(
+            f"Opened the session {Path(path).name}: {state.labels.size} points{trained}.", 8000
+        )
+
     def export_image(self, path: str | os.PathLike) -> None:
         """Save a PNG of the canvas with its surface, points and boundary."""
         self.documents.export_image(path)
@@ -398,6 +414,7 @@ class MainWindow(QMainWindow):
             return
         self.set_presentation(False)  # the settings keep the normal window
         self.save_settings()
+        self.autosaver.save_session()  # everything comes back at the next start
         self.shutdown()
         self.autosaver.close()  # the last autosave; a clean exit leaves no lock behind
         self._closed = True

@@ -163,7 +163,8 @@ class TrainingWorker(QObject):
         """Queue changes for the loop: spec=NetworkSpec, data=DataSpec,
         config=dict of TrainConfig fields, training=bool with request=int
         (echoed in snapshots), step_epochs=int, reset=True,
-        theta=(NetworkSpec, flat array), restore=True (the last good weights)."""
+        theta=(NetworkSpec, flat array) with counters=(epoch, steps) to count on
+        from, restore=True (the last good weights)."""
         with self._lock:
             config = changes.pop("config", None)
             if config:
@@ -357,6 +358,8 @@ class TrainingWorker(QObject):
             self._last_good = np.array(theta, dtype=np.float64)
             self._best_cost = np.inf
             self._message = ""  # the window says where they came from
+            if "counters" in pending:  # a reopened session counts on
+                self._trainer.set_counters(*pending["counters"])
         elif "spec" in pending and pending["spec"] != self._spec:
             self._build(pending["spec"])
             self._message = "Network changed: weights re-initialised."

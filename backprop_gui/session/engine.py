@@ -50,6 +50,7 @@ class Engine:
             "evaluate",
             "theta",
             "set_theta",
+            "set_counters",
             "restore",
             "frame",
             "inspect",
@@ -138,6 +139,10 @@ class Engine:
     def set_theta(self, theta: np.ndarray) -> None:
         self.trainer.net.theta[:] = theta
         self._before_last = None
+
+    def set_counters(self, epoch: int, steps: int) -> None:
+        """Continue counting from ``epoch`` and ``steps`` (a reopened session)."""
+        self.trainer.epoch, self.trainer.step_count = int(epoch), int(steps)
 
     def restore(self, theta: np.ndarray) -> None:
         self.trainer.restore(theta)

@@ -165,6 +165,9 @@ class RemoteEngine:
     def set_theta(self, theta: np.ndarray) -> None:
         self._call("set_theta", theta)
 
+    def set_counters(self, epoch: int, steps: int) -> None:
+        self._call("set_counters", int(epoch), int(steps))
+
     def restore(self, theta: np.ndarray) -> None:
         self._call("restore", theta)
 

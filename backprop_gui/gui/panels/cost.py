@@ -234,12 +234,30 @@ class CostPanel(Panel, QWidget):
         self._generation = -1
         self._last_plotted_step = -1
         self._divergence_marked = False
+        self._preload: np.ndarray | None = None
+
+    def curve(self) -> np.ndarray:
+        """(k, 3) float64: the plotted epochs, train costs and test costs."""
+        series = self.plot.series
+        if not len(series.x):
+            return np.zeros((0, 3))
+        return np.column_stack([series.x, series.y(0), series.y(1)]).astype(np.float64)
+
+    def preload(self, curve: np.ndarray) -> None:
+        """Start the next weights' plot with ``curve`` ((k, 3) as ``curve()``):
+        a reopened session goes on drawing where it stopped."""
+        self._preload = np.asarray(curve, np.float64).reshape(-1, 3)
 
     def show_frame(self, frame: Frame) -> None:
         if frame.generation != self._generation:
             self._generation = frame.generation
             self.plot.clear_history()
             self._last_plotted_step = -1
+            if self._preload is not None:
+                for epoch, train, test in self._preload:
+                    self.plot.series.append(float(epoch), float(train), float(test))
+                self._preload = None
+                self.plot.schedule_redraw()
         e = frame.evaluation
         if e is not None and e.step != self._last_plotted_step:
             self.plot.add(e)
