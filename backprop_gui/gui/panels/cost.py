@@ -235,6 +235,7 @@ class CostPanel(Panel, QWidget):
         self._last_plotted_step = -1
         self._divergence_marked = False
         self._preload: np.ndarray | None = None
+        self._drawn_until = -math.inf  # a preloaded curve's last epoch
 
     def curve(self) -> np.ndarray:
         """(k, 3) float64: the plotted epochs, train costs and test costs."""
@@ -253,13 +254,16 @@ class CostPanel(Panel, QWidget):
             self._generation = frame.generation
             self.plot.clear_history()
             self._last_plotted_step = -1
-            if self._preload is not None:
+            self._drawn_until = -math.inf
+            if self._preload is not None and len(self._preload):
                 for epoch, train, test in self._preload:
                     self.plot.series.append(float(epoch), float(train), float(test))
-                self._preload = None
+                # The reopened weights' first evaluation is the curve's last point.
+                self._drawn_until = float(self._preload[-1, 0])
                 self.plot.schedule_redraw()
+            self._preload = None
         e = frame.evaluation
-        if e is not None and e.step != self._last_plotted_step:
+        if e is not None and e.step != self._last_plotted_step and e.epoch > self._drawn_until:
             self.plot.add(e)
             self.plot.schedule_redraw()
             self._last_plotted_step = e.step

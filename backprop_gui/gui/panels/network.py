@@ -93,6 +93,7 @@ class NetworkPanel(Panel, QGroupBox):
         self.layers_box.setColumnStretch(1, 1)
         self.layers_box.setColumnStretch(2, 1)
         layout.addLayout(self.layers_box)
+        layout.addStretch(1)  # spare height below the list: nothing above it moves
         self.layer_spins: list[QSpinBox] = []
         self.layer_activations: list[QComboBox] = []
         self._layer_labels: list[QLabel] = []
