@@ -108,6 +108,10 @@ def build_layout(window: MainWindow) -> None:
                 first_of_group[(area, group)] = dock
         stretch = getattr(panel, "stretch", 0)
         dock.setProperty("stretch", stretch)
+        if not stretch and area != LEFT:
+            # A read-out without spare height to share is never squeezed
+            # below its own (scrolling a table of four numbers helps nobody).
+            dock.widget().setMinimumHeight(min(panel.sizeHint().height(), 160))
     for leader in first_of_group.values():
         leader.raise_()  # the group's first tab in front
     column.addWidget(SquareFrame(window.canvas), 1)
