@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QStyle, QToolBar, QWidget
 
+from .docks import view_actions
 from .theme import CLASS_COLORS, class_icon, tool_icon
 
 if TYPE_CHECKING:
@@ -142,6 +143,17 @@ ACTIONS: tuple[Row, ...] = (
     Row("export_image_action", "Export &image…", ("Ctrl+Shift+E",),
         "Save a PNG of the canvas and its surface", "documents.ask",
         "Export an image of the canvas", arg="export_image"),
+    Row("open_session_action", "Open session…", ("Ctrl+Shift+O",),
+        "Open a saved session: points, split, network, settings, weights and curve",
+        "documents.ask", "Open / save a session (.bpsession)", arg="open_session"),
+    Row("save_session_action", "Save session…", ("Ctrl+Shift+S",),
+        "Save everything in one .bpsession file, to hand out or come back to",
+        "documents.ask", "Open / save a session (.bpsession)", arg="save_session"),
+    Row("presentation_action", "&Presentation mode", ("F11",),
+        "Full screen, larger fonts, thicker lines and points for a projector (F11, Esc leaves)",
+        "set_presentation", "Presentation mode (Esc leaves)", kind="checkable"),
+    Row("reset_layout_action", "Reset &layout", (),
+        "Put every panel back where it started, shown", "reset_layout"),
     Row("shortcuts_action", "&Keyboard shortcuts", (QKeySequence.HelpContents,),
         "List every shortcut", "show_shortcuts", "This list"),
     Row("quit_action", "&Quit", (QKeySequence.Quit,), "Quit backprop-gui", "close", "Quit"),
@@ -151,12 +163,15 @@ ACTIONS: tuple[Row, ...] = (
 
 TOOLS = "tools"  # in a menu or the toolbar: every tool action, in table order
 CLASSES = "classes"  # in a menu: the class picker's actions
+DOCKS = "docks"  # in a menu: every dock's show/hide action (docks.view_actions)
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
-    ("&File", ("open_points_action", "save_points_action", None, "export_weights_action",
-               "import_weights_action", "export_image_action", None, "quit_action")),
+    ("&File", ("open_session_action", "save_session_action", None, "open_points_action",
+               "save_points_action", None, "export_weights_action", "import_weights_action",
+               "export_image_action", None, "quit_action")),
     ("&Edit", ("undo_action", "redo_action", None, TOOLS, None, CLASSES, None, "clear_action")),
     ("&Training", ("train_action", "step_action", "reset_action", "new_seed_action")),
-    ("&View", ("discretize_action", "show_test_action", "log_action")),
+    ("&View", ("discretize_action", "show_test_action", "log_action", None,
+               "presentation_action", None, DOCKS, None, "reset_layout_action")),
     ("&Help", ("shortcuts_action", "about_action")),
 )  # fmt: skip
 TOOLBAR: tuple[str | None, ...] = (
@@ -225,6 +240,9 @@ def _make(window: MainWindow, row: Row) -> QAction:
         else:
             action.triggered.connect(slot)
     action.setChecked(row.checked)
+    if row.name:  # "reset_layout_action" -> "resetLayoutAction", for scripts and tests
+        head, *rest = row.name.split("_")
+        action.setObjectName(head + "".join(word.title() for word in rest))
     window.addAction(action)
     return action
 
@@ -255,6 +273,8 @@ def build_actions(window: MainWindow) -> None:
                 out += window.tool_actions.values()
             elif name == CLASSES:
                 out += window.class_actions
+            elif name == DOCKS:
+                out += view_actions(window)
             else:
                 out.append(None if name is None else getattr(window, name))
         return out
@@ -267,7 +287,10 @@ def build_actions(window: MainWindow) -> None:
                 target.addAction(action)
 
     for title, names in MENUS:
-        fill(window.menuBar().addMenu(title), names)
+        menu = window.menuBar().addMenu(title)
+        fill(menu, names)
+        # "&View" -> window.view_menu
+        setattr(window, title.strip("&").lower() + "_menu", menu)
     toolbar = QToolBar("Tools", objectName="toolsBar")
     toolbar.setMovable(False)
     toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)

@@ -55,6 +55,14 @@ DIALOGS = {
         "Import weights", "Weights (*.npz *.json);;All files (*)", ".npz", False,
         "import the weights", "import_weights",
     ),
+    "save_session": Dialog(
+        "Save session", "backprop-gui session (*.bpsession)", ".bpsession", True,
+        "save the session", "save_session",
+    ),
+    "open_session": Dialog(
+        "Open session", "backprop-gui session (*.bpsession);;All files (*)", ".bpsession",
+        False, "open the session", "open_session",
+    ),
     "export_image": Dialog(
         "Export image", "PNG image (*.png)", ".png", True, "export the image", "export_image"
     ),
@@ -169,8 +177,6 @@ class Documents:
         needed = self.window.model.n_classes()
         if n_classes < needed:
             raise refuse(f"the points have {needed} classes, the network only {n_classes}")
-        if len(set(net.activation_names)) > 1:
-            raise refuse("the app uses one activation for every hidden layer")
         hidden = net.layer_sizes[1:-1]
         too_big = LIMITS.check_hidden(hidden)
         if too_big is not None:
@@ -178,7 +184,8 @@ class Documents:
         if net.features is None:
             raise refuse("the file does not say which input features the network uses")
         panel = self.window.network_panel
-        activation = net.activation_names[0] if hidden else panel.activation.currentText()
+        # One activation per hidden layer, mixed or not (issue #13).
+        activation = tuple(net.activation_names) if hidden else panel.activation.currentText()
         return NetworkSpec(
             tuple(hidden),
             activation,

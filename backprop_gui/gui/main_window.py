@@ -15,27 +15,21 @@ import dataclasses
 import os
 import random
 import weakref
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (
-    QFrame,
-    QMainWindow,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from ..core import MLP, TrainConfig, make_dataset
 from ..session import DataSpec, Frame, NetworkSpec
-from . import panels
+from . import panels, sessions
 from .actions import SHORTCUTS, build_actions
 from .actions import show_about as _show_about
 from .actions import show_shortcuts as _show_shortcuts
-from .canvas import Canvas, SquareFrame
+from .canvas import Canvas
+from .docks import build_layout, reset_layout
 from .documents import Documents
 from .documents import show_error as _show_error
 from .panels import (
@@ -49,7 +43,9 @@ from .panels import (
     Panel,
     TrainingPanel,
 )
+from .panels.base import dock_name
 from .points import PointSet, ReplacePoints
+from .presentation import Presentation
 from .recovery import Autosaver
 from .settings import (
     SettingsAutosave,
@@ -91,6 +87,7 @@ class MainWindow(QMainWindow):
         self._name_panels()
         self.documents = Documents(self)
         self._build_layout()
+        self.presentation = Presentation(self)
         build_actions(self)
         self._build_status_bar()
 
@@ -152,31 +149,19 @@ class MainWindow(QMainWindow):
         self.maths_label = self.maths_panel.label
 
     def _build_layout(self) -> None:
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        for panel in self.panels:
-            column = side_layout if panel.area == panels.SIDE else right_layout
-            column.addWidget(panel, panel.stretch)
-        side_layout.addStretch(1)
-        scroll = QScrollArea(objectName="sidePanel")
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setMinimumWidth(side.sizeHint().width() + 24)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        right.setMinimumWidth(400)
+        build_layout(self)
 
-        self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.addWidget(scroll)
-        self.splitter.addWidget(SquareFrame(self.canvas))
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([300, 720, 420])
-        self.setCentralWidget(self.splitter)
-        self.resize(1440, 860)
+    def dock(self, panel: QWidget) -> QDockWidget | None:
+        """The dock that holds ``panel`` (None for the toolbar and the strip)."""
+        return self.docks.get(dock_name(panel))
+
+    def reset_layout(self) -> None:
+        """Every dock back where it started, shown (View › Reset layout)."""
+        reset_layout(self)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: full screen, larger fonts, thicker lines (F11)."""
+        self.presentation.set(on)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -407,6 +392,21 @@ class MainWindow(QMainWindow):
         self.documents.import_weights(path)
         self._update_maths()
 
+    def save_session(self, path: str | os.PathLike) -> None:
+        """Save everything shown (points and split, network, settings, weights,
+        curve) to one ``.bpsession`` file."""
+        sessions.save(self, path)
+        self.statusBar().showMessage(f"Saved the session to {path}", 4000)
+
+    def open_session(self, path: str | os.PathLike) -> None:
+        """Open a ``.bpsession`` file: everything it holds replaces what is
+        shown. Raises SessionFileError, changing nothing, for a bad file."""
+        state = sessions.open_(self, path)
+        trained = f", trained {state.epoch:,} epochs" if state.theta is not None else ""
+        self.statusBar().showMessage(
+            f"Opened the session {Path(path).name}: {state.labels.size} points{trained}.", 8000
+        )
+
     def export_image(self, path: str | os.PathLike) -> None:
         """Save a PNG of the canvas with its surface, points and boundary."""
         self.documents.export_image(path)
@@ -433,6 +433,10 @@ class MainWindow(QMainWindow):
             self.toggle_training()
             event.accept()
             return
+        if event.key() == Qt.Key_Escape and self.presentation.on:
+            self.set_presentation(False)
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:
@@ -440,7 +444,9 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         self.settings_autosave.stop()
+        self.set_presentation(False)  # the settings keep the normal window
         self.save_settings()
+        self.autosaver.save_session()  # everything comes back at the next start
         self.shutdown()
         atexit.unregister(self._at_exit)
         self.autosaver.close()  # the last autosave; a clean exit leaves no lock behind

@@ -45,6 +45,14 @@ class PointLayer(pg.GraphicsObject):
             self._bounds = QRectF()
         self.update()
 
+    def set_symbol(self, size: float, pen_width: float) -> None:
+        """Draw each point ``size`` px across with a ``pen_width`` px outline
+        (presentation mode draws them larger)."""
+        self.size = size
+        self.pen.setWidthF(pen_width)
+        self._symbol = None  # drawn afresh at the next paint
+        self.update()
+
     def __len__(self) -> int:
         return self.x.size
 

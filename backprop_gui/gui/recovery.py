@@ -22,9 +22,12 @@ import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox
 
+from ..core import BadFileError
 from ..session import Frame
+from . import sessions
 from .autosave import SessionStore
 from .points import ReplacePoints
+from .sessions import LAST_SESSION
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -73,9 +76,35 @@ class Autosaver:
             )
             if answer == QMessageBox.Yes and self._restore(with_weights=True):
                 return True
-        elif store.has_points and self._restore(with_weights=False):
+        elif self._restore_session() or (store.has_points and self._restore(with_weights=False)):
             return True
         return False
+
+    def _restore_session(self) -> bool:
+        """The session saved at the last normal quit, exactly; False if there
+        is none or it cannot be read (then the autosaved points are used)."""
+        path = self.store.directory / LAST_SESSION
+        if not path.exists():
+            return False
+        try:
+            state = sessions.open_(self.window, path)
+        except (BadFileError, OSError) as exc:
+            print(f"backprop-gui: last session not restored: {exc}", file=sys.stderr)
+            return False
+        trained = " and the trained weights" if state.theta is not None else ""
+        self.window.statusBar().showMessage(
+            f"Restored {state.labels.size} points{trained} from the last session.", 8000
+        )
+        return True
+
+    def save_session(self) -> None:
+        """Save the whole session for the next start (on a normal quit)."""
+        if not self.enabled or self.closed:
+            return
+        try:
+            sessions.save(self.window, self.store.directory / LAST_SESSION)
+        except (OSError, ValueError) as exc:
+            print(f"backprop-gui: session not saved: {exc}", file=sys.stderr)
 
     def _restore(self, with_weights: bool) -> bool:
         """Restore what is intact and say what was restored, from which epoch,

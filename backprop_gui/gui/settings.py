@@ -1,4 +1,4 @@
-"""The window's settings: geometry, splitter, and every control, across runs.
+"""The window's settings: geometry, the docks' layout, and every control, across runs.
 
 Controls are one JSON value with a version; a damaged value falls back to its
 defaults, so a bad settings file never stops the app from starting.
@@ -11,6 +11,8 @@ import json
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer
+
+from .docks import restore_layout, save_layout
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -25,11 +27,11 @@ def default_settings() -> QSettings:
 def restore_settings(window: MainWindow) -> bool:
     """Restore what can be restored; False if the controls kept their defaults."""
     s = window.settings
-    restorers = (("geometry", window.restoreGeometry), ("splitter", window.splitter.restoreState))
-    for key, restore in restorers:
-        value = s.value(key)
-        if isinstance(value, (QByteArray, bytes)):
-            restore(value)
+    value = s.value("geometry")
+    if isinstance(value, (QByteArray, bytes)):
+        window.restoreGeometry(value)
+    # A layout saved under another LAYOUT_VERSION is ignored: the default stays.
+    restore_layout(window, s.value("layout"))
     try:
         state = json.loads(str(s.value("controls", "{}")))
     except json.JSONDecodeError:
@@ -86,10 +88,10 @@ def controls_state(window: MainWindow) -> dict:
 
 
 def save_settings(window: MainWindow) -> dict:
-    """Save the geometry, the splitter and the controls; returns the controls saved."""
+    """Save the geometry, the docks' layout and the controls; returns the controls saved."""
     s = window.settings
     s.setValue("geometry", window.saveGeometry())
-    s.setValue("splitter", window.splitter.saveState())
+    s.setValue("layout", save_layout(window))
     state = controls_state(window)
     s.setValue("controls", json.dumps(state))
     s.sync()

@@ -65,7 +65,7 @@ class Engine:
     def build(
         self,
         layer_sizes: Sequence[int],
-        activation: str,
+        activation: str | Sequence[str],
         features: Sequence[str],
         seed: int,
         config: TrainConfig,

@@ -15,14 +15,37 @@ from ..core import MLP
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """What defines the network; changing any of it re-initialises the weights."""
+    """What defines the network; changing any of it re-initialises the weights.
+
+    ``activation``: one name for every hidden layer, or one per hidden layer.
+    A tuple whose names are all equal becomes that one name, so a network
+    has one spelling (and two specs of the same network compare equal).
+    """
 
     hidden: tuple[int, ...] = (8, 8)
-    activation: str = "tanh"
+    activation: str | tuple[str, ...] = "tanh"
     features: tuple[str, ...] = ("x1", "x2")
     seed: int = 0
     # The data's classes: one sigmoid output unit for two, K softmax units for K ≥ 3.
     n_classes: int = 2
+
+    def __post_init__(self) -> None:
+        activation = self.activation
+        if not isinstance(activation, str):
+            names = tuple(str(name) for name in activation)
+            if len(names) != len(self.hidden):
+                raise ValueError(
+                    f"{len(names)} activations given for {len(self.hidden)} hidden layers"
+                )
+            activation = names[0] if names and len(set(names)) == 1 else names
+            object.__setattr__(self, "activation", activation or "tanh")
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        """One activation name per hidden layer."""
+        if isinstance(self.activation, str):
+            return (self.activation,) * len(self.hidden)
+        return self.activation
 
     def layer_sizes(self) -> list[int]:
         return [len(self.features), *self.hidden, 1 if self.n_classes <= 2 else self.n_classes]

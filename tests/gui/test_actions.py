@@ -6,7 +6,8 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from backprop_gui.gui.actions import ACTIONS, MENUS, SHORTCUTS, key_text
 
-# The help list as it was written by hand before the table: it must not change.
+# The help list as it was written by hand before the table: it must not change
+# (only grow, when a shortcut is added).
 HAND_WRITTEN = (
     ("Space", "Train / pause"),
     ("S", "Step: train one epoch"),
@@ -25,6 +26,9 @@ HAND_WRITTEN = (
     ("Ctrl+O / Ctrl+S", "Open / save points (CSV)"),
     ("Ctrl+E / Ctrl+I", "Export / import weights"),
     ("Ctrl+Shift+E", "Export an image of the canvas"),
+    # Added with the docks and sessions (issue #13).
+    ("Ctrl+Shift+O / Ctrl+Shift+S", "Open / save a session (.bpsession)"),
+    ("F11", "Presentation mode (Esc leaves)"),
     ("F1", "This list"),
     ("Ctrl+Q", "Quit"),
 )

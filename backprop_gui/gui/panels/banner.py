@@ -6,13 +6,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...session import Frame
-from .base import Panel
+from .base import STRIP, Panel
 
 
 class BannerPanel(Panel, QFrame):
     """Hidden until a frame reports trouble. A divergence is announced once:
     Dismiss sticks until the next one. ``restore_button`` ("Restore && halve
     α") is the window's to wire; it shows for a divergence only."""
+
+    area = STRIP
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

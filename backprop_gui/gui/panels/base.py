@@ -2,9 +2,10 @@
 
 A panel class lists ``Panel`` first among its bases, then the Qt widget it is
 (``class CostPanel(Panel, QWidget)``). The window makes one of each class in
-``panels.PANELS``, puts it where ``area`` says, and gives it every frame the
-worker sends through ``show(frame)``, in the GUI thread. A panel keeps what it
-needs from a frame: frames are immutable and their arrays read-only.
+``panels.PANELS``, puts it where it declares (``area``, ``dock_title``,
+``dock_group``) and gives it every frame the worker sends through
+``show(frame)``, in the GUI thread. A panel keeps what it needs from a frame:
+frames are immutable and their arrays read-only.
 """
 
 from __future__ import annotations
@@ -16,18 +17,29 @@ from PySide6.QtWidgets import QFormLayout, QWidget
 
 from ...session import Frame
 
-SIDE, RIGHT = "side", "right"
+# Where a panel goes. LEFT, RIGHT, BOTTOM: a dock on that side of the canvas.
+# STRIP: the fixed strip above the canvas (the banner). TOOLBAR: the training
+# commands' toolbar, across the window under the tools.
+LEFT, RIGHT, BOTTOM, STRIP, TOOLBAR = "left", "right", "bottom", "strip", "toolbar"
+AREAS = (LEFT, RIGHT, BOTTOM, STRIP, TOOLBAR)
+SIDE = LEFT  # the older name of the left column
 
 
 class Panel:
     """The mixin every panel starts with.
 
-    ``area``: ``SIDE`` (the scrolling column of controls left of the canvas) or
-    ``RIGHT`` (the column right of it), in the order of ``PANELS``.
-    ``stretch``: the panel's share of the column's spare height (0: its own).
+    ``area``: ``LEFT``, ``RIGHT`` or ``BOTTOM`` (a dock on that side of the
+    canvas, in the order of ``PANELS``) or ``STRIP`` (above the canvas, not
+    movable). ``dock_title``: the dock's title and its line in the View menu
+    (default: the group box's title, else the class name without "Panel").
+    ``dock_group``: docks of one area with the same group are stacked as tabs
+    (default: each panel in a dock of its own).
+    ``stretch``: the panel's share of its dock column's spare height.
     """
 
     area: ClassVar[str] = RIGHT
+    dock_title: ClassVar[str] = ""
+    dock_group: ClassVar[str] = ""
     stretch: ClassVar[int] = 0
 
     def show(self, frame: Frame | None = None) -> None:
@@ -44,6 +56,23 @@ class Panel:
     def status_widgets(self) -> list[QWidget]:
         """Read-outs the window puts at the right of its status bar, in order."""
         return []
+
+
+def dock_title(panel: QWidget) -> str:
+    """The title of ``panel``'s dock (see ``Panel.dock_title``)."""
+    declared = getattr(panel, "dock_title", "")
+    if declared:
+        return declared
+    title = getattr(panel, "title", None)
+    if callable(title) and title():
+        return title()
+    name = type(panel).__name__
+    return name.removesuffix("Panel") or name
+
+
+def dock_name(panel: QWidget) -> str:
+    """The dock's objectName: ``dock_`` and the panel's objectName or class."""
+    return "dock_" + (panel.objectName() or type(panel).__name__)
 
 
 def form_layout() -> QFormLayout:

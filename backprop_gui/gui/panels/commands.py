@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStyle, QWidget
 
-from .base import Panel
+from .base import TOOLBAR, Panel
 
 STEP_TIP = "Train exactly one epoch, then pause (S)"
 
 
 class CommandBar(Panel, QWidget):
     """The buttons only; the window wires them to its training commands."""
+
+    area = TOOLBAR
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

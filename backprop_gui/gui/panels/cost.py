@@ -210,6 +210,7 @@ class CostPanel(Panel, QWidget):
     a divergence is marked once, where it happened.
     """
 
+    dock_title = "Cost"
     stretch = 2
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -233,14 +234,36 @@ class CostPanel(Panel, QWidget):
         self._generation = -1
         self._last_plotted_step = -1
         self._divergence_marked = False
+        self._preload: np.ndarray | None = None
+        self._drawn_until = -math.inf  # a preloaded curve's last epoch
+
+    def curve(self) -> np.ndarray:
+        """(k, 3) float64: the plotted epochs, train costs and test costs."""
+        series = self.plot.series
+        if not len(series.x):
+            return np.zeros((0, 3))
+        return np.column_stack([series.x, series.y(0), series.y(1)]).astype(np.float64)
+
+    def preload(self, curve: np.ndarray) -> None:
+        """Start the next weights' plot with ``curve`` ((k, 3) as ``curve()``):
+        a reopened session goes on drawing where it stopped."""
+        self._preload = np.asarray(curve, np.float64).reshape(-1, 3)
 
     def show_frame(self, frame: Frame) -> None:
         if frame.generation != self._generation:
             self._generation = frame.generation
             self.plot.clear_history()
             self._last_plotted_step = -1
+            self._drawn_until = -math.inf
+            if self._preload is not None and len(self._preload):
+                for epoch, train, test in self._preload:
+                    self.plot.series.append(float(epoch), float(train), float(test))
+                # The reopened weights' first evaluation is the curve's last point.
+                self._drawn_until = float(self._preload[-1, 0])
+                self.plot.schedule_redraw()
+            self._preload = None
         e = frame.evaluation
-        if e is not None and e.step != self._last_plotted_step:
+        if e is not None and e.step != self._last_plotted_step and e.epoch > self._drawn_until:
             self.plot.add(e)
             self.plot.schedule_redraw()
             self._last_plotted_step = e.step

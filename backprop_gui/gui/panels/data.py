@@ -20,14 +20,16 @@ from ...core import DATASETS
 from ...core.datasets import MAX_CLASSES, MULTICLASS
 from ...session import LIMITS
 from ..theme import CLASS_TEXT_COLORS
-from .base import SIDE, Panel, form_layout
+from .base import LEFT, Panel, form_layout
 
 
 class DataPanel(Panel, QGroupBox):
     """What the points are made of. It describes the user's choice and
     announces changes; the window decides what they mean."""
 
-    area = SIDE
+    area = LEFT
+    dock_title = "Data"
+    dock_group = "controls"
     preset_requested = Signal(str, int, float)
     test_ratio_changed = Signal(float)
     show_test_changed = Signal(bool)

@@ -118,7 +118,7 @@ class ExampleView(QWidget):
         point = np.ravel(getattr(example, "point", []))
         where = f" at ({fmt(point[0])}, {fmt(point[1])})" if point.size == 2 else ""
         n_hidden = len(spec.layer_sizes()) - 2
-        self.set_example(example, (spec.activation,) * n_hidden, spec.features, f"The point{where}")
+        self.set_example(example, spec.activations[:n_hidden], spec.features, f"The point{where}")
 
     def _build(self, sizes: tuple[int, ...]) -> None:
         body = QWidget()

@@ -2,7 +2,8 @@
 user chose, in the seeds' notation and with every matrix's shape.
 
 The activation's symbol g is ``Activation.symbol`` from the core's table, so a
-new activation needs no change here.
+new activation needs no change here. The updates are the live equations' own
+(``equations.UPDATES``), whose m̂ and v̂ are set in a font that draws the hat.
 """
 
 from __future__ import annotations
@@ -13,12 +14,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 from ...core import ACTIVATIONS, FEATURE_LABELS
 from ...session import NetworkSpec
 from .base import Panel
-
-UPDATES = {
-    "sgd": "θ := θ − α·dθ &nbsp; for every W<sup>[l]</sup>, b<sup>[l]</sup>",
-    "momentum": "v := 0.9·v − α·dθ; &nbsp; θ := θ + v",
-    "adam": "m := β₁m + (1−β₁)dθ; &nbsp; v := β₂v + (1−β₂)dθ²; &nbsp; θ := θ − α·m̂/(√v̂ + ε)",
-}
+from .equations import UPDATES, grey
 
 
 def symbol(activation: str) -> str:
@@ -29,21 +25,28 @@ def symbol(activation: str) -> str:
 
 
 def equations_html(spec: NetworkSpec, config: dict | None = None) -> str:
-    """``config`` has the training panel's optimizer, l1 and l2."""
+    """``config`` has the training panel's optimizer, batch_size, l1 and l2.
+    Each hidden layer's g is its own activation's symbol."""
     config = config or {}
     sizes = spec.layer_sizes()
     L = len(sizes) - 1
-    g = symbol(spec.activation)
+    gs = [symbol(name) for name in spec.activations]
     inputs = ", ".join(FEATURE_LABELS[f] for f in spec.features)
     K = spec.n_classes
     output = "σ" if K <= 2 else "softmax"
-    rows = [f"<b>Forward</b> &nbsp; X = [{inputs}]ᵀ is {sizes[0]}×m"]
+    batch = config.get("batch_size")
+    m = (
+        f"m = {batch} (the mini-batch size: each step uses one mini-batch)"
+        if batch
+        else "m = the number of training points (full batch)"
+    )
+    rows = [f"<b>Forward</b> &nbsp; X = [{inputs}]ᵀ is {sizes[0]}×m", grey(m)]
     for l in range(1, L + 1):
         prev = "X" if l == 1 else f"A<sup>[{l - 1}]</sup>"
-        act = f"{g}(Z<sup>[{l}]</sup>)" if l < L else f"{output}(Z<sup>[{l}]</sup>) = Ŷ"
+        act = f"{gs[l - 1]}(Z<sup>[{l}]</sup>)" if l < L else f"{output}(Z<sup>[{l}]</sup>) = Ŷ"
         rows.append(
             f"Z<sup>[{l}]</sup> = W<sup>[{l}]</sup>·{prev} + b<sup>[{l}]</sup> "
-            f"&nbsp;<span style='color:#777'>W<sup>[{l}]</sup>: {sizes[l]}×{sizes[l - 1]}</span>"
+            f"&nbsp;{grey(f'W<sup>[{l}]</sup>: {sizes[l]}×{sizes[l - 1]}')}"
             f"<br>&nbsp;&nbsp;A<sup>[{l}]</sup> = {act}"
         )
     penalty = ""
@@ -51,31 +54,34 @@ def equations_html(spec: NetworkSpec, config: dict | None = None) -> str:
         penalty = f" + {config['l1']:g}·Σ|W|"
     elif config.get("l2"):
         penalty = f" + ({config['l2']:g}/2)·Σ‖W‖²"
-    grey = "<span style='color:#777'>{}</span>"
     if K <= 2:
+        rows.append(grey("Output: one sigmoid unit for two classes, a = P(class 1); Y is 0/1"))
+        rows.append(f"J = −(1/m) Σ [y·log a + (1−y)·log(1−a)]{penalty}")
         rows.append(
-            grey.format("Output: one sigmoid unit for two classes, a = P(class 1); Y is 0/1")
-        )
-        rows.append(
-            f"J = −(1/m) Σ [y·log a + (1−y)·log(1−a)]{penalty} &nbsp;"
-            + grey.format("binary cross-entropy, from Z, stably")
+            grey(
+                f"binary cross-entropy, computed from Z<sup>[{L}]</sup> directly, "
+                "so log never overflows"
+            )
         )
     else:
         rows.append(
-            grey.format(
+            grey(
                 f"Output: {K} softmax units for {K} classes, a<sub>k</sub> = P(class k); "
                 "Y is one-hot, K×m"
             )
         )
+        rows.append(f"J = −(1/m) Σ Σ<sub>k</sub> y<sub>k</sub>·log a<sub>k</sub>{penalty}")
         rows.append(
-            f"J = −(1/m) Σ Σ<sub>k</sub> y<sub>k</sub>·log a<sub>k</sub>{penalty} &nbsp;"
-            + grey.format("categorical cross-entropy, from Z, stably")
+            grey(
+                f"categorical cross-entropy, computed from Z<sup>[{L}]</sup> directly, "
+                "so log never overflows"
+            )
         )
     rows.append("<b>Backward</b>")
     pair = "σ and binary" if K <= 2 else "softmax and categorical"
     rows.append(
         f"dZ<sup>[{L}]</sup> = A<sup>[{L}]</sup> − Y &nbsp;"
-        + grey.format(
+        + grey(
             f"{pair} cross-entropy cancel each other's curvature: ∂J/∂Z = (A − Y)/m, "
             "the same fused gradient for sigmoid and softmax"
         )
@@ -84,16 +90,21 @@ def equations_html(spec: NetworkSpec, config: dict | None = None) -> str:
         "dW<sup>[l]</sup> = (1/m)·dZ<sup>[l]</sup>·A<sup>[l−1]</sup>ᵀ &nbsp; "
         "db<sup>[l]</sup> = (1/m)·Σ dZ<sup>[l]</sup>"
     )
-    if L > 1:
+    if L > 1 and len(set(gs)) == 1:
         rows.append(
-            f"dZ<sup>[l−1]</sup> = W<sup>[l]</sup>ᵀ·dZ<sup>[l]</sup> ∗ {g}′(Z<sup>[l−1]</sup>)"
+            f"dZ<sup>[l−1]</sup> = W<sup>[l]</sup>ᵀ·dZ<sup>[l]</sup> ∗ {gs[0]}′(Z<sup>[l−1]</sup>)"
         )
+    else:  # each layer's own g′
+        for l in range(L, 1, -1):
+            rows.append(
+                f"dZ<sup>[{l - 1}]</sup> = W<sup>[{l}]</sup>ᵀ·dZ<sup>[{l}]</sup> ∗ "
+                f"{gs[l - 2]}′(Z<sup>[{l - 1}]</sup>)"
+            )
     if config.get("l1") or config.get("l2"):
         term = "λ·sign(W<sup>[l]</sup>)" if config.get("l1") else "λ·W<sup>[l]</sup>"
-        rows.append(
-            f"dW<sup>[l]</sup> += {term} &nbsp;<span style='color:#777'>biases unregularised</span>"
-        )
-    rows.append("<b>Update</b> &nbsp;" + UPDATES[config.get("optimizer", "sgd")])
+        rows.append(f"dW<sup>[l]</sup> += {term} &nbsp;{grey('biases unregularised')}")
+    rows.append("<b>Update</b> &nbsp;" + grey("for every W<sup>[l]</sup>, b<sup>[l]</sup> as θ"))
+    rows.append(UPDATES[config.get("optimizer", "sgd")])
     return "<div style='line-height:140%'>" + "<br>".join(rows) + "</div>"
 
 
@@ -102,6 +113,7 @@ class MathsPanel(Panel, QGroupBox):
     follow the controls at once (``set_choice``), not the frames, which lag
     behind a change."""
 
+    dock_title = "The maths being run"
     stretch = 1
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -1,11 +1,11 @@
-"""The metrics panel: the epoch, big, beside a small train/test table of cost
+"""The metrics panel: the epoch, big, above a small train/test table of cost
 and accuracy; and the same numbers as read-outs in the status bar."""
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...session import EVALUATION_SAMPLE, Frame
 from ..steady_label import SteadyLabel
@@ -28,18 +28,27 @@ class MetricsPanel(Panel, QWidget):
     """``labels``: the table's read-outs by key (``epoch``, ``cost_train``,
     ``accuracy_test``, …); ``status_labels``: the status bar's."""
 
+    dock_title = "Read-outs"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
+        # The epoch on a line of its own, above the table: however many digits
+        # it grows to, it cannot reach "Cost J" (beside it, it did past 100,000).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 0, 4, 0)
+        top = QHBoxLayout()
+        outer.addLayout(top)
+        grid = QGridLayout()
+        outer.addLayout(grid)
         grid.setHorizontalSpacing(14)
         self.labels: dict[str, QLabel] = {}
         caption = QLabel("Epoch")
         caption.setStyleSheet("color: #666;")
-        grid.addWidget(caption, 0, 0)
+        top.addWidget(caption, 0, Qt.AlignBottom)
         epoch = SteadyLabel("0", objectName="metric_epoch")
         epoch.setStyleSheet("font-size: 20pt; font-weight: 600;")
-        grid.addWidget(epoch, 1, 0, 2, 1, Qt.AlignLeft | Qt.AlignTop)
+        top.addWidget(epoch, 0, Qt.AlignBottom)
+        top.addStretch(1)
         self.labels["epoch"] = epoch
         for column, title in ((2, "train"), (3, "test")):
             header = QLabel(title)
@@ -54,7 +63,7 @@ class MetricsPanel(Panel, QWidget):
                 # Fixed-size labels: the cell aligns them, so a column shares its right edge.
                 grid.addWidget(value, row, column, Qt.AlignRight | Qt.AlignVCenter)
                 self.labels[f"{key}_{which}"] = value
-        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(0, 1)  # the table keeps to the right
 
         self.status_labels: dict[str, QLabel] = {}
         for key, tip in STATUS_TIPS:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from ...core import OPTIMIZERS
-from .base import SIDE, Panel, form_layout
+from .base import LEFT, Panel, form_layout
 
 LEARNING_RATES = (
     1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0,
@@ -21,7 +21,9 @@ REGULARIZATION_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 class TrainingPanel(Panel, QGroupBox):
     """Learning rate, optimizer, batch size, regularisation: applied live."""
 
-    area = SIDE
+    area = LEFT
+    dock_title = "Training"
+    dock_group = "controls"
 
     config_changed = Signal(dict)
     seed_changed = Signal(int)

@@ -4,7 +4,7 @@ and adding a panel is one class plus one entry in that list."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from backprop_gui.gui import panels
 from backprop_gui.gui.main_window import MainWindow
@@ -16,7 +16,7 @@ from ..driving import load_dataset, wait_for
 def test_every_registered_panel_is_in_the_window_once(window):
     assert [type(panel) for panel in window.panels] == list(PANELS)
     for panel in window.panels:
-        assert window.isAncestorOf(panel) and panel.area in (panels.SIDE, panels.RIGHT)
+        assert window.isAncestorOf(panel) and panel.area in panels.AREAS
         # Laid out and shown; the banner waits for trouble.
         assert panel.isVisibleTo(window) != isinstance(panel, panels.BannerPanel)
 
@@ -68,7 +68,7 @@ class FrameCounter(Panel, QWidget):
         self.label.setText(f"{len(self.frames)} frames, epoch {frame.epoch}")
 
 
-@pytest.mark.parametrize("area", [panels.SIDE, panels.RIGHT])
+@pytest.mark.parametrize("area", [panels.SIDE, panels.RIGHT, panels.BOTTOM])
 def test_a_panel_added_to_the_list_gets_every_frame(
     qtbot, settings, session_dir, tmp_path, monkeypatch, area
 ):
@@ -80,6 +80,10 @@ def test_a_panel_added_to_the_list_gets_every_frame(
     qtbot.waitExposed(window)
     counter = window.findChild(QWidget, "frameCounter")
     assert isinstance(counter, FrameCounter) and counter.isVisible()
+    # Its own dock, from its declaration alone, listed in the View menu.
+    dock = window.findChild(QDockWidget, "dock_frameCounter")
+    assert dock.isAncestorOf(counter) and dock.windowTitle() == "FrameCounter"
+    assert dock.toggleViewAction() in window.view_menu.actions()
     load_dataset(window, tmp_path)
     window.train_button.click()
     last = wait_for(qtbot, window, lambda s: s.training and s.epoch > 0)

@@ -1,0 +1,172 @@
+"""The window's layout: the canvas in the centre, every panel in a dock.
+
+Each panel of ``panels.PANELS`` declares where it goes (``Panel.area``,
+``dock_title``, ``dock_group``); a panel registered later gets its dock from
+that declaration alone. Docks can be moved, stacked as tabs, hidden and
+restored; View lists them all, with "Reset layout". The arrangement is kept
+with ``QMainWindow.saveState`` under a version number, so a layout saved by an
+older arrangement of panels is dropped rather than half-applied.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDockWidget,
+    QFrame,
+    QGroupBox,
+    QMainWindow,
+    QScrollArea,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .canvas import SquareFrame
+from .panels.base import BOTTOM, LEFT, RIGHT, STRIP, TOOLBAR, dock_name, dock_title
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+# Bump when the default arrangement changes: older saved layouts are dropped.
+LAYOUT_VERSION = 2
+AREAS = {
+    LEFT: Qt.LeftDockWidgetArea,
+    RIGHT: Qt.RightDockWidgetArea,
+    BOTTOM: Qt.BottomDockWidgetArea,
+}
+
+
+def scrolling(panel: QWidget, title: str) -> QScrollArea:
+    """``panel`` in a frameless scroll area: a dock smaller than its controls
+    scrolls to them instead of cutting them off."""
+    scroll = QScrollArea()
+    scroll.setObjectName("scroll_" + (panel.objectName() or type(panel).__name__))
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    for bar in (scroll.horizontalScrollBar(), scroll.verticalScrollBar()):
+        bar.setToolTip(f"Scroll to the rest of “{title}”")
+    return scroll
+
+
+def build_layout(window: MainWindow) -> None:
+    """Give every panel of ``window.panels`` its place; sets ``window.docks``
+    (objectName → QDockWidget, in PANELS order) and ``window.command_toolbar``."""
+    window.setDockNestingEnabled(True)
+    window.setDockOptions(
+        QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks
+    )
+
+    centre = QWidget(objectName="centre")
+    column = QVBoxLayout(centre)
+    column.setContentsMargins(4, 4, 4, 4)
+    window.command_toolbar = QToolBar("Training commands", objectName="commandToolBar")
+    window.command_toolbar.setMovable(False)
+    window.docks = {}
+    first_of_group: dict[tuple[str, str], QDockWidget] = {}
+    for panel in window.panels:
+        area = getattr(panel, "area", RIGHT)
+        if area == TOOLBAR:
+            window.command_toolbar.addWidget(panel)
+            continue
+        if area == STRIP:
+            column.addWidget(panel)
+            continue
+        if area not in AREAS:
+            area = RIGHT
+        title = dock_title(panel)
+        if isinstance(panel, QGroupBox):
+            panel.setTitle("")  # the dock's title says it
+            panel.setFlat(True)
+        dock = QDockWidget(title, window, objectName=dock_name(panel))
+        dock.setWidget(scrolling(panel, title))
+        dock.setFeatures(
+            QDockWidget.DockWidgetMovable
+            | QDockWidget.DockWidgetClosable
+            | QDockWidget.DockWidgetFloatable
+        )
+        for button, tip in (
+            ("qt_dockwidget_floatbutton", f"Float “{title}” in a window of its own"),
+            ("qt_dockwidget_closebutton", f"Hide “{title}” (View › {title} shows it again)"),
+        ):
+            child = dock.findChild(QAbstractButton, button)
+            if child is not None:
+                child.setToolTip(tip)
+        window.docks[dock.objectName()] = dock
+        group = getattr(panel, "dock_group", "")
+        leader = first_of_group.get((area, group)) if group else None
+        if leader is not None:
+            window.tabifyDockWidget(leader, dock)
+        else:
+            window.addDockWidget(AREAS[area], dock)
+            if group:
+                first_of_group[(area, group)] = dock
+        stretch = getattr(panel, "stretch", 0)
+        dock.setProperty("stretch", stretch)
+        if not stretch and area != LEFT:
+            # A read-out without spare height to share is never squeezed
+            # below its own (scrolling a table of four numbers helps nobody).
+            dock.widget().setMinimumHeight(min(panel.sizeHint().height(), 160))
+    for leader in first_of_group.values():
+        leader.raise_()  # the group's first tab in front
+    column.addWidget(SquareFrame(window.canvas), 1)
+    window.setCentralWidget(centre)
+    window.addToolBarBreak()
+    window.addToolBar(window.command_toolbar)
+    _share_heights(window)
+    window.resize(1440, 860)
+    window.default_layout = window.saveState(LAYOUT_VERSION)
+
+
+def _share_heights(window: MainWindow) -> None:
+    """Docks of one column share its height by their panels' ``stretch``."""
+    for area in AREAS.values():
+        docks = [
+            d
+            for d in window.docks.values()
+            if window.dockWidgetArea(d) == area and not window.tabifiedDockWidgets(d)
+        ]
+        if len(docks) > 1:
+            weights = [100 + 200 * int(d.property("stretch") or 0) for d in docks]
+            window.resizeDocks(docks, weights, Qt.Vertical)
+    widths = {Qt.LeftDockWidgetArea: 320, Qt.RightDockWidgetArea: 420}
+    for area, width in widths.items():
+        docks = [d for d in window.docks.values() if window.dockWidgetArea(d) == area]
+        if docks:
+            window.resizeDocks(docks[:1], [width], Qt.Horizontal)
+
+
+def view_actions(window: MainWindow) -> list[QAction]:
+    """Each dock's show/hide action, titled as the dock, for the View menu."""
+    actions = []
+    for dock in window.docks.values():
+        action = dock.toggleViewAction()
+        action.setObjectName("view_" + dock.objectName())
+        actions.append(action)
+    return actions
+
+
+def reset_layout(window: MainWindow) -> None:
+    """Every dock back where it started, shown."""
+    window.restoreState(window.default_layout, LAYOUT_VERSION)
+    for dock in window.docks.values():
+        if dock.isFloating():
+            dock.setFloating(False)
+    _share_heights(window)
+
+
+def save_layout(window: MainWindow) -> QByteArray:
+    return window.saveState(LAYOUT_VERSION)
+
+
+def restore_layout(window: MainWindow, state: object) -> bool:
+    """Apply a saved layout; False (the default kept) if it is from another
+    version or damaged."""
+    if not isinstance(state, (QByteArray, bytes)):
+        return False
+    return bool(window.restoreState(QByteArray(state), LAYOUT_VERSION))

@@ -1,0 +1,155 @@
+"""The window fits a projector: at 1280×720 and at the default size every
+control in the docks can be seen or scrolled to, with any number of hidden
+layers; + and − stay put; docks hide, come back and keep their places;
+presentation mode scales up and back."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QScrollArea,
+    QScrollBar,
+)
+
+from backprop_gui.gui import MainWindow
+from backprop_gui.session import LIMITS
+
+CONTROLS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox)
+
+
+def window_rect(widget, window) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def size_window(qtbot, window, width, height) -> None:
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() <= width and window.height() <= height, timeout=3000)
+    QApplication.processEvents()
+
+
+def dock_controls(window):
+    for dock in window.docks.values():
+        for kind in CONTROLS:
+            for control in dock.widget().findChildren(kind):
+                if not isinstance(control, QScrollBar) and control.isVisibleTo(window):
+                    yield dock, control
+
+
+def reachable(window, dock, control) -> bool:
+    """Raise ``control``'s dock, scroll to it: is it then wholly on screen?"""
+    dock.raise_()
+    scroll = dock.widget()
+    assert isinstance(scroll, QScrollArea)
+    scroll.ensureWidgetVisible(control, 0, 0)
+    QApplication.processEvents()
+    inside = window.rect().contains(window_rect(control, window))
+    in_view = QRect(QPoint(0, 0), scroll.viewport().size()).contains(
+        QRect(control.mapTo(scroll.viewport(), QPoint(0, 0)), control.size())
+    )
+    return inside and in_view and not control.visibleRegion().isEmpty()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1440, 860)])
+def test_every_control_can_be_seen_or_scrolled_to_with_eight_layers(qtbot, window, size):
+    window.network_panel.set_hidden([8] * LIMITS.hidden_layers)
+    size_window(qtbot, window, *size)
+    checked = [c.objectName() for _, c in dock_controls(window)]
+    assert {"addLayer", "removeLayer", "layerSize8", "layerActivation8", "testRatio"} <= set(
+        checked
+    )
+    missing = [c.objectName() for d, c in dock_controls(window) if not reachable(window, d, c)]
+    assert missing == []
+
+
+def test_plus_and_minus_stay_put_and_eight_layers_are_reached_with_the_mouse(qtbot, window):
+    size_window(qtbot, window, 1280, 720)
+    panel = window.network_panel
+    window.dock(panel).raise_()
+    add, remove = panel.add_layer, panel.remove_layer
+    start = (window_rect(add, window), window_rect(remove, window))
+    while len(panel.hidden()) < LIMITS.hidden_layers:
+        qtbot.mouseClick(add, Qt.LeftButton)
+        QApplication.processEvents()
+        assert (window_rect(add, window), window_rect(remove, window)) == start
+    assert len(panel.hidden()) == LIMITS.hidden_layers and not add.isEnabled()
+    qtbot.mouseClick(remove, Qt.LeftButton)
+    QApplication.processEvents()
+    assert len(panel.hidden()) == LIMITS.hidden_layers - 1
+    assert (window_rect(add, window), window_rect(remove, window)) == start
+
+
+def test_the_epoch_never_runs_into_cost_j(qtbot, window):
+    size_window(qtbot, window, 1280, 720)
+    epoch = window.metric_labels["epoch"]
+    epoch.setText(f"{1_234_567:,}")
+    QApplication.processEvents()
+    cost_j = next(label for label in window.findChildren(QLabel) if label.text() == "Cost J")
+    assert not window_rect(epoch, window).intersects(window_rect(cost_j, window))
+    assert epoch.visibleRegion().boundingRect().width() >= epoch.fontMetrics().horizontalAdvance(
+        "1,234,567"
+    )
+
+
+def test_each_panel_is_a_dock_listed_in_the_view_menu(window):
+    view = window.view_menu.actions()
+    for dock in window.docks.values():
+        assert dock.objectName().startswith("dock_") and dock.toggleViewAction() in view
+    names = {a.objectName() for a in view}
+    assert {"resetLayoutAction", "presentationAction"} <= names
+    assert window.findChild(QDockWidget, "dock_NetworkPanel") is window.dock(window.network_panel)
+
+
+def test_a_hidden_dock_stays_hidden_after_a_restart_and_reset_brings_it_back(
+    qtbot, settings, session_dir
+):
+    first = MainWindow(settings, session_dir)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.docks["dock_CostPanel"].toggleViewAction().trigger()
+    first.removeDockWidget(first.docks["dock_MathsPanel"])
+    first.addDockWidget(Qt.LeftDockWidgetArea, first.docks["dock_MathsPanel"])
+    first.docks["dock_MathsPanel"].show()
+    first.close()
+    second = MainWindow(QSettings(settings.fileName(), QSettings.IniFormat), session_dir)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    cost, maths = second.docks["dock_CostPanel"], second.docks["dock_MathsPanel"]
+    assert cost.isHidden()
+    assert second.dockWidgetArea(maths) == Qt.LeftDockWidgetArea
+    second.reset_layout_action.trigger()
+    QApplication.processEvents()
+    assert not cost.isHidden() and cost.isVisible()
+    assert second.dockWidgetArea(maths) == Qt.RightDockWidgetArea
+    second.close()
+
+
+def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window):
+    app = QApplication.instance()
+    font = app.font().pointSizeF()
+    pen = window.canvas.boundary.opts["pen"].widthF()
+    point = window.canvas.train_items[0].size
+    curve = window.cost_plot.train_curve.opts["pen"].widthF()
+    window.presentation_action.trigger()
+    assert window.presentation.on and window.isFullScreen()
+    assert app.font().pointSizeF() >= 1.4 * font
+    assert window.canvas.boundary.opts["pen"].widthF() >= 1.5 * pen
+    assert window.canvas.train_items[0].size > point
+    assert window.cost_plot.train_curve.opts["pen"].widthF() > curve
+    qtbot.keyClick(window, Qt.Key_Escape)
+    assert not window.presentation.on and not window.isFullScreen()
+    assert not window.presentation_action.isChecked()
+    assert app.font().pointSizeF() == font
+    assert window.canvas.boundary.opts["pen"].widthF() == pen
+    assert window.canvas.train_items[0].size == point
+    assert window.cost_plot.train_curve.opts["pen"].widthF() == curve
+    assert window.presentation_action.shortcut().toString() == "F11"

@@ -1,0 +1,107 @@
+"""Sessions in the real window: save one, open it in a fresh window, and see
+the same points and split, network, weights, settings and curve; quit and
+relaunch, and everything comes back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+
+from backprop_gui.gui import MainWindow
+from backprop_gui.gui.panels import CostPanel
+from backprop_gui.session.sessionfile import SessionFileError
+
+from .driving import load_dataset, wait_for
+
+
+def fresh_window(qtbot, tmp_path, name):
+    win = MainWindow(QSettings(str(tmp_path / f"{name}.ini"), QSettings.IniFormat), tmp_path / name)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=5000)
+    return win
+
+
+def train_a_little(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    window.network_panel.set_hidden((5, 3))
+    window.network_panel.set_activations(("relu", "tanh"))
+    window.training_panel.optimizer.setCurrentText("adam")
+    window.training_panel.seed.setValue(4242)
+    window.data_panel.test_ratio.setValue(35)
+    wait_for(
+        qtbot, window, lambda s: s.spec.hidden == (5, 3) and s.spec.seed == 4242, timeout=10_000
+    )
+    window.step_button.click()
+    window.step_button.click()
+    window.step_button.click()
+    return wait_for(
+        qtbot, window, lambda s: s.epoch == 3 and s.request == window.last_request, 10_000
+    )
+
+
+def same_screen(qtbot, a, b) -> None:
+    np.testing.assert_array_equal(a.model.points, b.model.points)
+    np.testing.assert_array_equal(a.model.labels, b.model.labels)
+    np.testing.assert_array_equal(a.model.keys, b.model.keys)
+    # The same points are test points (the split keys came along).
+    np.testing.assert_array_equal(a.model.test_mask(0.35), b.model.test_mask(0.35))
+    assert b.network_panel.hidden() == (5, 3)
+    assert b.network_panel.activations() == ("relu", "tanh")
+    assert b.training_panel.optimizer.currentText() == "adam"
+    assert b.training_panel.seed.value() == 4242
+    assert b.data_panel.test_ratio.value() == 35
+    shown = a.snapshot
+    last = wait_for(
+        qtbot,
+        b,
+        lambda s: s.spec == shown.spec and np.array_equal(s.theta, shown.theta),
+        timeout=10_000,
+    )
+    assert last.epoch == shown.epoch and last.steps == shown.steps
+    saved = a.panel(CostPanel).curve()
+    assert len(saved) >= 2  # epoch 0 and the steps after it
+    qtbot.waitUntil(lambda: len(b.panel(CostPanel).curve()) == len(saved), timeout=5000)
+    np.testing.assert_array_equal(b.panel(CostPanel).curve(), saved)
+
+
+def test_a_saved_session_opens_the_same_in_a_fresh_window(qtbot, window, tmp_path):
+    train_a_little(qtbot, window, tmp_path)
+    path = tmp_path / "exercise.bpsession"
+    window.save_session(path)
+    other = fresh_window(qtbot, tmp_path, "student")
+    other.open_session(path)
+    same_screen(qtbot, window, other)
+    # Train goes on from the saved weights and epoch.
+    other.step_button.click()
+    after = wait_for(qtbot, other, lambda s: s.epoch == 4, timeout=10_000)
+    assert not np.array_equal(after.theta, window.snapshot.theta)
+    other.close()
+
+
+def test_everything_comes_back_after_a_normal_quit(qtbot, tmp_path):
+    first = fresh_window(qtbot, tmp_path, "run")
+    train_a_little(qtbot, first, tmp_path)
+    first.close()
+    second = fresh_window(qtbot, tmp_path, "run")
+    same_screen(qtbot, first, second)
+    second.close()
+
+
+def test_a_bad_session_file_changes_nothing(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    before = window.model.points.copy()
+    path = tmp_path / "broken.bpsession"
+    path.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(SessionFileError, match=r"broken\.bpsession: not a backprop-gui session"):
+        window.open_session(path)
+    np.testing.assert_array_equal(window.model.points, before)
+
+
+def test_the_file_menu_has_save_and_open_session(window):
+    names = [a.objectName() for a in window.file_menu.actions()]
+    assert "saveSessionAction" in names and "openSessionAction" in names
+    assert window.save_session_action.shortcut().toString() == "Ctrl+Shift+S"
+    assert window.open_session_action.shortcut().toString() == "Ctrl+Shift+O"
