@@ -40,6 +40,7 @@ def restore_settings(window: MainWindow) -> bool:
         (window.data_panel.restore, "data"),
         (window.network_panel.restore, "network"),
         (window.training_panel.restore, "training"),
+        (window.commands.restore, "commands"),
         (lambda view: _restore_view(window, view), "view"),
     )
     for restore, key in parts:
@@ -78,6 +79,7 @@ def controls_state(window: MainWindow) -> dict:
         "data": window.data_panel.state(),
         "network": window.network_panel.state(),
         "training": window.training_panel.state(),
+        "commands": window.commands.state(),
         "view": {
             "log_cost": window.log_check.isChecked(),
             "discretize": window.discretize_action.isChecked(),
