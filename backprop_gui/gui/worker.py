@@ -409,7 +409,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
                 self._training_since = time.perf_counter()
                 self._pacer.restart()
                 epoch = self._trainer.epoch + self._resumed_at[0]
-                self._stops.arm(epoch, self._evaluation if not self._stale else None)
+                self._stops.arm(epoch, self._evaluation)  # the one on screen
             if self._training:
                 self._diverged = False
                 self._error = ""

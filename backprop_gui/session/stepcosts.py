@@ -63,15 +63,16 @@ def _columns(costs: StepCosts) -> tuple[np.ndarray, ...]:
 
 
 def envelope_indices(cost: np.ndarray, max_entries: int) -> np.ndarray:
-    """Indices into ``cost`` (n,) of at most ``max_entries`` entries (≥ 2): all
-    of them when they fit; else, per bucket of k consecutive entries (k the
-    smallest that fits), the entry of lowest and the entry of highest cost
-    (the first non-finite one, if any, counts as the highest), in order.
-    The last entry is always kept, so the line ends at the newest cost."""
+    """Indices into ``cost`` (n,), in order: all of them when at most
+    ``max_entries`` (≥ 3); else, per bucket of k consecutive entries (k the
+    smallest that fits), the entry of lowest and the entry of highest finite
+    cost, and the bucket's first non-finite cost if it has one (a divergence:
+    rare, so at most ``max_entries`` plus a few). The last entry is always
+    kept, so the line ends at the newest cost."""
     cost = np.asarray(cost, np.float64)
     n = cost.size
-    if max_entries < 2:
-        raise ValueError("max_entries must be at least 2")
+    if max_entries < 3:
+        raise ValueError("max_entries must be at least 3")
     if n <= max_entries:
         return np.arange(n)
     k = -(-n // ((max_entries - 1) // 2))  # buckets of k: two entries each, plus the last
@@ -82,12 +83,13 @@ def envelope_indices(cost: np.ndarray, max_entries: int) -> np.ndarray:
     finite = np.isfinite(grid)
     real = (np.arange(buckets * k) < n).reshape(buckets, k)  # not the padding
     low = np.where(finite, grid, np.inf).argmin(axis=1)
-    # A non-finite cost (a divergence) counts as the highest: it is kept.
-    high_values = np.where(finite, grid, np.inf)
-    high_values[~real] = -np.inf
-    high = high_values.argmax(axis=1)
+    high = np.where(finite, grid, -np.inf).argmax(axis=1)
     base = np.arange(buckets) * k
-    kept = np.unique(np.concatenate([base + low, base + high, [n - 1]]))
+    # The first non-finite cost of a bucket (a divergence) is kept as well.
+    odd = ~finite & real
+    rows = np.flatnonzero(odd.any(axis=1))
+    first_odd = base[rows] + odd[rows].argmax(axis=1)
+    kept = np.unique(np.concatenate([base + low, base + high, first_odd, [n - 1]]))
     return kept[kept < n]
 
 

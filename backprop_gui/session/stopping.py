@@ -85,8 +85,9 @@ class StopWatch:
         return None
 
     def epochs_left(self, epoch: int) -> int | None:
-        """Epochs until the epoch condition stops training (None: no limit now)."""
+        """Epochs until the epoch condition stops training (0: it stops now;
+        None: no limit now)."""
         c = self.conditions
-        if c.epochs is None or "epochs" in self._skipped or epoch >= c.epochs:
+        if c.epochs is None or "epochs" in self._skipped:
             return None
-        return c.epochs - epoch
+        return max(c.epochs - epoch, 0)

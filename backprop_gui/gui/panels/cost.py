@@ -198,13 +198,15 @@ class CostPlot(pg.PlotWidget):
 
     def ceiling(self) -> float:
         """Costs above this are drawn clipped: CLIP_FACTOR × the larger of the
-        run's first cost and the current ones (inf with no costs yet)."""
+        run's first cost and the current evaluation's (inf with no costs yet)."""
         firsts, currents = [], []
         for y in (self._steps_y, self._series_y(0), self._series_y(1)):
             finite = y[np.isfinite(y)] if len(y) else y
             if finite.size:
                 firsts.append(finite[0])
-                currents.append(finite[-1])
+                # The current costs are the evaluations' (the read-outs): the
+                # last step's can be the peak of a divergence.
+                currents.append(finite[-1] if y is not self._steps_y else finite[0])
         if not firsts:
             return math.inf
         return CLIP_FACTOR * max(max(firsts), max(currents))
