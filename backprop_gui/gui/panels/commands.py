@@ -4,7 +4,15 @@ New seed."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...session.pacing import DEFAULT_SPEED, SPEEDS, speed_text
 from .base import Panel
@@ -25,12 +33,12 @@ class CommandBar(Panel, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         icon = self.style().standardIcon
         self.train_button = QPushButton("Train", objectName="trainButton")
         self.train_button.setIcon(icon(QStyle.SP_MediaPlay))
-        self.train_button.setStyleSheet("QPushButton { font-weight: bold; padding: 0 18px; }")
+        self.train_button.setStyleSheet("QPushButton { font-weight: bold; padding: 0 10px; }")
         self.step_button = QPushButton("Step", objectName="stepButton")
         self.step_button.setIcon(icon(QStyle.SP_MediaSkipForward))
         self.step_button.setToolTip(STEP_TIP)
@@ -49,16 +57,22 @@ class CommandBar(Panel, QWidget):
         )
         self.new_seed_button = QPushButton("New seed", objectName="newSeedButton")
         self.new_seed_button.setToolTip("Pick a random seed and re-initialise the weights (N)")
+        buttons = QHBoxLayout()
         for widget in (
             self.train_button,
             self.step_button,
             self.step_epoch_button,
-            self.speed,
             self.reset_button,
             self.new_seed_button,
         ):
             widget.setMinimumHeight(36)
-            layout.addWidget(widget)
+            buttons.addWidget(widget)
+        layout.addLayout(buttons)
+        speed = QHBoxLayout()
+        speed.addWidget(QLabel("Speed"))
+        speed.addWidget(self.speed)
+        speed.addStretch(1)
+        layout.addLayout(speed)
 
     def speed_value(self) -> float | None:
         """Epochs per second (None: max)."""

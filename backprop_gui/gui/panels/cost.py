@@ -256,7 +256,9 @@ class CostPlot(pg.PlotWidget):
         finite cost written beside the last."""
         xs = np.concatenate([self._steps_x, self.series.x])
         ys = np.concatenate([self._steps_y, self._series_y(0)])
-        clipped = (ys > ceiling) & (xs > 0 if self.log_x else True)
+        over = ys > ceiling
+        # One triangle where each run of clipped costs begins (not a red band).
+        clipped = over & ~np.concatenate([[False], over[:-1]]) & (xs > 0 if self.log_x else True)
         if not clipped.any():
             self.clip_marker.setData([], [])
             self.clip_label.hide()
@@ -264,7 +266,7 @@ class CostPlot(pg.PlotWidget):
         top = self._y_of(ceiling)
         cx = np.log10(xs[clipped]) if self.log_x else xs[clipped]
         self.clip_marker.setData(cx, np.full(cx.size, top))
-        finite = ys[clipped & np.isfinite(ys)]
+        finite = ys[over & np.isfinite(ys)]
         peak = f"up to {finite.max():.3g}" if finite.size else "not finite"
         self.clip_label.setText(f"{peak} ▲")
         self.clip_label.setPos(float(cx[-1]), top)
@@ -298,7 +300,9 @@ class CostPlot(pg.PlotWidget):
         low, high = float(ys.min()), float(ys.max())
         view = self._view
         fits = view is not None and view[0] <= x0 <= x_last <= view[1]
-        if fits and view[2] <= low and high <= view[3]:
+        # Also refit when the costs shrank far below the top (after a
+        # divergence's peak, now clipped, or a new current cost).
+        if fits and view[2] <= low and high <= view[3] and (log or high >= view[3] / 5):
             return
         x1 = x0 + _round_up(max(x_last - x0, 1.0) * 1.5)
         x_range = (x0, x1)
