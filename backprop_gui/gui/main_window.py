@@ -147,8 +147,8 @@ class MainWindow(QMainWindow):
         self.banner_text = self.banner.text
         self.banner_button = self.banner.restore_button
         self.banner_close = self.banner.close_button
-        cost: CostPanel = self.panel(CostPanel)
-        self.cost_plot, self.log_check = cost.plot, cost.log_check
+        self.cost_panel: CostPanel = self.panel(CostPanel)
+        self.cost_plot, self.log_check = self.cost_panel.plot, self.cost_panel.log_check
         self.maths_panel: MathsPanel = self.panel(MathsPanel)
         self.maths_label = self.maths_panel.label
 

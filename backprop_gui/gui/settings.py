@@ -58,6 +58,7 @@ def restore_settings(window: MainWindow) -> bool:
 
 def _restore_view(window: MainWindow, view: dict) -> None:
     window.log_check.setChecked(bool(view.get("log_cost", False)))
+    window.cost_panel.log_epochs.setChecked(bool(view.get("log_epochs", False)))
     window.discretize_action.setChecked(bool(view.get("discretize", False)))
 
 
@@ -82,6 +83,7 @@ def controls_state(window: MainWindow) -> dict:
         "commands": window.commands.state(),
         "view": {
             "log_cost": window.log_check.isChecked(),
+            "log_epochs": window.cost_panel.log_epochs.isChecked(),
             "discretize": window.discretize_action.isChecked(),
         },
     }

@@ -110,6 +110,8 @@ class Engine:
     def run_epochs(self, epochs: int) -> int:
         """``Trainer.run_epochs``, a step at a time through ``run``."""
         trainer = self.trainer
+        if trainer.steps_per_epoch == 1:  # full batch: a step is an epoch
+            return self.run(int(epochs)) if int(epochs) > 0 else 0
         target, done = trainer.epoch + int(epochs), 0
         while trainer.epoch < target:
             done += self.run(1)

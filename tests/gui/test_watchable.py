@@ -33,10 +33,12 @@ def test_the_speed_control_lists_the_speeds_and_is_remembered(qtbot, settings, s
     assert "epochs per second" in window.speed_control.toolTip()
     window.slower_action.trigger()
     assert window.speed_control.currentText() == "10 epochs/s"
+    window.cost_panel.log_epochs.setChecked(True)
     window.close()
     again = MainWindow(settings, session_dir)
     qtbot.addWidget(again)
     assert again.speed_control.currentText() == "10 epochs/s"
+    assert again.cost_panel.log_epochs.isChecked() and again.cost_plot.log_x
     again.faster_action.trigger()
     assert again.speed_control.currentText() == "30 epochs/s"
     again.close()

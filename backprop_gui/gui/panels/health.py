@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..cost_plot import CostAxis
+from .cost import CostAxis
 from ..theme import cache_axes
 
 GUIDE_RATIO = 1e-3
