@@ -14,8 +14,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .cost import CostAxis
 from ..theme import cache_axes
+from .cost import CostAxis
 
 GUIDE_RATIO = 1e-3
 # Okabe–Ito hues beyond the two class colours, one per layer (repeating).
