@@ -268,7 +268,7 @@ class CostPlot(pg.PlotWidget):
         self.clip_marker.setData(cx, np.full(cx.size, top))
         finite = ys[over & np.isfinite(ys)]
         peak = f"up to {finite.max():.3g}" if finite.size else "not finite"
-        self.clip_label.setText(f"{peak} ▲")
+        self.clip_label.setText(peak)
         self.clip_label.setPos(float(cx[-1]), top)
         self.clip_label.show()
 
