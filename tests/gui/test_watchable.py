@@ -234,3 +234,31 @@ def test_drawing_points_while_training_continues_the_run_with_a_marker(qtbot, wi
     after = wait_for(qtbot, window, lambda s: s.n_train == 201 and s.epoch > before.epoch + 5)
     assert after.generation == before.generation
     qtbot.waitUntil(lambda: len(window.cost_plot.data_marker.data) == 1)
+
+
+def test_undoing_a_preset_change_is_a_new_run_too(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path, "xor")
+    press_train(qtbot, window)
+    before = wait_for(qtbot, window, lambda s: s.epoch > 100)
+    window.undo_stack.undo()  # the points before the file: a new problem again
+    undone = wait_for(qtbot, window, lambda s: s.generation > before.generation)
+    assert undone.epoch < 50
+
+
+def test_points_changed_while_paused_are_plotted_at_the_same_step(qtbot, window, tmp_path):
+    # Today's bug: after the points changed the read-out said 3.81 and the
+    # plot kept its old last point (a point per step only) and its y range.
+    load_dataset(window, tmp_path)
+    window.data_panel.test_ratio.setValue(0)
+    press_train(qtbot, window)
+    wait_for(qtbot, window, lambda s: s.epoch > 300)
+    press_train(qtbot, window)
+    paused = wait_for(qtbot, window, lambda s: not s.training and s.request == window.last_request)
+    for x in (-4.5, -4.0, -3.5, 4.5, 4.0):  # class-1 points deep in class 0's ring
+        click(window, x, 0.0, Qt.RightButton)
+    after = wait_for(qtbot, window, lambda s: s.n_train == paused.n_train + 5)
+    assert after.steps == paused.steps
+    plot = window.cost_plot
+    qtbot.waitUntil(lambda: plot.series.y(0)[-1] == after.evaluation.train_cost)
+    low, high = plot.getPlotItem().getViewBox().viewRange()[1]
+    assert low <= after.evaluation.train_cost <= high
