@@ -30,8 +30,8 @@ class PacedTraining:
         return steps
 
     def _train_paced(self) -> float | None:
-        """Train what the pacer says is due; None when something was trained,
-        else how long until something is (0: nothing to do until a frame)."""
+        """Train what the pacer says is due; None when there is something new
+        to show (trained, or a stop is due), else how long until something is."""
         if self._trainer.m == 0:
             self._training = False
             self._message = "Nothing to train on: add some points first."
@@ -43,9 +43,10 @@ class PacedTraining:
         if not due.count:
             return due.wait
         if due.unit == "step":
-            return None if self._run_steps(due.count) else 0.0
+            self._run_steps(due.count)
+            return None
         left = self._stops.epochs_left(self._trainer.epoch + epoch0)
         if left == 0:
-            return 0.0
+            return None  # a stop is due: the next frame says so
         self._trainer.run_epochs(due.count if left is None else min(due.count, left))
         return None

@@ -262,3 +262,16 @@ def test_points_changed_while_paused_are_plotted_at_the_same_step(qtbot, window,
     qtbot.waitUntil(lambda: plot.series.y(0)[-1] == after.evaluation.train_cost)
     low, high = plot.getPlotItem().getViewBox().viewRange()[1]
     assert low <= after.evaluation.train_cost <= high
+
+
+def test_a_paced_run_stops_at_the_epoch_count_too(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path)
+    window.speed_control.setCurrentText("100 epochs/s")
+    stop = window.training_panel.stop_when
+    stop.epochs_value.setValue(40)
+    check(qtbot, stop.epochs)
+    press_train(qtbot, window)
+    stopped = wait_for(qtbot, window, lambda s: not s.training and s.epoch > 0)
+    assert stopped.epoch == 40
+    qtbot.wait(200)
+    assert window.snapshot.epoch == 40 and window.train_button.text() == "Train"
