@@ -100,6 +100,7 @@ class CostPlot(pg.PlotWidget):
             size=7, symbol="d", brush=pg.mkBrush("#666"), pen=None
         )
         self.data_marker.setToolTip("The training points changed here")
+        self.data_marker.setZValue(5)  # above the curves it sits on
         item.addItem(self.data_marker, ignoreBounds=True)
         self._data_changes: list[tuple[float, float]] = []  # (epoch, cost) of each change
         self.log_x = False
