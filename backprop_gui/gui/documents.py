@@ -123,7 +123,9 @@ class Documents:
     def load_points(self, path: str | os.PathLike) -> None:
         points, labels = read_points_csv(path, n_classes=LIMITS.window_classes)
         self.window.undo_stack.push(
-            ReplacePoints(self.window.model, points, labels, f"Open {Path(path).name}")
+            ReplacePoints(
+                self.window.model, points, labels, f"Open {Path(path).name}", new_problem=True
+            )
         )
         low, high = DOMAIN
         outside = int(((points < low) | (points > high)).any(axis=0).sum())

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from ..core import MLP, TrainConfig, make_dataset
 from ..session import DataSpec, Frame, NetworkSpec
@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
 
         self._connect()
+        self.worker.post(speed=self.commands.speed_value())
+        self.worker.post(stop=self.training_panel.stop_when.conditions())
         sync_view_state(self)
         self._post_data()
         if not self.autosaver.restore():
@@ -135,6 +137,8 @@ class MainWindow(QMainWindow):
         self.commands: CommandBar = self.panel(CommandBar)
         self.train_button = self.commands.train_button
         self.step_button = self.commands.step_button
+        self.step_epoch_button = self.commands.step_epoch_button
+        self.speed_control = self.commands.speed
         self.reset_button = self.commands.reset_button
         self.new_seed_button = self.commands.new_seed_button
         metrics: MetricsPanel = self.panel(MetricsPanel)
@@ -143,8 +147,8 @@ class MainWindow(QMainWindow):
         self.banner_text = self.banner.text
         self.banner_button = self.banner.restore_button
         self.banner_close = self.banner.close_button
-        cost: CostPanel = self.panel(CostPanel)
-        self.cost_plot, self.log_check = cost.plot, cost.log_check
+        self.cost_panel: CostPanel = self.panel(CostPanel)
+        self.cost_plot, self.log_check = self.cost_panel.plot, self.cost_panel.log_check
         self.maths_panel: MathsPanel = self.panel(MathsPanel)
         self.maths_label = self.maths_panel.label
 
@@ -176,6 +180,11 @@ class MainWindow(QMainWindow):
         self.model.changed.connect(self.autosaver.timer.start)
         self.train_button.clicked.connect(self.toggle_training)
         self.step_button.clicked.connect(self.step)
+        self.step_epoch_button.clicked.connect(self.step_epoch)
+        self.commands.speed_changed.connect(lambda rate: self.worker.post(speed=rate))
+        self.training_panel.stop_changed.connect(lambda stop: self.worker.post(stop=stop))
+        # A preset, regenerating, a points file (or undoing one): a new run.
+        self.model.new_problem.connect(lambda: self.worker.post(new_run=True))
         self.reset_button.clicked.connect(self.reset)
         self.new_seed_button.clicked.connect(self.new_seed)
         self.banner_button.clicked.connect(self.restore_and_halve)
@@ -242,6 +251,7 @@ class MainWindow(QMainWindow):
         self.commands.set_trainable(why_not, self._training)
         self.train_action.setEnabled(can_train or self._training)
         self.step_action.setEnabled(can_train)
+        self.step_epoch_action.setEnabled(can_train)
 
     def _test_ratio_changed(self, ratio: float) -> None:
         self.canvas.set_test_ratio(ratio)
@@ -277,6 +287,17 @@ class MainWindow(QMainWindow):
         self._post_training(self._training)
 
     def step(self) -> None:
+        """One step (one update on one mini-batch); with Shift held, one epoch."""
+        if QApplication.keyboardModifiers() & Qt.ShiftModifier:
+            self.step_epoch()
+            return
+        if not self.step_button.isEnabled():
+            return
+        self._set_training(False)
+        self._post_training(False, step_steps=1)
+
+    def step_epoch(self) -> None:
+        """Train one epoch, then pause."""
         if not self.step_button.isEnabled():
             return
         self._set_training(False)
@@ -326,7 +347,10 @@ class MainWindow(QMainWindow):
         if self._training and not frame.training and frame.request == self._request:
             self._set_training(False)
         if frame.message:
-            self.statusBar().showMessage(frame.message, 6000)
+            # A divergence is told in full in the banner; the status bar, which
+            # shares its line with the read-outs, gets a short sentence.
+            short = "Diverged: paused (see the banner above the cost plot)."
+            self.statusBar().showMessage(short if frame.diverged else frame.message, 6000)
         self.autosaver.show_frame(frame)
 
     # -- points ----------------------------------------------------------------------
@@ -334,7 +358,7 @@ class MainWindow(QMainWindow):
     def _generate_preset(self, name: str, n: int, noise: float, undoable: bool = True) -> None:
         classes = self.data_panel.classes_for(name)
         points, labels = make_dataset(name, n, noise, seed=random.randrange(2**31), classes=classes)
-        command = ReplacePoints(self.model, points, labels, f"Preset {name}")
+        command = ReplacePoints(self.model, points, labels, f"Preset {name}", new_problem=True)
         if undoable:
             self.undo_stack.push(command)
         else:

@@ -20,6 +20,7 @@ from ..session import test_mask
 
 class PointSet(QObject):
     changed = Signal()
+    new_problem = Signal()  # after ``changed``: a preset or a file replaced the points
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -88,13 +89,15 @@ class PointSet(QObject):
         self.changed.emit()
 
     def replace(
-        self, points: np.ndarray, labels: np.ndarray, keys: np.ndarray
+        self, points: np.ndarray, labels: np.ndarray, keys: np.ndarray, new_problem: bool = False
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         old = (self.points, self.labels, self.keys)
         self.points = np.asarray(points, np.float64).reshape(2, -1)
         self.labels = np.asarray(labels, np.int64)
         self.keys = np.asarray(keys, np.float64)
         self.changed.emit()
+        if new_problem:
+            self.new_problem.emit()
         return old
 
     def nearest(self, x: float, y: float, within: float) -> int | None:
@@ -170,11 +173,14 @@ class RemovePoints(QUndoCommand):
 
 
 class ReplacePoints(QUndoCommand):
-    """Swap in a whole new point set: clear, a preset, or an opened file."""
+    """Swap in a whole new point set: clear, a preset, or an opened file.
+    ``new_problem`` (a preset, a file): doing it, undoing it and redoing it each
+    start a new run (``PointSet.new_problem``)."""
 
-    def __init__(self, model: PointSet, points, labels, text: str) -> None:
+    def __init__(self, model: PointSet, points, labels, text: str, new_problem=False) -> None:
         super().__init__(text)
         self.model = model
+        self.new_problem = new_problem
         labels = np.asarray(labels, np.int64).reshape(-1)
         self.new = (
             np.asarray(points, np.float64).reshape(2, -1),
@@ -184,7 +190,7 @@ class ReplacePoints(QUndoCommand):
         self.old: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def redo(self) -> None:
-        self.old = self.model.replace(*self.new)
+        self.old = self.model.replace(*self.new, new_problem=self.new_problem)
 
     def undo(self) -> None:
-        self.model.replace(*self.old)
+        self.model.replace(*self.old, new_problem=self.new_problem)

@@ -100,8 +100,9 @@ class TrainerRestarts:
         merged = {**older, **newer}
         if "config" in older and "config" in newer:
             merged["config"] = {**older["config"], **newer["config"]}
-        if "step_epochs" in older and "step_epochs" in newer:
-            merged["step_epochs"] = older["step_epochs"] + newer["step_epochs"]
+        for key in ("step_epochs", "step_steps"):
+            if key in older and key in newer:
+                merged[key] = older[key] + newer[key]
         return merged
 
     def _counted(self, made: Frame) -> Frame:
@@ -112,4 +113,13 @@ class TrainerRestarts:
         e = made.evaluation
         if e is not None:
             e = replace(e, epoch=e.epoch + epoch0, step=e.step + steps0)
-        return replace(made, epoch=made.epoch + epoch0, steps=made.steps + steps0, evaluation=e)
+        costs = made.step_costs
+        if costs is not None:
+            costs = costs.shifted(steps0, epoch0)
+        return replace(
+            made,
+            epoch=made.epoch + epoch0,
+            steps=made.steps + steps0,
+            evaluation=e,
+            step_costs=costs,
+        )

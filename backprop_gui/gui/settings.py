@@ -42,6 +42,7 @@ def restore_settings(window: MainWindow) -> bool:
         (window.data_panel.restore, "data"),
         (window.network_panel.restore, "network"),
         (window.training_panel.restore, "training"),
+        (window.commands.restore, "commands"),
         (lambda view: _restore_view(window, view), "view"),
     )
     for restore, key in parts:
@@ -59,6 +60,7 @@ def restore_settings(window: MainWindow) -> bool:
 
 def _restore_view(window: MainWindow, view: dict) -> None:
     window.log_check.setChecked(bool(view.get("log_cost", False)))
+    window.cost_panel.log_epochs.setChecked(bool(view.get("log_epochs", False)))
     window.discretize_action.setChecked(bool(view.get("discretize", False)))
 
 
@@ -80,8 +82,10 @@ def controls_state(window: MainWindow) -> dict:
         "data": window.data_panel.state(),
         "network": window.network_panel.state(),
         "training": window.training_panel.state(),
+        "commands": window.commands.state(),
         "view": {
             "log_cost": window.log_check.isChecked(),
+            "log_epochs": window.cost_panel.log_epochs.isChecked(),
             "discretize": window.discretize_action.isChecked(),
         },
     }

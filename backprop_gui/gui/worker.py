@@ -37,6 +37,15 @@ training; while a snapshot is on its way to the screen or the stamp is
 stale (the GUI's event loop is busy), the loop sleeps, the GIL free, for at
 most ``MAX_BACKOFF_SECONDS`` at a time.
 
+Speed: at a chosen rate (``post(speed=epochs_per_second)``; None is "max")
+the loop trains what ``session.pacing.Pacer`` says is due, whole epochs (or
+single steps when an epoch has many steps and the rate is low), and only once
+the previous result has been sent, so that at watchable speeds every epoch
+(or step) is a frame. Between them it waits on its wake event, which a post,
+an acknowledgement or ``stop()`` sets: nothing the GUI needs is held. "max"
+trains as described above. Stop conditions (``session.stopping``) end a run
+by themselves; they are checked as each frame is made (``frames``).
+
 In both: the switch interval is ``SWITCH_INTERVAL`` (1 ms, not 5) while the
 loop runs, so neither thread waits long for the other. While training, the
 surface is computed in float32 (three times faster; a still surface is the
@@ -55,13 +64,16 @@ import os
 import sys
 import threading
 import time
-from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ..core import DivergenceError, Evaluation, TrainConfig
-from ..session import DataSpec, Engine, Frame, NetworkSpec, RemoteEngine
+from ..session import DataSpec, Engine, NetworkSpec, RemoteEngine
+from ..session.pacing import DEFAULT_SPEED, Pacer
+from ..session.stopping import StopWatch
+from .frames import FrameMaking
+from .paced import PacedTraining
 from .pulse import GuiPulse
 from .restart import TrainerRestarts
 
@@ -75,8 +87,6 @@ PROCESS_CHUNK_SECONDS = 0.03
 MAX_SLOW_FRAME_CHUNK = 0.25  # caps the training after a slow frame (pause waits for it)
 IDLE_WAIT = 0.05
 SURFACE_RESOLUTION = 128
-EVALUATION_INTERVAL = 0.25  # seconds between cost/accuracy evaluations while training...
-MAX_EVALUATION_INTERVAL = 1.0  # ...growing to this after 20 s of training
 PULSE_MS = 2
 GUI_BUSY_SECONDS = 0.004  # a pulse older than this: the GUI is busy
 GUI_SETTLE_SECONDS = 0.001  # a pulse this long after an acknowledgement: drawn
@@ -86,7 +96,7 @@ SWITCH_INTERVAL = 0.001
 TRAINER_ENV = "BACKPROP_GUI_TRAINER"  # "thread": train in the worker thread itself
 
 
-class TrainingWorker(TrainerRestarts, QObject):
+class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
     snapshot = Signal(object)
     _pulse_wanted = Signal(bool)
 
@@ -110,7 +120,9 @@ class TrainingWorker(TrainerRestarts, QObject):
         self._error = ""
         self._last_good: np.ndarray | None = None
         self._best_cost = np.inf
-        self._last_snapshot: Frame | None = None
+        self._last_snapshot = None  # the last Frame sent
+        self._pacer = Pacer(DEFAULT_SPEED)
+        self._stops = StopWatch()
         self._evaluation: Evaluation | None = None
         self._evaluated_at = 0.0
         self._evaluated_steps = 0
@@ -139,18 +151,21 @@ class TrainingWorker(TrainerRestarts, QObject):
     def post(self, **changes: object) -> None:
         """Queue changes for the loop: spec=NetworkSpec, data=DataSpec,
         config=dict of TrainConfig fields, training=bool with request=int
-        (echoed in snapshots), step_epochs=int, reset=True,
+        (echoed in snapshots), step_epochs=int, step_steps=int, reset=True,
+        new_run=True (new data: new weights from the seed, counters at 0),
         theta=(NetworkSpec, flat array) with resume=(epoch, steps) to count on
-        from, restore=True (the last good weights)."""
+        from, restore=True (the last good weights), speed=epochs per second
+        or None (max), stop=StopConditions."""
         with self._lock:
             config = changes.pop("config", None)
             if config:
                 merged = dict(self._pending.get("config", {}))
                 merged.update(config)
                 self._pending["config"] = merged
-            if "step_epochs" in changes:
-                steps = int(changes.pop("step_epochs"))
-                self._pending["step_epochs"] = int(self._pending.get("step_epochs", 0)) + steps
+            for key in ("step_epochs", "step_steps"):
+                if key in changes:
+                    steps = int(changes.pop(key))
+                    self._pending[key] = int(self._pending.get(key, 0)) + steps
             self._pending.update(changes)
         self._wake.set()
 
@@ -215,6 +230,14 @@ class TrainingWorker(TrainerRestarts, QObject):
                     if not self._acknowledged.is_set():
                         self._wake.clear()
                         self._wake.wait(BACKOFF_SECONDS)
+                elif self._training and self._pacer.rate is not None:
+                    if not dirty:  # the last result is on screen: what is due now?
+                        waited = self._train_paced()
+                        dirty = waited is None
+                        if waited:
+                            self._wake.clear()
+                            self._wake.wait(min(waited, IDLE_WAIT))
+                            continue
                 elif self._training:
                     now = time.perf_counter()
                     if (
@@ -245,7 +268,7 @@ class TrainingWorker(TrainerRestarts, QObject):
                     self._wake.clear()
                     continue
             except DivergenceError as exc:
-                self._on_divergence(str(exc))
+                self._on_divergence(str(exc), getattr(exc, "reason", "non-finite"))
                 dirty = True
             except Exception as exc:  # shown to the user, never swallowed
                 if self._stop.is_set():
@@ -278,9 +301,12 @@ class TrainingWorker(TrainerRestarts, QObject):
                     continue
                 last_emit = now
                 dirty = False
-            elif dirty and not self._training:
+            elif dirty and (not self._training or self._pacer.rate is not None):
                 # Waiting for the GUI or the frame clock, with nothing else to do.
-                self._wake.wait(1.0 / MAX_FPS)
+                wait = 1.0 / MAX_FPS
+                if self._acknowledged.is_set():
+                    wait = max(min(wait, last_emit + 1.0 / MAX_FPS - now), 0.0005)
+                self._wake.wait(wait)
                 self._wake.clear()
 
     def _gui_ready(self, now: float) -> bool:
@@ -307,7 +333,9 @@ class TrainingWorker(TrainerRestarts, QObject):
             return
         steps = max(1, int(self._rate * seconds))
         start = time.perf_counter()
-        self._trainer.run(steps)
+        steps = self._run_steps(steps)
+        if not steps:
+            return
         elapsed = time.perf_counter() - start
         if steps == 1 and elapsed > SLOW_STEP_SECONDS and not self._slow_step_said:
             self._slow_step_said = True
@@ -334,8 +362,16 @@ class TrainingWorker(TrainerRestarts, QObject):
 
     def _apply(self, pending: dict) -> None:
         self._stale = True
+        if "speed" in pending:
+            self._pacer.set_rate(pending["speed"])
+        if "stop" in pending:
+            self._stops.set(pending["stop"])
         if "data" in pending:  # first: a new network is built with the new points
             self._data = pending["data"]
+        if pending.get("new_run"):
+            # New data (a preset, a file): a new run, from the seed's weights.
+            self._build(self._spec)
+            self._message = f"New data: a new run from seed {self._spec.seed}."
         if "theta" in pending:
             spec, theta = pending["theta"]
             self._build(spec)
@@ -374,13 +410,17 @@ class TrainingWorker(TrainerRestarts, QObject):
             self._training = bool(pending["training"]) and self._trainer.m > 0
             if self._training and not was_training:
                 self._training_since = time.perf_counter()
+                self._pacer.restart()
+                epoch = self._trainer.epoch + self._resumed_at[0]
+                self._stops.arm(epoch, self._evaluation)  # the one on screen
             if self._training:
                 self._diverged = False
                 self._error = ""
-        if pending.get("step_epochs"):
+        if pending.get("step_epochs") or pending.get("step_steps"):
             self._diverged = False
             if self._trainer.m:
-                self._trainer.run_epochs(int(pending["step_epochs"]))
+                self._trainer.run_epochs(int(pending.get("step_epochs", 0)))
+                self._trainer.run(int(pending.get("step_steps", 0)))
 
     def _build(self, spec: NetworkSpec, new_generation: bool = True) -> None:
         self._spec = spec
@@ -401,6 +441,7 @@ class TrainingWorker(TrainerRestarts, QObject):
         self._slow_step_said = False
         self._resumed_at = (0, 0)
         self._generation += new_generation
+        self._pacer.restart()
         self._diverged = False
         self._error = ""
         # Even a divergence before the first frame has weights to go back to.
@@ -412,9 +453,11 @@ class TrainingWorker(TrainerRestarts, QObject):
         # Raw points: the engine computes the input features, as for the surface.
         self._trainer.set_points(d.train_points, d.train_labels, d.test_points, d.test_labels)
 
-    def _on_divergence(self, message: str) -> None:
+    def _on_divergence(self, message: str, reason: str = "non-finite") -> None:
         """Pause, and go back to the last good weights (those of the lowest cost
-        seen): the last finite ones can be ~1e50 and useless to train on."""
+        seen): the last finite ones can be ~1e50 and useless to train on. A
+        cost that exploded ("exploded") has had the trainer put back the
+        parameters of its lowest cost already: those are the good ones."""
         self._training = False
         self._diverged = True
         what = message.split(";")[0].split(". ")[0].rstrip(".")
@@ -423,77 +466,7 @@ class TrainingWorker(TrainerRestarts, QObject):
             f"{what[:1].upper()}{what[1:]}. Paused, with the weights of the lowest cost "
             "seen; lower the learning rate to go on."
         )
-        if self._last_good is not None:
+        if reason == "exploded":
+            self._last_good = self._trainer.theta()
+        elif self._last_good is not None:
             self._trainer.restore(self._last_good)
-
-    def _evaluation_interval(self, now: float) -> float:
-        """Seconds between evaluations while training: EVALUATION_INTERVAL at
-        first, growing with the time trained to MAX_EVALUATION_INTERVAL, as
-        the cost changes more slowly (each one redraws the cost plot)."""
-        trained = now - self._training_since
-        return min(max(EVALUATION_INTERVAL, trained / 20), MAX_EVALUATION_INTERVAL)
-
-    def _emit(self, steps_per_second: float) -> None:
-        now = time.perf_counter()
-        steps = self._trainer.step_count
-        reuse = (
-            self._training
-            and not self._stale
-            and self._evaluation is not None
-            and now - self._evaluated_at < self._evaluation_interval(now)
-            and steps < 2 * self._evaluated_steps
-        )
-        # While training the surface is float32 (it moves on anyway); still,
-        # it is exactly the network's float64 forward pass.
-        made = self._counted(self._trainer.frame(not reuse, exact=not self._training))
-        self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
-        evaluation = made.evaluation
-        if reuse:
-            evaluation = self._evaluation
-        elif made.divergence:
-            # Finite weights with a non-finite cost: show the good ones instead.
-            self._on_divergence(made.divergence)
-            if self._last_good is not None:
-                made = self._counted(self._trainer.frame(True, exact=True))
-                evaluation = made.evaluation
-        elif evaluation is not None:
-            self._evaluated_at, self._evaluated_steps = now, steps
-            # What divergence and "restore" go back to: the weights with the
-            # lowest cost seen. (A saturated sigmoid keeps the cost finite even
-            # on weights of 1e50, so "finite" alone is not good enough.)
-            if evaluation.train_cost <= self._best_cost:
-                self._best_cost, self._last_good = evaluation.train_cost, made.theta
-        self._evaluation = evaluation
-        self._stale = False
-        self._show_now = False
-        frame = replace(
-            made,
-            evaluation=evaluation,
-            generation=self._generation,
-            training=self._training,
-            steps_per_second=steps_per_second,
-            spec=self._spec,
-            config=self._config,
-            message=self._message,
-            diverged=self._diverged,
-            error=self._error,
-            request=self._request,
-        )
-        self._message = ""
-        self._error = ""
-        self._restarts_unseen = 0
-        self._last_snapshot = frame
-        self._acknowledged.clear()
-        self.snapshot.emit(frame)
-
-    def _emit_error(self) -> None:
-        """A snapshot that reports ``self._error`` with the last frame's
-        pictures, for when a new frame cannot be made."""
-        last = self._last_snapshot
-        if last is None:
-            return
-        self._acknowledged.clear()
-        self.snapshot.emit(
-            replace(last, training=False, error=self._error, request=self._request, message="")
-        )
-        self._error = ""

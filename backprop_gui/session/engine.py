@@ -9,6 +9,7 @@ fallback, in the worker thread itself. It imports no Qt.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ..core import inspect as inspection
 from ..core.contour import class_boundaries, isoline_segments
 from ..core.surface import SurfaceEvaluator, grid_centres, winners
 from .frame import Frame
+from .stepcosts import StepCosts, envelope
 
 # The app's live cost and accuracy on bigger sets are estimates on this many.
 EVALUATION_SAMPLE = 4096
@@ -71,10 +73,14 @@ class Engine:
         config: TrainConfig,
         resolution: int,
     ) -> None:
-        """A new network (weights from ``seed``) with no data yet."""
+        """A new network (weights from ``seed``) with no data yet. It records
+        every step's cost (``record_steps``): the frames carry them, and a
+        cost that explodes is divergence."""
         net = MLP(layer_sizes, activation, seed=seed, features=features)
         empty = np.zeros((net.layer_sizes[0], 0))
+        config = replace(config, record_steps=True)
         self.trainer = Trainer(net, empty, np.zeros(0, np.int64), config)
+        self._sent_step = 0  # the last step whose cost a frame has carried
         # float32 is three times faster and looks the same while the surface
         # moves; a still surface is the network's own float64 forward pass.
         self.surfaces = {
@@ -105,6 +111,8 @@ class Engine:
     def run_epochs(self, epochs: int) -> int:
         """``Trainer.run_epochs``, a step at a time through ``run``."""
         trainer = self.trainer
+        if trainer.steps_per_epoch == 1:  # full batch: a step is an epoch
+            return self.run(int(epochs)) if int(epochs) > 0 else 0
         target, done = trainer.epoch + int(epochs), 0
         while trainer.epoch < target:
             done += self.run(1)
@@ -212,6 +220,7 @@ class Engine:
         net = trainer.net
         surface, classes, boundary = self._surface(net, exact)
         return Frame(
+            step_costs=self._new_step_costs(),
             epoch=trainer.epoch,
             steps=trainer.step_count,
             n_train=trainer.m,
@@ -243,6 +252,20 @@ class Engine:
             p = np.nan_to_num(p, nan=1.0 / len(p)).astype(np.float32)
         surface, classes = winners(p)
         return surface, classes, class_boundaries(p, self.centres, self.centres)
+
+    def _new_step_costs(self) -> StepCosts | None:
+        """The costs of the steps since the last frame's (``envelope``d)."""
+        log = self.trainer.steps
+        new = log.since(self._sent_step)
+        if not len(new):
+            return None
+        self._sent_step = int(new.step[-1])
+        # Where each step is in its epoch: counted from the epoch's first step.
+        first = log.step[np.searchsorted(log.epoch, new.epoch, side="left")]
+        per_epoch = max(self.trainer.steps_per_epoch, 1)
+        fraction = np.minimum((new.step - first) / per_epoch, 1 - 1 / (2 * per_epoch))
+        at = new.epoch + np.maximum(fraction, 0.0)
+        return envelope(StepCosts(new.step, new.epoch, at, new.cost))
 
     def close(self) -> None:
         pass

@@ -16,6 +16,7 @@ import numpy as np
 from ..core import Evaluation, TrainConfig
 from ..core.inspect import ExamplePass
 from .specs import NetworkSpec
+from .stepcosts import StepCosts
 
 
 def _empty() -> np.ndarray:
@@ -47,6 +48,9 @@ class Frame:
     boundary: np.ndarray = field(default_factory=_empty)
     theta: np.ndarray = field(default_factory=_empty)  # flat parameters, laid out like MLP.theta
     divergence: str = ""  # the trainer found the cost non-finite: why
+    # The costs of the steps done since the previous frame (every step's batch
+    # cost before its update), with a min/max envelope when there are many.
+    step_costs: StepCosts | None = None
     # -- added by the worker ---------------------------------------------------
     generation: int = 0  # bumps whenever the weights are re-initialised or replaced
     training: bool = False

@@ -5,8 +5,8 @@ carries data only, never code.
 
 Values may be None, bool, int, float (NaN and ±inf included), str, lists,
 tuples, dicts with str keys, NumPy arrays of numbers, and the records
-TrainConfig, Evaluation, NetworkSpec, Frame, and the inspector's LayerHealth
-and ExamplePass.
+TrainConfig, Evaluation, NetworkSpec, Frame, StepCosts, and the inspector's
+LayerHealth and ExamplePass.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from ..core import Evaluation, TrainConfig
 from ..core.inspect import ExamplePass, LayerHealth
 from .frame import Frame
 from .specs import NetworkSpec
+from .stepcosts import StepCosts
 
 _RECORDS = {
     kind.__name__: kind
-    for kind in (TrainConfig, Evaluation, NetworkSpec, Frame, LayerHealth, ExamplePass)
+    for kind in (TrainConfig, Evaluation, NetworkSpec, Frame, LayerHealth, ExamplePass, StepCosts)
 }
 _LENGTH = struct.Struct("<Q")
 

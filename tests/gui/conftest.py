@@ -33,5 +33,8 @@ def window(qtbot, settings, session_dir):
     win.show()
     qtbot.waitExposed(win)
     qtbot.waitUntil(lambda: win.snapshot is not None, timeout=5000)
+    # The app starts at a watchable speed; tests train at full speed unless
+    # they choose one (tests/gui/test_watchable.py does).
+    win.speed_control.setCurrentText("max")
     yield win
     win.close()

@@ -7,10 +7,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from backprop_gui.gui.actions import ACTIONS, MENUS, SHORTCUTS, key_text
 
 # The help list as it was written by hand before the table: it must not change
-# (only grow, when a shortcut is added).
+# (only grow, when a shortcut is added), but for issue #13's Step (one step, S),
+# Step one epoch (Shift+S) and the speed.
 HAND_WRITTEN = (
     ("Space", "Train / pause"),
-    ("S", "Step: train one epoch"),
+    ("S", "Step: one update (one mini-batch)"),
+    ("Shift+S", "Step one epoch"),
+    ("[ / ]", "Slower / faster training"),
     ("R", "Reset the weights (same seed)"),
     ("N", "New random seed"),
     ("P / B / E", "Put, brush and erase tools"),

@@ -228,7 +228,10 @@ def test_step_gets_its_tooltip_back_when_there_is_data_again(window, tmp_path):
     assert window.step_button.toolTip() == "Cannot train: Add some points first."
     load_dataset(window, tmp_path)
     assert window.step_button.isEnabled()
-    assert window.step_button.toolTip() == "Train exactly one epoch, then pause (S)"
+    # Issue #13: Step is one step (one epoch is Shift+Step).
+    assert window.step_button.toolTip() == (
+        "Train exactly one step (one update on one mini-batch), then pause (S)"
+    )
 
 
 def test_export_image_replaces_the_file_whole_and_leaves_no_temporary(window, tmp_path):

@@ -50,11 +50,12 @@ def test_changing_the_learning_rate_mid_training_keeps_the_epoch_counter(qtbot, 
     assert after.generation == before.generation
 
 
-def test_step_runs_exactly_one_epoch(qtbot, window, tmp_path):
+def test_step_epoch_runs_exactly_one_epoch(qtbot, window, tmp_path):
+    # Issue #13: Step is one step now; one epoch is the Epoch button (Shift+Step).
     load_dataset(window, tmp_path)
     window.training_panel.batch_size.setValue(32)
     start = wait_for(qtbot, window, lambda s: s.config.batch_size == 32).epoch
-    qtbot.mouseClick(window.step_button, Qt.LeftButton)
+    qtbot.mouseClick(window.step_epoch_button, Qt.LeftButton)
     done = wait_for(qtbot, window, lambda s: s.epoch == start + 1)
     qtbot.wait(200)
     assert window.snapshot.epoch == done.epoch

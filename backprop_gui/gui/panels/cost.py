@@ -1,5 +1,20 @@
-"""The cost panel: train and test cost against epoch, live, with memory that
-stays flat; a legend above the plot and a log-scale box below."""
+"""The cost panel: every step's cost, and train and test cost at their
+evaluations, against epoch, live, with memory that stays flat; a legend above
+the plot and log-scale boxes below.
+
+What is drawn, and how it stays true:
+- the thin line is every step's batch cost J at the parameters before that
+  step's update (``Frame.step_costs``); beyond ``STEP_CAPACITY`` points it is
+  kept as a min/max envelope (``session.stepcosts``), so no spike is lost;
+- the thick solid and dashed lines are the train and test cost at their
+  evaluations (the read-outs' numbers);
+- costs above ``CLIP_FACTOR`` times the larger of the run's first cost and
+  the current one are drawn at that ceiling with a red triangle, the highest
+  finite one written beside it: a divergence shows as the rise it was, and a
+  red line marks where it stopped;
+- the y range always includes the current costs; a small diamond marks each
+  moment the training points changed (points drawn or erased).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +23,19 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.series import DecimatingSeries
 from ...core.trainer import Evaluation
 from ...session import Frame
+from ...session.stepcosts import StepCosts, envelope_indices
 from ..theme import TEST_PEN, TRAIN_PEN, cache_axes
 from .base import Panel
 
 MIN_TICK_PIXELS = 20  # between labelled decades on a log axis
+STEP_CAPACITY = 4000  # step costs kept; beyond, an envelope of half as many
+CLIP_FACTOR = 4.0  # costs above this × max(first cost, current cost) are clipped
+STEP_PEN = "#7FB8D8"  # the train colour, lighter: the steps under the evaluations
 
 
 class CostAxis(pg.AxisItem):
@@ -57,6 +76,8 @@ class CostPlot(pg.PlotWidget):
             # ones too, redrawing the axes after a range change took 8-14 ms each.
             item.getAxis(axis).setStyle(maxTickLevel=0)
         cache_axes(item)
+        self._steps_x, self._steps_y = np.zeros(0), np.zeros(0)
+        self.step_curve = item.plot(pen=pg.mkPen(STEP_PEN, width=1), name="steps", connect="finite")
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_PEN, width=2), name="train")
         self.test_curve = item.plot(
             pen=pg.mkPen(TEST_PEN, width=2, style=pg.QtCore.Qt.DashLine), name="test"
@@ -67,6 +88,22 @@ class CostPlot(pg.PlotWidget):
         item.addItem(self.readout, ignoreBounds=True)
         self.marker = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(TRAIN_PEN), pen=None)
         item.addItem(self.marker, ignoreBounds=True)
+        # Clipped costs: a triangle at the ceiling, the highest finite one beside it.
+        self.clip_marker = pg.ScatterPlotItem(
+            size=9, symbol="t1", brush=pg.mkBrush("#C00000"), pen=None
+        )
+        item.addItem(self.clip_marker, ignoreBounds=True)
+        self.clip_label = pg.TextItem(color="#C00000", anchor=(1, 0))
+        self.clip_label.hide()
+        item.addItem(self.clip_label, ignoreBounds=True)
+        self.data_marker = pg.ScatterPlotItem(
+            size=7, symbol="d", brush=pg.mkBrush("#666"), pen=None
+        )
+        self.data_marker.setToolTip("The training points changed here")
+        self.data_marker.setZValue(5)  # above the curves it sits on
+        item.addItem(self.data_marker, ignoreBounds=True)
+        self._data_changes: list[tuple[float, float]] = []  # (epoch, cost) of each change
+        self.log_x = False
         self.scene().sigMouseMoved.connect(self._hover)
         # The view is set by _fit_view only: pyqtgraph's autorange would
         # measure every curve before each repaint.
@@ -83,6 +120,24 @@ class CostPlot(pg.PlotWidget):
         test = evaluation.test_cost
         self.series.append(evaluation.epoch, evaluation.train_cost, test)
 
+    def add_steps(self, costs: StepCosts) -> None:
+        """Append steps' costs (x: their place in epochs), keeping at most
+        STEP_CAPACITY points by a min/max envelope."""
+        self._steps_x = np.concatenate([self._steps_x, np.asarray(costs.at, np.float64)])
+        self._steps_y = np.concatenate([self._steps_y, np.asarray(costs.cost, np.float64)])
+        if self._steps_x.size > STEP_CAPACITY:
+            keep = envelope_indices(self._steps_y, STEP_CAPACITY // 2)
+            self._steps_x, self._steps_y = self._steps_x[keep], self._steps_y[keep]
+
+    @property
+    def steps(self) -> tuple[np.ndarray, np.ndarray]:
+        """The step costs kept: (x in epochs, cost), both (n,)."""
+        return self._steps_x, self._steps_y
+
+    def mark_data_change(self, epoch: float, cost: float) -> None:
+        """A small diamond where the training points changed."""
+        self._data_changes.append((float(epoch), float(cost)))
+
     def schedule_redraw(self) -> None:
         """Redraw at the next turn of the event loop (once, however often asked).
 
@@ -95,15 +150,16 @@ class CostPlot(pg.PlotWidget):
 
     def mark_divergence(self, epoch: int) -> None:
         """A labelled line where training diverged, so the plot tells the story."""
-        if any(line.value() == epoch for line in self._marks):
+        if any(line.epoch == epoch for line in self._marks):
             return
         line = pg.InfiniteLine(
-            epoch,
+            self._x_of(epoch),
             angle=90,
             pen=pg.mkPen("#C00000", width=1.5, style=pg.QtCore.Qt.DashLine),
             label="diverged: α too large",
             labelOpts={"color": "#C00000", "position": 0.85, "anchors": [(1, 0), (1, 0)]},
         )
+        line.epoch = epoch  # where it stays when the epoch axis changes scale
         self.getPlotItem().addItem(line, ignoreBounds=True)
         self._marks.append(line)
 
@@ -112,6 +168,8 @@ class CostPlot(pg.PlotWidget):
             self.getPlotItem().removeItem(line)
         self._marks.clear()
         self.series.clear()
+        self._steps_x, self._steps_y = np.zeros(0), np.zeros(0)
+        self._data_changes.clear()
         self.redraw()
         self.readout.hide()
         self.marker.setData([], [])
@@ -123,14 +181,97 @@ class CostPlot(pg.PlotWidget):
         self._view = None
         self.redraw()
 
+    def set_log_x(self, on: bool) -> None:
+        """Epochs on a log axis: the early fall stays visible after long runs
+        (epoch 0 itself has no place on it)."""
+        self.log_x = bool(on)
+        self.getPlotItem().setLogMode(x=self.log_x)
+        self.getPlotItem().disableAutoRange()
+        self.getPlotItem().setLabel("bottom", "epoch (log)" if on else "epoch")
+        self._view = None
+        self.redraw()
+
+    def _series_y(self, column: int) -> np.ndarray:
+        return self.series.y(column) if len(self.series) else np.zeros(0)
+
+    def _log_y(self) -> bool:
+        return self.getPlotItem().ctrl.logYCheck.isChecked()
+
+    def ceiling(self) -> float:
+        """Costs above this are drawn clipped: CLIP_FACTOR × the larger of the
+        run's first cost and the current evaluation's (inf with no costs yet)."""
+        firsts, currents = [], []
+        for y in (self._steps_y, self._series_y(0), self._series_y(1)):
+            finite = y[np.isfinite(y)] if len(y) else y
+            if finite.size:
+                firsts.append(finite[0])
+                # The current costs are the evaluations' (the read-outs): the
+                # last step's can be the peak of a divergence.
+                currents.append(finite[-1] if y is not self._steps_y else finite[0])
+        if not firsts:
+            return math.inf
+        return CLIP_FACTOR * max(max(firsts), max(currents))
+
+    def _shown(self, x: np.ndarray, y: np.ndarray, ceiling: float) -> tuple:
+        """(x, y) as drawn: y clipped at ``ceiling``; non-finite y, and what a
+        log axis cannot show (y ≤ 0, or x ≤ 0 on a log epoch axis), become
+        gaps (NaN)."""
+        y = np.minimum(y, ceiling)
+        bad = ~np.isfinite(y) | ((y <= 0) if self._log_y() else False)
+        y = np.where(bad, np.nan, y)
+        if self.log_x:
+            keep = x > 0
+            x, y = x[keep], y[keep]
+        return x, y
+
     def redraw(self) -> None:
+        ceiling = self.ceiling()
         x = self.series.x
         for column, curve in enumerate((self.train_curve, self.test_curve)):
             y = self.series.y(column) if len(x) else np.zeros(0)
-            # Only finite, positive values reach the plot (log mode needs > 0).
-            ok = np.isfinite(y) & (y > 0)
-            curve.setData(x[ok], y[ok])
+            cx, cy = self._shown(x, y, ceiling)
+            ok = np.isfinite(cy)
+            curve.setData(cx[ok], cy[ok])
+        sx, sy = self._shown(self._steps_x, self._steps_y, ceiling)
+        self.step_curve.setData(sx, sy, connect="finite")
+        self._draw_clipping(ceiling)
+        marks = [(e, min(c, ceiling)) for e, c in self._data_changes if not self.log_x or e > 0]
+        self.data_marker.setData(
+            [self._x_of(e) for e, _ in marks], [self._y_of(c) for _, c in marks]
+        )
+        for line in self._marks:
+            line.setValue(self._x_of(line.epoch))
         self._fit_view()
+
+    def _y_of(self, cost: float) -> float:
+        """Where ``cost`` is in the view (a decade on a log axis)."""
+        if self._log_y():
+            return math.log10(cost) if cost > 0 else math.nan
+        return cost
+
+    def _x_of(self, epoch: float) -> float:
+        return math.log10(epoch) if self.log_x and epoch > 0 else epoch
+
+    def _draw_clipping(self, ceiling: float) -> None:
+        """A triangle at the ceiling over each clipped cost; the highest
+        finite cost written beside the last."""
+        xs = np.concatenate([self._steps_x, self.series.x])
+        ys = np.concatenate([self._steps_y, self._series_y(0)])
+        over = ys > ceiling
+        # One triangle where each run of clipped costs begins (not a red band).
+        clipped = over & ~np.concatenate([[False], over[:-1]]) & (xs > 0 if self.log_x else True)
+        if not clipped.any():
+            self.clip_marker.setData([], [])
+            self.clip_label.hide()
+            return
+        top = self._y_of(ceiling)
+        cx = np.log10(xs[clipped]) if self.log_x else xs[clipped]
+        self.clip_marker.setData(cx, np.full(cx.size, top))
+        finite = ys[over & np.isfinite(ys)]
+        peak = f"up to {finite.max():.3g}" if finite.size else "not finite"
+        self.clip_label.setText(peak)
+        self.clip_label.setPos(float(cx[-1]), top)
+        self.clip_label.show()
 
     def _fit_view(self) -> None:
         """Let the view grow in steps rather than with every new point.
@@ -143,20 +284,31 @@ class CostPlot(pg.PlotWidget):
         whole decades: the range changes only now and then, in the same
         repaint as the new points.
         """
+        ceiling = self.ceiling()
+        sx, sy = self._shown(self._steps_x, self._steps_y, ceiling)
         x = self.series.x
-        ys = np.concatenate([self.series.y(0), self.series.y(1)]) if len(x) else np.zeros(0)
-        ys = ys[np.isfinite(ys) & (ys > 0)]
+        ex = np.concatenate([x, x])
+        ey = np.concatenate([self.series.y(0), self.series.y(1)]) if len(x) else np.zeros(0)
+        ex, ey = self._shown(ex, ey, ceiling)
+        xs, ys = np.concatenate([sx, ex]), np.concatenate([sy, ey])
+        ok = np.isfinite(ys) & (ys > 0)
+        xs, ys = xs[ok], ys[ok]
         if not ys.size:
             self._view = None
             return
-        log = self.getPlotItem().ctrl.logYCheck.isChecked()
-        x0, x_last = float(x[0]), float(x[-1])
+        log = self._log_y()
+        x0, x_last = float(xs.min()), float(xs.max())
         low, high = float(ys.min()), float(ys.max())
         view = self._view
         fits = view is not None and view[0] <= x0 <= x_last <= view[1]
-        if fits and view[2] <= low and high <= view[3]:
+        # Also refit when the costs shrank far below the top (after a
+        # divergence's peak, now clipped, or a new current cost).
+        if fits and view[2] <= low and high <= view[3] and (log or high >= view[3] / 5):
             return
         x1 = x0 + _round_up(max(x_last - x0, 1.0) * 1.5)
+        x_range = (x0, x1)
+        if self.log_x:  # in decades; from the first epoch shown to 1-2-5 above the last
+            x_range = (math.floor(math.log10(x0)), math.log10(_round_up(x_last * 1.5)))
         if log:
             # In log mode the view's y coordinates are decades; kept as exponents,
             # since 10**-324 is 0.0 (costs can be that small).
@@ -168,7 +320,7 @@ class CostPlot(pg.PlotWidget):
             y_range = (y0, y1)
         self._view = (x0, x1, y0, y1)
         # pyqtgraph's own padding: enough room for the labels at both ends.
-        self.getPlotItem().setRange(xRange=(x0, x1), yRange=y_range, padding=None)
+        self.getPlotItem().setRange(xRange=x_range, yRange=y_range, padding=None)
 
     def _hover(self, scene_pos) -> None:
         view = self.getPlotItem().getViewBox()
@@ -178,17 +330,17 @@ class CostPlot(pg.PlotWidget):
             return
         x = self.series.x
         pos = view.mapSceneToView(scene_pos)
-        i = int(np.abs(x - pos.x()).argmin())
+        at = 10 ** pos.x() if self.log_x else pos.x()
+        i = int(np.abs(x - at).argmin())
         train, test = self.series.y(0)[i], self.series.y(1)[i]
         text = f"epoch {int(x[i])}\ntrain J = {train:.4g}"
         if math.isfinite(test):
             text += f"\ntest J = {test:.4g}"
         self.readout.setText(text)
-        log = self.getPlotItem().ctrl.logYCheck.isChecked()
-        y = math.log10(train) if log and train > 0 else train
-        self.readout.setPos(x[i], y)
+        y = self._y_of(train) if self._log_y() else train
+        self.readout.setPos(self._x_of(float(x[i])), y)
         self.readout.show()
-        self.marker.setData([x[i]], [y])
+        self.marker.setData([self._x_of(float(x[i]))], [y])
 
 
 def _round_up(value: float) -> float:
@@ -203,11 +355,13 @@ def _round_up(value: float) -> float:
 
 
 class CostPanel(Panel, QWidget):
-    """The legend, the ``CostPlot`` and its log-scale box.
+    """The legend, the ``CostPlot`` and its log-scale boxes.
 
-    From each frame: a new weights generation starts an empty plot, a new
-    evaluation adds a point (drawn a turn later, see ``schedule_redraw``), and
-    a divergence is marked once, where it happened.
+    From each frame: a new weights generation (a new run) starts an empty
+    plot; its step costs extend the step line; a new evaluation (a new step,
+    or the same step on changed points) adds a point (drawn a turn later, see
+    ``schedule_redraw``); a change in the number of training points within a
+    run is marked; a divergence is marked once, where it happened.
     """
 
     dock_title = "Cost"
@@ -219,20 +373,32 @@ class CostPanel(Panel, QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         legend = QLabel(
             f"<span style='color:{TRAIN_PEN}'>━━</span> train cost &nbsp;&nbsp; "
-            f"<span style='color:{TEST_PEN}'>╍╍</span> test cost"
+            f"<span style='color:{TEST_PEN}'>╍╍</span> test cost &nbsp;&nbsp; "
+            f"<span style='color:{STEP_PEN}'>──</span> every step"
         )
         legend.setToolTip(
-            "Cost J on the training points (solid) and the held-out test points (dashed)"
+            "Cost J on the training points (solid) and the held-out test points (dashed), "
+            "evaluated now and then; thin: every step's batch cost before its update"
         )
         layout.addWidget(legend)
         self.plot = CostPlot()
         layout.addWidget(self.plot, 1)
-        self.log_check = QCheckBox("Log scale", objectName="logCost")
+        self.log_check = QCheckBox("Log cost", objectName="logCost")
         self.log_check.setToolTip("Show the cost on a logarithmic axis (L)")
-        layout.addWidget(self.log_check)
+        self.log_epochs = QCheckBox("Log epochs", objectName="logEpochs")
+        self.log_epochs.setToolTip(
+            "Show the epochs on a logarithmic axis: the early fall stays visible in long runs"
+        )
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.log_check)
+        boxes.addWidget(self.log_epochs)
+        boxes.addStretch(1)
+        layout.addLayout(boxes)
         self.log_check.toggled.connect(self.plot.set_log)
+        self.log_epochs.toggled.connect(self.plot.set_log_x)
         self._generation = -1
-        self._last_plotted_step = -1
+        self._last_plotted: tuple | None = None  # (step, train cost, test cost) of the last point
+        self._n_train = -1
         self._divergence_marked = False
         self._preload: np.ndarray | None = None
         self._drawn_until = -math.inf  # a preloaded curve's last epoch
@@ -253,7 +419,8 @@ class CostPanel(Panel, QWidget):
         if frame.generation != self._generation:
             self._generation = frame.generation
             self.plot.clear_history()
-            self._last_plotted_step = -1
+            self._last_plotted = None
+            self._n_train = frame.n_train
             self._drawn_until = -math.inf
             if self._preload is not None and len(self._preload):
                 for epoch, train, test in self._preload:
@@ -262,11 +429,20 @@ class CostPanel(Panel, QWidget):
                 self._drawn_until = float(self._preload[-1, 0])
                 self.plot.schedule_redraw()
             self._preload = None
+        if frame.step_costs is not None and len(frame.step_costs):
+            self.plot.add_steps(frame.step_costs)
+            self.plot.schedule_redraw()
         e = frame.evaluation
-        if e is not None and e.step != self._last_plotted_step and e.epoch > self._drawn_until:
+        if frame.n_train != self._n_train:
+            self._n_train = frame.n_train
+            if e is not None and frame.steps:  # points drawn or erased in the run
+                self.plot.mark_data_change(frame.epoch, e.train_cost)
+        # The same step on other points has another cost: a point of its own.
+        key = e and (e.step, e.train_cost, repr(e.test_cost))
+        if e is not None and key != self._last_plotted and e.epoch > self._drawn_until:
             self.plot.add(e)
             self.plot.schedule_redraw()
-            self._last_plotted_step = e.step
+            self._last_plotted = key
         # Once per divergence, as the banner announces it.
         if frame.diverged and not self._divergence_marked:
             self._divergence_marked = True

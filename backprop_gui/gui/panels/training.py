@@ -1,5 +1,5 @@
-"""The training panel: learning rate, optimizer, batch size, regularisation
-and seed, all applied live."""
+"""The training panel: learning rate, optimizer, batch size, regularisation,
+seed and stop conditions, all applied live."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QSlider
 
 from ...core import OPTIMIZERS
 from .base import LEFT, Panel, form_layout
+from .stop_when import StopWhenBox
 
 LEARNING_RATES = (
     1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0,
@@ -27,6 +28,7 @@ class TrainingPanel(Panel, QGroupBox):
 
     config_changed = Signal(dict)
     seed_changed = Signal(int)
+    stop_changed = Signal(object)  # session.stopping.StopConditions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Training", parent)
@@ -82,6 +84,9 @@ class TrainingPanel(Panel, QGroupBox):
         self.seed = QSpinBox(objectName="seed", minimum=0, maximum=2**31 - 1)
         self.seed.setToolTip("Seed of the initial weights: the same seed gives the same start")
         form.addRow("Seed", self.seed)
+        self.stop_when = StopWhenBox()
+        form.addRow(self.stop_when)
+        self.stop_when.changed.connect(self.stop_changed)
         self.setLayout(form)
 
         self.learning_rate.valueChanged.connect(self._changed)
@@ -137,6 +142,7 @@ class TrainingPanel(Panel, QGroupBox):
             "regularization": self.regularization.currentText(),
             "reg_rate": self.reg_rate.currentText(),
             "seed": self.seed.value(),
+            "stop_when": self.stop_when.state(),
         }
 
     def restore(self, state: dict) -> None:
@@ -151,5 +157,7 @@ class TrainingPanel(Panel, QGroupBox):
         if self.reg_rate.findText(str(state.get("reg_rate"))) >= 0:
             self.reg_rate.setCurrentText(str(state["reg_rate"]))
         self.seed.setValue(int(state.get("seed", 0)))
+        if isinstance(state.get("stop_when"), dict):
+            self.stop_when.restore(state["stop_when"])
         self.blockSignals(False)
         self._update_labels()

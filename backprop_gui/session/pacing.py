@@ -1,0 +1,84 @@
+"""Training at a chosen speed: how much is due now, by a monotonic clock.
+
+At ``rate`` epochs per second the worker trains whole epochs on a schedule
+(the n-th is due ``n / rate`` seconds after the start), or single steps when
+an epoch has many steps and the rate is low (``STEP_PACED_UP_TO`` steps per
+second or fewer: then every step is a frame of its own). The schedule is
+kept from one start, so the average holds when one frame is late; a backlog
+longer than ``MAX_BACKLOG_SECONDS`` (a step slower than the rate, a machine
+too busy) is forgiven rather than made up in a burst.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+SPEEDS: tuple[float | None, ...] = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0, None)  # None: max
+DEFAULT_SPEED = 30.0  # epochs per second: watchable, as Playground is
+STEP_PACED_UP_TO = 40.0  # steps per second: slower than this, one step at a time
+MAX_BACKLOG_SECONDS = 0.5
+
+
+def speed_text(rate: float | None) -> str:
+    """How the speed control lists ``rate``: "1 epoch/s", "30 epochs/s", "max"."""
+    if rate is None:
+        return "max"
+    return f"{rate:g} epoch/s" if rate == 1 else f"{rate:g} epochs/s"
+
+
+@dataclass(frozen=True)
+class Due:
+    """What to train now: ``count`` units ("epoch" or "step"), or nothing
+    until ``wait`` seconds from now."""
+
+    unit: str
+    count: int
+    wait: float = 0.0
+
+
+class Pacer:
+    """The schedule of a paced run (``rate`` None: as fast as it goes)."""
+
+    def __init__(
+        self, rate: float | None = DEFAULT_SPEED, clock: Callable[[], float] = time.monotonic
+    ):
+        self.rate = rate
+        self._clock = clock
+        self._anchor: tuple[float, str, int] | None = None  # (time, unit, count at start)
+
+    def set_rate(self, rate: float | None) -> None:
+        self.rate = rate
+        self.restart()
+
+    def restart(self) -> None:
+        """Start the schedule again at the next ``due`` (its first unit at once)."""
+        self._anchor = None
+
+    def due(self, epoch: int, steps: int, steps_per_epoch: int) -> Due:
+        """What is due now, given the counters (epochs and steps done so far)."""
+        if self.rate is None:
+            raise ValueError("an unpaced run has no schedule")
+        per_epoch = max(int(steps_per_epoch), 1)
+        stepwise = per_epoch > 1 and self.rate * per_epoch <= STEP_PACED_UP_TO
+        unit, count = ("step", steps) if stepwise else ("epoch", epoch)
+        per_second = self.rate * per_epoch if stepwise else self.rate
+        now = self._clock()
+        anchor = self._anchor
+        if anchor is None or anchor[1] != unit or count < anchor[2]:
+            # The first unit is due at once.
+            anchor = self._anchor = (now - 1.0 / per_second, unit, count)
+        start, _, count0 = anchor
+        done = count - count0
+        due = math.floor((now - start) * per_second + 1e-9)
+        backlog = max(1, math.ceil(per_second * MAX_BACKLOG_SECONDS))
+        if due - done > backlog:
+            # Far behind: forgive all but the backlog's worth.
+            start = now - (done + backlog) / per_second
+            self._anchor = (start, unit, count0)
+            due = done + backlog
+        if due > done:
+            return Due(unit, due - done)
+        return Due(unit, 0, start + (done + 1) / per_second - now)

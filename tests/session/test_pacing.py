@@ -1,0 +1,44 @@
+"""The pacer's schedule, on a clock the test turns by hand."""
+
+from backprop_gui.session.pacing import Due, Pacer, speed_text
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_speeds_read_as_the_control_lists_them():
+    assert [speed_text(r) for r in (1.0, 30.0, None)] == ["1 epoch/s", "30 epochs/s", "max"]
+
+
+def test_ten_epochs_per_second_are_due_one_every_tenth_of_a_second():
+    clock = Clock()
+    pacer = Pacer(10.0, clock)
+    assert pacer.due(0, 0, 1) == Due("epoch", 1)  # the first at once
+    wait = pacer.due(1, 1, 1)
+    assert wait.count == 0 and abs(wait.wait - 0.1) < 1e-9
+    clock.now += 0.35  # a slow frame: what is due is caught up
+    assert pacer.due(1, 1, 1) == Due("epoch", 3)
+    clock.now += 10.0  # far behind: only half a second's worth is made up
+    assert pacer.due(4, 4, 1) == Due("epoch", 5)
+
+
+def test_an_epoch_of_many_steps_at_a_low_rate_goes_a_step_at_a_time():
+    clock = Clock()
+    pacer = Pacer(1.0, clock)
+    assert pacer.due(0, 0, 8) == Due("step", 1)  # 8 steps per second
+    clock.now += 0.125
+    assert pacer.due(0, 1, 8) == Due("step", 1)
+    fast = Pacer(100.0, clock)
+    assert fast.due(0, 0, 8).unit == "epoch"
+
+
+def test_counters_going_back_start_the_schedule_again():
+    clock = Clock()
+    pacer = Pacer(1.0, clock)
+    pacer.due(50, 50, 1)
+    assert pacer.due(0, 0, 1) == Due("epoch", 1)  # a new network: due at once

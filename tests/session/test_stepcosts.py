@@ -1,0 +1,101 @@
+"""Every step's cost reaches the window: the envelope keeps every spike, and
+the record crosses the process boundary exactly."""
+
+import io
+
+import numpy as np
+import pytest
+
+from backprop_gui.core import TrainConfig, make_dataset
+from backprop_gui.session import Engine, Frame
+from backprop_gui.session.stepcosts import StepCosts, envelope, envelope_indices
+from backprop_gui.session.wire import receive, send
+
+
+def test_few_costs_are_kept_as_they_are():
+    cost = np.array([3.0, 1.0, 2.0])
+    assert envelope_indices(cost, 10).tolist() == [0, 1, 2]
+
+
+def test_a_hand_worked_envelope_keeps_each_buckets_min_and_max_in_order():
+    # 9 costs into at most 5 entries: buckets of 5 (two per bucket, and the last).
+    cost = np.array([5.0, 1.0, 9.0, 2.0, 3.0, 4.0, 8.0, 0.5, 7.0])
+    assert envelope_indices(cost, 5).tolist() == [1, 2, 6, 7, 8]
+
+
+@pytest.mark.parametrize("n, limit", [(10_000, 1024), (1_001, 100), (5, 3), (77_777, 333)])
+def test_the_envelope_contains_every_cost(n, limit):
+    rng = np.random.default_rng(n)
+    cost = np.exp(rng.normal(size=n)) + (rng.random(n) < 0.001) * 1e6  # rare spikes
+    keep = envelope_indices(cost, limit)
+    assert keep.size <= limit and keep[-1] == n - 1
+    assert np.all(np.diff(keep) > 0)  # a subsequence, in step order
+    # Between two kept entries, every cost lies within the band of its bucket:
+    # the overall min and max, and every spike, are kept.
+    assert cost[keep].max() == cost.max() and cost[keep].min() == cost.min()
+    k = -(-n // ((limit - 1) // 2))
+    for start in range(0, n, k):
+        bucket = cost[start : start + k]
+        kept = cost[keep[(keep >= start) & (keep < start + k)]]
+        assert kept.min() == bucket.min() and kept.max() == bucket.max()
+
+
+def test_a_non_finite_cost_is_kept_as_the_highest():
+    cost = np.concatenate([np.linspace(1, 0.1, 5000), [47.0, 3e6, 1e153, np.nan]])
+    kept = cost[envelope_indices(cost, 50)]
+    assert 1e153 in kept and np.isnan(kept[-1])
+
+
+def test_step_costs_ride_in_a_frame_across_the_wire():
+    costs = StepCosts(
+        np.array([1, 2, 3]),
+        np.array([0, 0, 1]),
+        np.array([0.0, 0.5, 1.0]),
+        np.array([0.7, 0.6, 9e9]),
+    )
+    stream = io.BytesIO()
+    send(stream, Frame(epoch=1, steps=3, step_costs=costs))
+    stream.seek(0)
+    back = receive(stream).step_costs
+    assert isinstance(back, StepCosts)
+    for name in ("step", "epoch", "at", "cost"):
+        assert np.array_equal(getattr(back, name), getattr(costs, name))
+
+
+def test_each_frame_carries_the_steps_since_the_last_at_the_pre_update_parameters():
+    engine = Engine()
+    engine.build([2, 8, 1], "tanh", ("x1", "x2"), 0, TrainConfig(record_every=0), 16)
+    X, Y = make_dataset("circle", 100, 0.0, seed=1)
+    engine.set_data(X, Y)
+    assert engine.frame(True).step_costs is None  # no step yet
+    before = engine.frame(True).evaluation.train_cost
+    engine.run(3)
+    first = engine.frame(True).step_costs
+    assert first.step.tolist() == [1, 2, 3] and first.at.tolist() == [0.0, 1.0, 2.0]
+    # Step 1's cost is J at the parameters before any update: the first evaluation.
+    assert first.cost[0] == pytest.approx(before, rel=1e-12)
+    engine.run(2)
+    assert engine.frame(False).step_costs.step.tolist() == [4, 5]
+
+
+def test_mini_batch_steps_are_placed_within_their_epoch():
+    engine = Engine()
+    config = TrainConfig(record_every=0, batch_size=25, seed=0)
+    engine.build([2, 4, 1], "tanh", ("x1", "x2"), 0, config, 16)
+    X, Y = make_dataset("xor", 100, 0.0, seed=1)
+    engine.set_data(X, Y)
+    engine.run(6)
+    at = engine.frame(False).step_costs.at
+    assert at.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0, 1.25]
+
+
+def test_many_steps_come_as_an_envelope():
+    engine = Engine()
+    engine.build([2, 4, 1], "tanh", ("x1", "x2"), 0, TrainConfig(record_every=0), 16)
+    X, Y = make_dataset("xor", 50, 0.0, seed=1)
+    engine.set_data(X, Y)
+    engine.run(20_000)
+    costs = engine.frame(False).step_costs
+    assert len(costs) <= 1024 and costs.step[-1] == 20_000
+    assert costs.cost.max() == engine.trainer.steps.cost.max()
+    assert envelope(costs) is costs  # small enough already
