@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +38,7 @@ from .actions import show_shortcuts as _show_shortcuts
 from .canvas import Canvas, SquareFrame
 from .documents import Documents
 from .documents import show_error as _show_error
+from .inspector import Inspector
 from .panels import (
     BannerPanel,
     CommandBar,
@@ -87,7 +89,9 @@ class MainWindow(QMainWindow):
         self._name_panels()
         self.documents = Documents(self)
         self._build_layout()
+        self.inspector = Inspector(self)
         build_actions(self)
+        self.tool_actions["inspect"].setObjectName("inspectTool")
         self._build_status_bar()
 
         self._spec_timer = QTimer(self, singleShot=True, interval=SPEC_DEBOUNCE_MS)
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
 
         self._connect()
+        self.inspector.post_wishes()
         sync_view_state(self)
         self._post_data()
         if not self.autosaver.restore():
@@ -152,9 +157,20 @@ class MainWindow(QMainWindow):
         side_layout = QVBoxLayout(side)
         right = QWidget()
         right_layout = QVBoxLayout(right)
+        tabs: dict[tuple[str, str], QTabWidget] = {}
         for panel in self.panels:
             column = side_layout if panel.area == panels.SIDE else right_layout
-            column.addWidget(panel, panel.stretch)
+            group = getattr(panel, "dock_group", "")
+            if not group:
+                column.addWidget(panel, panel.stretch)
+                continue
+            # Panels of one group share a place, as tabs (the inspector's views).
+            key = (panel.area, group)
+            if key not in tabs:
+                tabs[key] = QTabWidget(objectName=f"{group}Tabs")
+                tabs[key].setDocumentMode(True)
+                column.addWidget(tabs[key], panel.stretch)
+            tabs[key].addTab(panel, panel.dock_title)
         side_layout.addStretch(1)
         scroll = QScrollArea(objectName="sidePanel")
         scroll.setWidget(side)
@@ -313,9 +329,10 @@ class MainWindow(QMainWindow):
     def _show_snapshot(self, frame: Frame) -> None:
         """Give ``frame`` to the canvas and to every panel."""
         self._latest = frame
-        self.canvas.show_surface(frame.surface, frame.boundary)
+        self.inspector.show_canvas(frame)
         for panel in self.panels:
             panel.show(frame)
+        self.inspector.show_frame(frame)
         # The worker stopped by itself (divergence, error, no data); ignore
         # frames sent before it saw our latest Train/Pause.
         if self._training and not frame.training and frame.request == self._request:
@@ -375,6 +392,13 @@ class MainWindow(QMainWindow):
     def current_network(self) -> MLP:
         """The network as last shown: structure and a copy of its weights."""
         return self.documents.current_network()
+
+    def current_gradients(self) -> dict[str, np.ndarray]:
+        """{"dW1": (n_1, n_0), "db1": (n_1, 1), …}: the gradient of J (mean
+        cross-entropy over the training points, plus the L1/L2 term when set)
+        at the weights shown (``export_weights`` of the same moment), in the
+        column convention."""
+        return self.inspector.current_gradients()
 
     def export_weights(self, path: str | os.PathLike) -> None:
         """Save the weights shown on screen to ``path`` (.npz or .json)."""

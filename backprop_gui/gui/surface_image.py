@@ -36,11 +36,14 @@ class SurfaceImage(pg.GraphicsObject):
         self._pixels = np.zeros((0, 0), np.uint32)
         self._qimage = QImage()
 
-    def set_image(self, surface: np.ndarray) -> None:
+    def set_image(self, surface: np.ndarray, lut: np.ndarray | None = None) -> None:
         """Show ``surface`` (float, (h, w)); kept by reference, so pass a copy
-        that nobody writes to (snapshots are read-only)."""
+        that nobody writes to (snapshots are read-only). ``lut``: a new
+        colour table for it, if any."""
         if surface.ndim != 2:
             raise ValueError(f"expected a (h, w) surface, got shape {surface.shape}")
+        if lut is not None:
+            self._table = rgb32_table(lut)
         self.image = surface
         self._recolor()
 

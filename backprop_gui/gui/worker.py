@@ -62,6 +62,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core import DivergenceError, Evaluation, TrainConfig, transform
 from ..session import DataSpec, Engine, Frame, NetworkSpec, RemoteEngine
+from .inspect_plan import InspectSchedule
 from .pulse import GuiPulse
 from .restart import TrainerRestarts
 
@@ -118,6 +119,7 @@ class TrainingWorker(TrainerRestarts, QObject):
         self._stale = True  # something changed since the last evaluation
         self._resumed_at = (0, 0)  # (epoch, steps) the trainer's counters go on from
         self._restarts_unseen = 0  # trainer processes started since the last frame
+        self._inspect = InspectSchedule()  # what the inspector's panels want
         # Created here, in the GUI thread, and not a child: it stays there
         # when the worker moves to its own thread.
         self._gui_pulse = GuiPulse(self._wake, PULSE_MS)
@@ -141,7 +143,8 @@ class TrainingWorker(TrainerRestarts, QObject):
         config=dict of TrainConfig fields, training=bool with request=int
         (echoed in snapshots), step_epochs=int, reset=True,
         theta=(NetworkSpec, flat array) with resume=(epoch, steps) to count on
-        from, restore=True (the last good weights)."""
+        from, restore=True (the last good weights), inspect=dict of
+        ``Engine.inspect`` wishes for every frame from now on."""
         with self._lock:
             config = changes.pop("config", None)
             if config:
@@ -356,6 +359,8 @@ class TrainingWorker(TrainerRestarts, QObject):
             self._show_now = True
         if "config" in pending:
             self._config = self._trainer.configure(**pending["config"])
+        if "inspect" in pending:
+            self._inspect.set(pending["inspect"])
         if pending.get("restore") and self._last_good is not None:
             # The window posts the new learning rate itself, as a config change.
             self._trainer.restore(self._last_good)
@@ -381,6 +386,7 @@ class TrainingWorker(TrainerRestarts, QObject):
     def _build(self, spec: NetworkSpec, new_generation: bool = True) -> None:
         self._spec = spec
         self._show_now = True  # the new network before any training on it
+        self._inspect.forget()
         if not self._trainer.alive:  # the trainer process died: a new one
             self._trainer.close()
             self._trainer = RemoteEngine()
@@ -445,7 +451,10 @@ class TrainingWorker(TrainerRestarts, QObject):
         )
         # While training the surface is float32 (it moves on anyway); still,
         # it is exactly the network's float64 forward pass.
-        made = self._counted(self._trainer.frame(not reuse, exact=not self._training))
+        wanted = self._inspect.request(self._training, self._spec.layer_sizes(), self._trainer.m)
+        made = self._counted(
+            self._trainer.frame(not reuse, exact=not self._training, inspect=wanted)
+        )
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:
@@ -478,6 +487,7 @@ class TrainingWorker(TrainerRestarts, QObject):
             diverged=self._diverged,
             error=self._error,
             request=self._request,
+            **self._inspect.fill(made),
         )
         self._message = ""
         self._error = ""

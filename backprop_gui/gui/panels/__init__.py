@@ -11,9 +11,15 @@ from .base import RIGHT, SIDE, Panel
 from .commands import CommandBar
 from .cost import CostPanel, CostPlot
 from .data import DataPanel
+from .diagram import NetworkDiagram
+from .equations import LiveEquations
+from .example import ExampleView
+from .gradcheck import GradcheckButton
+from .health import HealthPanel
 from .maths import MathsPanel
 from .metrics import MetricsPanel
 from .network import NetworkPanel
+from .step_through import StepThrough
 from .training import TrainingPanel
 
 PANELS: tuple[type[Panel], ...] = (
@@ -26,7 +32,15 @@ PANELS: tuple[type[Panel], ...] = (
     MetricsPanel,
     BannerPanel,
     CostPanel,
+    # The inspector: the step-through bar, then two groups of tabs (the
+    # panels of one ``dock_group`` share a place; the first is shown).
+    StepThrough,
+    NetworkDiagram,
+    HealthPanel,
+    GradcheckButton,
+    LiveEquations,
     MathsPanel,
+    ExampleView,
 )
 
 __all__ = [
@@ -38,9 +52,15 @@ __all__ = [
     "CostPanel",
     "CostPlot",
     "DataPanel",
+    "ExampleView",
+    "GradcheckButton",
+    "HealthPanel",
+    "LiveEquations",
     "MathsPanel",
     "MetricsPanel",
+    "NetworkDiagram",
     "NetworkPanel",
     "Panel",
+    "StepThrough",
     "TrainingPanel",
 ]

@@ -17,10 +17,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from ...core import FEATURE_LABELS, MLP
 from ..theme import CLASS_COLORS
+from .base import RIGHT, Panel
 from .heat import fmt, pixels_image, signed_pixels
 
 MAX_UNITS = 8  # units drawn per column; the rest form one summary node
@@ -62,8 +63,13 @@ class _Canvas(QWidget):
         return super().event(event)
 
 
-class NetworkDiagram(QWidget):
+class NetworkDiagram(Panel, QWidget):
     """The network diagram panel; ``show(frame)`` for every frame."""
+
+    area = RIGHT
+    dock_title = "Network"
+    dock_group = "network"
+    stretch = 3
 
     unit_selected = Signal(int, int)  # (layer, unit), or (−1, −1): back to the output
 
@@ -86,6 +92,12 @@ class NetworkDiagram(QWidget):
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(self.by_gradient)
         bar.addStretch(1)
+        # What the maps are when the network is too big for all of them.
+        self.note = QLabel("")
+        self.note.setObjectName("diagramNote")
+        self.note.setToolTip("How the unit maps are computed for this network")
+        self.note.setWordWrap(True)
+        bar.addWidget(self.note, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -115,14 +127,6 @@ class NetworkDiagram(QWidget):
 
     # -- data ----------------------------------------------------------------
 
-    def show(self, frame=None) -> None:
-        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
-        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
-        if frame is None:
-            super().show()
-        else:
-            self.show_frame(frame)
-
     def show_frame(self, frame) -> None:
         """Take a Frame: its spec, θ and, when present, gradients, unit maps, health."""
         self.frame = frame
@@ -145,6 +149,12 @@ class NetworkDiagram(QWidget):
             self._thumbnails(maps)
         self._restyle()
         self.canvas.update()
+
+    def set_note(self, text: str) -> None:
+        """Say how the maps are made ("" when they are all there, every frame)."""
+        if text != self.note.text():
+            self.note.setText(text)
+            self.note.setVisible(bool(text))
 
     def weight(self, layer: int, i: int, j: int) -> float:
         return float(self.net.params[f"W{layer}"][i, j])

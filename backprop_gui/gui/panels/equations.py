@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import ACTIVATIONS, FEATURE_LABELS, MLP
+from .base import RIGHT, Panel
 from .heat import MatrixView, fmt
 
 HIGHLIGHT = QColor("#FFF0B3")  # the step-through's current row
@@ -113,8 +114,13 @@ class _Row(QFrame):
             self.setPalette(palette)
 
 
-class LiveEquations(QWidget):
+class LiveEquations(Panel, QWidget):
     """The maths panel: ``show(frame)`` per frame, ``highlight(stage)``."""
+
+    area = RIGHT
+    dock_title = "Equations, live"
+    dock_group = "maths"
+    stretch = 3
 
     def __init__(self, parent: QWidget | None = None, min_interval: float = MIN_INTERVAL) -> None:
         super().__init__(parent)
@@ -193,14 +199,6 @@ class LiveEquations(QWidget):
             self.rows[self.current].set_current(True)
 
     # -- per frame ---------------------------------------------------------------
-
-    def show(self, frame=None) -> None:
-        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
-        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
-        if frame is None:
-            super().show()
-        else:
-            self.show_frame(frame)
 
     def show_frame(self, frame) -> None:
         """Take a Frame (spec, θ, n_train, evaluation, config and, when present,

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import ACTIVATIONS, FEATURE_LABELS
+from .base import RIGHT, Panel
 from .heat import MatrixView, fmt
 
 SHOWN = 8  # entries of a vector printed before "… (+n)"
@@ -74,8 +75,13 @@ def sup(name: str, layer) -> str:
     return f"{name}<sup>[{layer}]</sup>"
 
 
-class ExampleView(QWidget):
+class ExampleView(Panel, QWidget):
     """``set_example(example, activation_names, features, m)`` fills it."""
+
+    area = RIGHT
+    dock_title = "One point"
+    dock_group = "maths"
+    stretch = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,13 +105,6 @@ class ExampleView(QWidget):
         self._shape: tuple = ()
         self.example = None
         self._source = None  # the frame's example last shown
-
-    def show(self, frame=None) -> None:
-        """Without a frame, QWidget.show; else ``show_frame``."""
-        if frame is None:
-            super().show()
-        else:
-            self.show_frame(frame)
 
     def show_frame(self, frame) -> None:
         """Show the frame's ``example`` (core.inspect's ExamplePass), when it has

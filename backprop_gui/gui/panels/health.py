@@ -14,8 +14,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ..cost_plot import CostAxis
 from ..theme import cache_axes
+from .base import RIGHT, Panel
+from .cost import CostAxis
 
 GUIDE_RATIO = 1e-3
 # Okabe–Ito hues beyond the two class colours, one per layer (repeating).
@@ -109,8 +110,13 @@ class HealthAxis(CostAxis):
         return strings
 
 
-class HealthPanel(QWidget):
+class HealthPanel(Panel, QWidget):
     """Three small plots sharing the step axis; ``show(frame)`` per frame."""
+
+    area = RIGHT
+    dock_title = "Gradient health"
+    dock_group = "network"
+    stretch = 3
 
     def __init__(self, parent: QWidget | None = None, capacity: int = 300) -> None:
         super().__init__(parent)
@@ -196,14 +202,6 @@ class HealthPanel(QWidget):
                 pen = pg.mkPen(LAYER_COLORS[(l - 1) % len(LAYER_COLORS)], width=1.5)
                 curve = plot.plot(pen=pen, name=f"layer {l}" if plot is self.norm_plot else None)
                 curves.append(curve)
-
-    def show(self, frame=None) -> None:
-        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
-        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
-        if frame is None:
-            super().show()
-        else:
-            self.show_frame(frame)
 
     def show_frame(self, frame) -> None:
         """Record the frame's health once per step."""

@@ -78,6 +78,8 @@ class MathsPanel(Panel, QGroupBox):
     behind a change."""
 
     stretch = 1
+    dock_title = "Equations"
+    dock_group = "maths"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The maths being run", parent)
