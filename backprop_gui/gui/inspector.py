@@ -40,14 +40,17 @@ WALK_SGD_ONLY = (
 
 def reveal(widget: QWidget) -> None:
     """Bring ``widget`` forward: its tab selected, its dock shown and raised."""
-    child, parent = widget, widget.parentWidget()
+    chain, parent = [widget], widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, QTabWidget) and parent.indexOf(child) >= 0:
-            parent.setCurrentWidget(child)
+        if isinstance(parent, QTabWidget):  # a page is a child of its stack
+            page = next((w for w in chain if parent.indexOf(w) >= 0), None)
+            if page is not None:
+                parent.setCurrentWidget(page)
         if isinstance(parent, QDockWidget):
             parent.show()
             parent.raise_()
-        child, parent = parent, parent.parentWidget()
+        chain.append(parent)
+        parent = parent.parentWidget()
 
 
 class Inspector(QObject):
@@ -121,7 +124,7 @@ class Inspector(QObject):
             kind = self._kind(frame.spec, layer)
             image, lut, legend = unit_colours(unit_map, kind, canvas.discrete)
             canvas.show_map(unit_map, image, lut, f"{self._caption(layer, unit)}<br>{legend}")
-            canvas.show_surface_boundary(frame.boundary)
+            canvas.show_boundary(frame.boundary)
         else:
             canvas.show_output()
             canvas.show_surface(frame.surface, frame.boundary)

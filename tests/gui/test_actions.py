@@ -6,13 +6,16 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from backprop_gui.gui.actions import ACTIONS, MENUS, SHORTCUTS, key_text
 
-# The help list as it was written by hand before the table: it must not change.
+# The help list as it was written by hand before the table: it must not change
+# (the inspector added its two lines, F10 and I).
 HAND_WRITTEN = (
     ("Space", "Train / pause"),
     ("S", "Step: train one epoch"),
+    ("F10", "Step through one training step (→ ← Esc)"),
     ("R", "Reset the weights (same seed)"),
     ("N", "New random seed"),
     ("P / B / E", "Put, brush and erase tools"),
+    ("I", "Inspect a point: its forward and backward pass"),
     ("Left click / drag", "Add class 0 (orange)"),
     ("Right or Shift+left", "Add class 1 (blue)"),
     ("Ctrl+click", "Erase the nearest point"),
