@@ -17,6 +17,7 @@ The panels draw (``panels.diagram``, ``equations``, ``health``, ``example``,
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 
@@ -77,6 +78,14 @@ class Inspector(QObject):
         self.stepper.left.connect(self.apply_step)
         window.canvas.point_picked.connect(self.inspect_point)
         window.training_panel.config_changed.connect(lambda _: self._update_walk())
+        # A ring round the inspected point, so the student sees which it is.
+        self.marker = pg.ScatterPlotItem(
+            size=22, pen=pg.mkPen("#111", width=2.5), brush=pg.mkBrush(0, 0, 0, 0)
+        )
+        self.marker.setZValue(15)
+        self.marker.setVisible(False)
+        window.canvas.addItem(self.marker)
+        window.model.changed.connect(self._forget_point)
         self._repost = QTimer(self, singleShot=True, interval=0)
         self._repost.timeout.connect(self.post_wishes)
         for panel in (self.diagram, self.equations, self.health, self.example_view):
@@ -187,10 +196,22 @@ class Inspector(QObject):
 
     # -- inspect a point -------------------------------------------------------------
 
+    def _forget_point(self) -> None:
+        """The points changed: the inspected one may be gone."""
+        point = self.example_point
+        model = self.window.model
+        if point is None or model.nearest(point[0], point[1], 1e-12) is not None:
+            return
+        self.example_point = None
+        self.marker.setVisible(False)
+        self.post_wishes()
+
     def inspect_point(self, index: int) -> None:
         model = self.window.model
         x1, x2 = (float(v) for v in model.points[:, index])
         self.example_point = (x1, x2, int(model.labels[index]))
+        self.marker.setData(x=[x1], y=[x2])
+        self.marker.setVisible(True)
         reveal(self.example_view)
         self.post_wishes()
 
@@ -226,6 +247,9 @@ class Inspector(QObject):
 
     def step_args(self) -> tuple | None:
         window = self.window
+        # The stages are highlighted in both: bring them forward.
+        reveal(self.diagram)
+        reveal(self.equations)
         frame = window.snapshot
         X, Y = self.training_data()
         if frame is None or not Y.size:

@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([300, 720, 420])
+        self.splitter.setSizes([290, 680, 470])
         self.setCentralWidget(self.splitter)
         self.resize(1440, 860)
 

@@ -36,9 +36,9 @@ PANELS: tuple[type[Panel], ...] = (
     # panels of one ``dock_group`` share a place; the first is shown).
     StepThrough,
     NetworkDiagram,
-    HealthPanel,
     GradcheckButton,
     LiveEquations,
+    HealthPanel,
     MathsPanel,
     ExampleView,
 )

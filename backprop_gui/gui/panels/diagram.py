@@ -68,7 +68,7 @@ class NetworkDiagram(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Network"
-    dock_group = "network"
+    dock_group = "diagram"
     stretch = 3
 
     unit_selected = Signal(int, int)  # (layer, unit), or (−1, −1): back to the output

@@ -119,7 +119,7 @@ class LiveEquations(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Equations, live"
-    dock_group = "maths"
+    dock_group = "numbers"
     stretch = 3
 
     def __init__(self, parent: QWidget | None = None, min_interval: float = MIN_INTERVAL) -> None:

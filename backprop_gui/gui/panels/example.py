@@ -80,7 +80,7 @@ class ExampleView(Panel, QWidget):
 
     area = RIGHT
     dock_title = "One point"
-    dock_group = "maths"
+    dock_group = "numbers"
     stretch = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:

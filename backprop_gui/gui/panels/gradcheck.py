@@ -151,7 +151,7 @@ class GradcheckButton(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Gradient check"
-    dock_group = "network"
+    dock_group = "diagram"
     stretch = 3
 
     finished = Signal(object)  # list[LayerError]

@@ -115,7 +115,7 @@ class HealthPanel(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Gradient health"
-    dock_group = "network"
+    dock_group = "numbers"
     stretch = 3
 
     def __init__(self, parent: QWidget | None = None, capacity: int = 300) -> None:

@@ -79,7 +79,7 @@ class MathsPanel(Panel, QGroupBox):
 
     stretch = 1
     dock_title = "Equations"
-    dock_group = "maths"
+    dock_group = "numbers"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The maths being run", parent)

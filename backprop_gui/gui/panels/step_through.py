@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core import MLP
 from .base import RIGHT, Panel
@@ -176,15 +176,23 @@ class StepThrough(Panel, QWidget):
         self.label.setObjectName("stepStage")
         self.label.setToolTip("The current stage's equation, its shape and its norm")
         self.label.setTextFormat(Qt.RichText)
+        self.label.setWordWrap(True)  # a narrow column wraps the equation, never cuts it
         self.matrix = MatrixView("value", box=64)
         self.matrix.setObjectName("stepValue")
         self.matrix.setToolTip("The stage's value: hover a cell for its number")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(2, 2, 2, 2)
+        # The buttons on one line, the stage's equation and value under them.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(2)
+        buttons = QHBoxLayout()
         for w in (self.start_button, self.back_button, self.next_button, self.leave_button):
-            row.addWidget(w)
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
         row.addWidget(self.label, 1)
         row.addWidget(self.matrix)
+        column.addLayout(buttons)
+        column.addLayout(row)
         self._shortcuts = []
         for key, slot in (
             (Qt.Key_Right, self.forward),

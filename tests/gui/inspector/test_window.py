@@ -5,12 +5,14 @@ button and ``current_gradients``, each checked against ``MLP.forward`` /
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QTabWidget
 
 from backprop_gui.core import inspect as inspection
 from backprop_gui.core import load_weights, transform
@@ -69,9 +71,9 @@ def test_a_clicked_node_shows_its_map_on_the_canvas_and_again_the_output(qtbot, 
 
 def test_unit_maps_are_asked_for_only_while_the_diagram_is_visible(qtbot, window):
     diagram = window.panel(NetworkDiagram)
-    tabs = window.findChild(type(diagram.parentWidget().parentWidget()), "networkTabs")
+    tabs = window.findChild(QTabWidget, "diagramTabs")
     wait_for(qtbot, window, lambda s: s.unit_maps is not None)
-    tabs.setCurrentIndex(1)  # the health panel instead
+    tabs.setCurrentWidget(window.panel(GradcheckButton))  # the gradient check instead
     qtbot.waitUntil(lambda: "unit_maps" not in window.inspector._posted)
     wait_for(qtbot, window, lambda s: s.unit_maps is None)
     tabs.setCurrentWidget(diagram)
@@ -171,3 +173,27 @@ def test_the_walk_is_for_plain_gradient_descent_and_says_why(qtbot, window, opti
     assert not button.isEnabled() and "choose SGD" in button.toolTip()
     window.training_panel.optimizer.setCurrentText("sgd")
     assert button.isEnabled()
+
+
+def test_the_status_bar_says_once_when_units_are_dead(qtbot, window, monkeypatch):
+    frame = wait_for(qtbot, window, lambda s: s.health is not None)
+    dead = tuple(replace(h, dead=1.0 if h.layer == 1 else 0.0, saturated=0.0) for h in frame.health)
+    said = []
+    monkeypatch.setattr(window.statusBar(), "showMessage", lambda text, ms=0: said.append(text))
+    sick = replace(frame, health=dead)
+    window.inspector.show_frame(sick)
+    window.inspector.show_frame(sick)  # the same news is not repeated
+    assert len(said) == 1 and said[0].startswith("Layer 1: 8 of 8 units never activate")
+    window.inspector.show_frame(frame)  # healthy again: nothing to say
+    window.inspector.show_frame(sick)  # and sick again: said again
+    assert len(said) == 2
+
+
+def test_a_big_network_says_how_its_maps_are_made(qtbot, window):
+    window.network_panel.set_hidden((256, 256))
+    wait_for(qtbot, window, lambda s: s.spec.hidden == (256, 256) and s.unit_maps is not None)
+    note = window.panel(NetworkDiagram).note
+    qtbot.waitUntil(lambda: "16×16" in note.text())
+    assert note.isVisible()
+    # The drawn units' maps only: 8 of 256, and a summary.
+    assert [m.shape[0] for m in window.snapshot.unit_maps] == [2, 9, 9, 1]
