@@ -70,6 +70,7 @@ class Inspector(QObject):
         self.example_point: tuple[float, float, int] | None = None
         self._posted: dict | None = None
         self._warning = ""
+        self._unsaid = ""  # a new warning not yet in the status bar
         self._walk_from: tuple[int, int, bool] | None = None  # (epoch, steps, full batch)
         self.diagram.unit_selected.connect(self.select_unit)
         self.gradcheck.provider = self.gradcheck_args
@@ -146,9 +147,12 @@ class Inspector(QObject):
             names = (spec.activation,) * (len(spec.layer_sizes()) - 2)
             warning = health_warning(frame.health, names, spec.layer_sizes())
             if warning != self._warning:
-                self._warning = warning
-                if warning:
-                    self.window.statusBar().showMessage(warning, 15000)
+                self._warning, self._unsaid = warning, warning
+            # Said once per change, when the bar is free: never over another message.
+            bar = self.window.statusBar()
+            if self._unsaid and not bar.currentMessage():
+                bar.showMessage(self._unsaid, 15000)
+                self._unsaid = ""
         self.post_wishes()
 
     @staticmethod

@@ -11,6 +11,8 @@ The view takes an ``ExamplePassView`` or core.inspect's ``ExamplePass``
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,12 +92,16 @@ class ExampleView(Panel, QWidget):
             "One training point through the network: the forward pass to its prediction "
             "and loss, then the backward pass and what this point adds to each gradient."
         )
+        font = self.font()  # a point larger, as the live equations: superscripts must be read
+        font.setPointSizeF(font.pointSizeF() + 1)
+        self.setFont(font)
         self.title = QLabel("Pick a point with the inspect tool to follow it through the network.")
         self.title.setObjectName("exampleTitle")
         self.title.setWordWrap(True)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.verticalScrollBar().setToolTip("Scroll through the point's passes")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
@@ -105,6 +111,7 @@ class ExampleView(Panel, QWidget):
         self._shape: tuple = ()
         self.example = None
         self._source = None  # the frame's example last shown
+        self._shown_at = -math.inf  # when (monotonic seconds)
 
     def show_frame(self, frame) -> None:
         """Show the frame's ``example`` (core.inspect's ExamplePass), when it has
@@ -112,7 +119,13 @@ class ExampleView(Panel, QWidget):
         example = getattr(frame, "example", None)
         if example is None or example is self._source or frame.spec is None:
             return
-        self._source = example
+        now = time.monotonic()
+        same_point = self._source is not None and np.array_equal(
+            getattr(example, "point", None), getattr(self._source, "point", None)
+        )
+        if getattr(frame, "training", False) and same_point and now - self._shown_at < 0.2:
+            return  # numbers that change 30 times a second cannot be read
+        self._source, self._shown_at = example, now
         spec = frame.spec
         point = np.ravel(getattr(example, "point", []))
         where = f" at ({fmt(point[0])}, {fmt(point[1])})" if point.size == 2 else ""
