@@ -22,6 +22,9 @@ from dataclasses import dataclass
 # cent of the trainer's time.
 FRAME_BUDGET = 4e6
 MAX_PERIOD = 120  # frames; about 4 s at 30 frames a second
+# While training the diagram and the health panel draw at most 10 and 5 times
+# a second (panels.throttle): the engine need not compute for every frame.
+LIVE_PERIOD = 3
 MAP_RESOLUTIONS = (32, 24, 16)  # the diagram's thumbnails, finest first
 MAP_UNITS = 9  # units per layer sent for thumbnails: the diagram draws 8 and a summary
 
@@ -90,10 +93,11 @@ class InspectSchedule:
     def request(self, training: bool, layer_sizes: Sequence[int], m: int) -> dict | None:
         """The inspections due with the next frame, or None."""
         self._frames += 1
+        gradients = max(LIVE_PERIOD, gradient_period(layer_sizes, m))
         periods = {
-            "gradients": gradient_period(layer_sizes, m),
-            "health": gradient_period(layer_sizes, m),
-            "unit_maps": map_plan(layer_sizes).period,
+            "gradients": gradients,
+            "health": gradients,
+            "unit_maps": max(LIVE_PERIOD, map_plan(layer_sizes).period),
         }
         due = {}
         for key, wish in self.wishes.items():

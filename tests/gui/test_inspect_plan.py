@@ -51,8 +51,10 @@ def test_while_training_a_costly_inspection_is_skipped_and_its_last_result_carri
     assert first == {"unit_maps": (16, 9), "health": True}  # nothing known yet
     maps = object()
     assert schedule.fill(frame(unit_maps=maps, health="h1")) == {}
-    second = schedule.request(True, BIG, 1)
-    assert second == {"health": True}
+    assert schedule.request(True, BIG, 1) is None  # frame 2: nothing due
+    assert schedule.fill(frame()) == {"unit_maps": maps, "health": "h1"}
+    # Frame 3: health (every LIVE_PERIOD frames), not the maps (every 9).
+    assert schedule.request(True, BIG, 1) == {"health": True}
     assert schedule.fill(frame(health="h2")) == {"unit_maps": maps}
     # Paused, everything is fresh.
     assert schedule.request(False, BIG, 1) == {"unit_maps": (16, 9), "health": True}

@@ -23,10 +23,12 @@ from ...core import FEATURE_LABELS, MLP
 from ..theme import CLASS_COLORS
 from .base import RIGHT, Panel
 from .heat import fmt, pixels_image, signed_pixels
+from .throttle import Throttle
 
 MAX_UNITS = 8  # units drawn per column; the rest form one summary node
 WIDTH_LEVELS = 8  # edge widths are quantised so that pens can be shared
 MAX_EDGE_WIDTH = 4.0
+UPDATES_PER_SECOND = 10  # while training: the maps and edges can be followed
 NEGATIVE, POSITIVE = QColor(CLASS_COLORS[0]), QColor(CLASS_COLORS[1])
 
 
@@ -124,11 +126,16 @@ class NetworkDiagram(Panel, QWidget):
         self.edge_positive: np.ndarray | None = None
         self.thumbnails: dict[tuple[int, int], QImage] = {}
         self._maps_seen = None
+        self._throttle = Throttle(self, self._take, 1.0 / UPDATES_PER_SECOND)
 
     # -- data ----------------------------------------------------------------
 
     def show_frame(self, frame) -> None:
-        """Take a Frame: its spec, θ and, when present, gradients, unit maps, health."""
+        """Take a Frame: its spec, θ and, when present, gradients, unit maps,
+        health; while training at most ``UPDATES_PER_SECOND`` times a second."""
+        self._throttle.offer(frame, urgent=frame.spec != self._spec)
+
+    def _take(self, frame) -> None:
         self.frame = frame
         spec = frame.spec
         if spec is None:
