@@ -12,7 +12,8 @@ from backprop_gui.gui.panels.throttle import Throttle
 
 def test_training_frames_are_spaced_out_and_the_latest_is_shown(qtbot):
     shown = []
-    throttle = Throttle(QObject(), shown.append, interval=0.05)
+    owner = QObject()
+    throttle = Throttle(owner, shown.append, interval=0.05)
     frames = [SimpleNamespace(training=True, n=k) for k in range(5)]
     for f in frames:
         throttle.offer(f)
@@ -23,7 +24,8 @@ def test_training_frames_are_spaced_out_and_the_latest_is_shown(qtbot):
 
 def test_paused_or_urgent_frames_are_shown_at_once(qtbot):
     shown = []
-    throttle = Throttle(QObject(), shown.append, interval=10.0)
+    owner = QObject()
+    throttle = Throttle(owner, shown.append, interval=10.0)
     a, b, c = (SimpleNamespace(training=t) for t in (True, False, True))
     throttle.offer(a)
     throttle.offer(b)
