@@ -26,6 +26,7 @@ CAPTION = QColor("#555555")
 # Numbers that change 30 times a second cannot be read; updating the rich
 # text that often costs a repaint of the whole panel per frame.
 MIN_INTERVAL = 0.2  # seconds between two updates of the numbers
+SHARE = 10  # ...and at least 10 times as long as an update takes
 
 
 def sup(name: str, layer) -> str:
@@ -126,6 +127,7 @@ class LiveEquations(Panel, QWidget):
         super().__init__(parent)
         self.setObjectName("liveEquations")
         self.min_interval = min_interval
+        self._spacing = min_interval  # grows with the time an update takes
         self._shown_at = -math.inf  # monotonic time of the last update
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -205,7 +207,7 @@ class LiveEquations(Panel, QWidget):
         """Take a Frame (spec, θ, n_train, evaluation, config and, when present,
         gradients and health)."""
         self.frame = frame
-        wait = self._shown_at + self.min_interval - time.monotonic()
+        wait = self._shown_at + max(self.min_interval, self._spacing) - time.monotonic()
         new_network = frame.spec is not None and frame.spec != self._spec
         if wait > 0 and not new_network:
             # Too soon: the latest frame is shown when the interval is over.
@@ -216,7 +218,17 @@ class LiveEquations(Panel, QWidget):
         self._update(frame)
 
     def _update(self, frame) -> None:
-        self._shown_at = time.monotonic()
+        start = time.monotonic()
+        try:
+            self._fill(frame)
+        finally:
+            self._shown_at = time.monotonic()
+            # A big network's matrices take long to fill (90 ms for 8 × 256):
+            # then update less often, so that this panel takes at most about a
+            # tenth of the GUI thread, which the training worker needs too.
+            self._spacing = max(self.min_interval, SHARE * (self._shown_at - start))
+
+    def _fill(self, frame) -> None:
         if frame is None or frame.spec is None:
             return
         if frame.spec != self._spec:
