@@ -207,7 +207,9 @@ class LiveEquations(Panel, QWidget):
         """Take a Frame (spec, θ, n_train, evaluation, config and, when present,
         gradients and health)."""
         self.frame = frame
-        wait = self._shown_at + max(self.min_interval, self._spacing) - time.monotonic()
+        # Paused, a frame is news (a step, an edit): only the usual interval.
+        spacing = self._spacing if getattr(frame, "training", False) else self.min_interval
+        wait = self._shown_at + spacing - time.monotonic()
         new_network = frame.spec is not None and frame.spec != self._spec
         if wait > 0 and not new_network:
             # Too soon: the latest frame is shown when the interval is over.
