@@ -73,15 +73,22 @@ def measure_app(
     progress: Callable[[str], None] = lambda _: None,
     trainer: str = "process",
     time_to_learn: bool = True,
+    inspector: bool = False,
 ) -> dict:
     """The default network on the default circle preset, in the running app,
     training in a process of its own (``trainer="process"``, the app's
-    default) or in the worker thread (``"thread"``)."""
+    default) or in the worker thread (``"thread"``). ``inspector``: with the
+    network diagram (every unit's map) and the gradient-health panel visible
+    (issue #14's speed case)."""
     session = AppSession(trainer)
     probe = Probe()
     try:
         w = session.window
-        progress(f"app ({trainer}): the default network on the circle preset")
+        views = session.show_inspector() if inspector else None
+        progress(
+            f"app ({trainer}{', inspector' if inspector else ''}): "
+            "the default network on the circle preset"
+        )
         design = trainer
         app_rates, headless_rates, surface_rates, taken_rates = [], [], [], []
         lateness = array("d")
@@ -142,6 +149,7 @@ def measure_app(
         spec = w.snapshot.spec
         result = {
             "trainer": "thread" if w.trainer_pid is None else "process",
+            "inspector": views,
             "network": [len(spec.features), *spec.hidden, 1],
             "activation": spec.activation,
             "config": _config(w.snapshot.config),

@@ -82,6 +82,9 @@ TARGETS = (
     ("lateness_p99_ms", "event-loop lateness p99 (ms)", "<=", 20.0),
     ("lateness_max_ms", "event-loop lateness max (ms)", "<=", 50.0),
     ("memory_growth_mib_per_5_minutes", "memory growth over 5 minutes (MiB)", "<", 20.0),
+    ("inspector_over_headless", "with the inspector: app steps/s / headless", ">=", 0.8),
+    ("inspector_surfaces_per_second", "with the inspector: surfaces per second", ">=", 30.0),
+    ("inspector_lateness_p99_ms", "with the inspector: lateness p99 (ms)", "<=", 20.0),
 )
 
 
@@ -127,6 +130,16 @@ def run(options: Options, progress: Callable[[str], None] = lambda _: None) -> d
             result["app"] = app_bench.measure_app(
                 o.app_rounds, o.app_seconds, o.headless_seconds, progress
             )
+            # Issue #14's case: the diagram with every unit's map and the
+            # gradient-health panel visible.
+            result["app_inspector"] = app_bench.measure_app(
+                o.app_rounds,
+                o.app_seconds,
+                o.headless_seconds,
+                progress,
+                time_to_learn=False,
+                inspector=True,
+            )
             if o.thread_seconds > 0:
                 # The alternative design, shorter: training in the worker
                 # thread, sharing the GIL with the GUI.
@@ -166,6 +179,11 @@ def evaluate_targets(result: dict) -> list[dict]:
         "recorded_vs_torch_a": _ratio(training, "a", "torch", "recorded"),
     }
     notes: dict[str, str] = {}
+    inspector = result.get("app_inspector")
+    if inspector and "skipped" not in inspector:
+        values["inspector_over_headless"] = inspector["app_over_headless"]
+        values["inspector_surfaces_per_second"] = inspector["surface_updates_per_second"]["median"]
+        values["inspector_lateness_p99_ms"] = inspector["lateness_ms"]["p99"]
     if "skipped" not in app:
         values["app_over_headless"] = app["app_over_headless"]
         values["surface_updates_per_second"] = app["surface_updates_per_second"]["median"]

@@ -183,6 +183,17 @@ def format_table(result: dict) -> str:
             f"{app['headless_seconds_per_round']:g} s headless"
         )
         out += _rows(_app_rows(app), "lrl")
+    inspector = result.get("app_inspector")
+    if inspector and "skipped" not in inspector:
+        views = inspector["inspector"]
+        out.append("")
+        out.append(
+            "The same with the inspector (issue #14): the network diagram with the maps of "
+            f"{sum(views['unit_maps'])} units at {views['unit_map_resolution']}² and the "
+            f"gradient-health panel visible: {inspector['rounds']} round(s) of "
+            f"{inspector['app_seconds_per_round']:g} s"
+        )
+        out += _rows(_app_rows(inspector, memory=False), "lrl")
     alternative = result.get("app_thread")
     if alternative:
         out.append("")

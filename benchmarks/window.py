@@ -127,6 +127,32 @@ class AppSession:
         self.window.worker.snapshot.connect(self.recorder.record)
         self.wait(lambda: self.window.snapshot is not None, 10.0)
 
+    def show_inspector(self) -> dict:
+        """Bring the network diagram (with a map of every unit) and the
+        gradient-health panel forward, as a student would, and wait until
+        the frames carry what they draw; returns what is visible."""
+        from backprop_gui.gui.inspector import reveal
+        from backprop_gui.gui.panels import HealthPanel, NetworkDiagram
+
+        w = self.window
+        for kind in (NetworkDiagram, HealthPanel):
+            reveal(w.panel(kind))
+        self.wait(
+            lambda: (
+                w.snapshot is not None
+                and w.snapshot.unit_maps is not None
+                and w.snapshot.health is not None
+            ),
+            10.0,
+        )
+        maps = w.snapshot.unit_maps
+        return {
+            "diagram": w.panel(NetworkDiagram).isVisible(),
+            "health": w.panel(HealthPanel).isVisible(),
+            "unit_maps": [int(m.shape[0]) for m in maps],
+            "unit_map_resolution": int(maps[0].shape[1]),
+        }
+
     def widget(self, name: str):
         """The window's widget with this objectName (the names are public API)."""
         from PySide6.QtWidgets import QWidget

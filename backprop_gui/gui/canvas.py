@@ -28,7 +28,8 @@ from .points import AddPoints, PointSet, RemovePoints
 from .surface_image import SurfaceImage
 from .theme import CLASS_COLORS, cache_axes, class_surface_lut, surface_lut
 
-TOOLS = ("put", "brush", "erase")
+TOOLS = ("put", "brush", "erase", "inspect")
+PICK_PIXELS = 8  # the inspect tool picks the nearest point within this many pixels
 PUT_SPACING = 0.25  # data units between points of a put-tool stroke
 ERASE_REACH = 1.0  # a click erases the nearest point at most this far away
 
@@ -71,6 +72,7 @@ class Canvas(pg.PlotWidget):
 
     tool_changed = Signal(str)
     class_changed = Signal(int)  # the label a left click adds
+    point_picked = Signal(int)  # the inspect tool clicked this point (its index)
 
     def __init__(self, model: PointSet, undo_stack: QUndoStack, parent=None) -> None:
         self._view = PaintViewBox()
@@ -139,6 +141,20 @@ class Canvas(pg.PlotWidget):
         self.hint.setPos(0, 0)
         self.addItem(self.hint)
 
+        # Says which unit's map is shown instead of the output, when one is.
+        self.map_caption = pg.TextItem(
+            color="#222",
+            anchor=(0, 0),
+            fill=pg.mkBrush(255, 255, 255, 225),
+            border=pg.mkPen("#999"),
+        )
+        self.map_caption.setPos(DOMAIN[0], DOMAIN[1])
+        self.map_caption.setZValue(20)
+        self.map_caption.setVisible(False)
+        self.addItem(self.map_caption)
+        self.discrete = False
+        self.shown_map: np.ndarray | None = None  # a unit's values, while one is shown
+
         self.cursor = QGraphicsEllipseItem()
         self.cursor.setPen(pg.mkPen(QColor(40, 40, 40, 180), width=1, style=Qt.DashLine))
         self.cursor.setVisible(False)
@@ -185,6 +201,10 @@ class Canvas(pg.PlotWidget):
         else:
             self._set_lut(2, self.discrete)
             self.surface.set_image(surface)
+        self.show_boundary(boundary)
+
+    def show_boundary(self, boundary: np.ndarray) -> None:
+        """The boundary's segments (2k, 2), drawn over whatever is shown."""
         if boundary.size:
             self.boundary.setData(x=boundary[:, 0], y=boundary[:, 1])
         else:
@@ -196,7 +216,8 @@ class Canvas(pg.PlotWidget):
 
     def set_discrete(self, discrete: bool) -> None:
         self.discrete = discrete
-        self._set_lut(self._lut_key[0], discrete, force=True)
+        if self.shown_map is None:  # a unit's map keeps its own colours
+            self._set_lut(self._lut_key[0], discrete, force=True)
 
     def _set_lut(self, n_classes: int, discrete: bool, force: bool = False) -> None:
         if not force and self._lut_key == (n_classes, discrete):
@@ -212,6 +233,28 @@ class Canvas(pg.PlotWidget):
             raise ValueError(f"class labels run from 0 to {len(CLASS_COLORS) - 1}")
         self.current_class = int(label)
         self.class_changed.emit(self.current_class)
+
+    def show_map(
+        self, values: np.ndarray, image: np.ndarray, lut: np.ndarray, caption: str
+    ) -> None:
+        """Show a unit's map ``values`` (R, R), coloured as ``image`` in [0, 1]
+        through ``lut``, instead of the output, with ``caption`` on top."""
+        self.shown_map = values
+        self._lut_key = (0, self.discrete)  # the output's table must come back after
+        self.surface.set_image(image, lut=lut)
+        if caption != getattr(self, "_caption", None):
+            self._caption = caption
+            self.map_caption.setHtml(f"<div style='font-size:10pt'>{caption}</div>")
+        # The top left corner of the domain, whatever the view's size.
+        self.map_caption.setPos(DOMAIN[0], DOMAIN[1])
+        self.map_caption.setVisible(True)
+
+    def show_output(self) -> None:
+        """Back from a unit's map to the output's surface colours (the next
+        ``show_surface`` sets the output's table and repaints)."""
+        if self.shown_map is not None:
+            self.shown_map = None
+            self.map_caption.setVisible(False)
 
     def set_test_ratio(self, ratio: float) -> None:
         self.test_ratio = ratio
@@ -234,7 +277,7 @@ class Canvas(pg.PlotWidget):
         return self.mapFromScene(scene)
 
     def _track_cursor(self, scene_pos) -> None:
-        if self.tool == "put":
+        if self.tool in ("put", "inspect"):
             self.cursor.setVisible(False)
             return
         pos = self._view.mapSceneToView(scene_pos)
@@ -262,6 +305,12 @@ class Canvas(pg.PlotWidget):
     def click(self, x: float, y: float, button, modifiers) -> None:
         if not self._inside(x, y):
             return
+        if self.tool == "inspect":
+            reach = PICK_PIXELS * max(self._view.viewPixelSize())
+            index = self.model.nearest(x, y, reach)
+            if index is not None:
+                self.point_picked.emit(int(index))
+            return
         if self._erasing(modifiers):
             index = self.model.nearest(x, y, max(ERASE_REACH, self.brush_radius))
             if index is not None:
@@ -275,6 +324,9 @@ class Canvas(pg.PlotWidget):
             self.undo_stack.push(AddPoints(self.model, points, [label] * points.shape[1]))
 
     def begin_stroke(self, x: float, y: float, button, modifiers) -> None:
+        if self.tool == "inspect":  # the inspect tool only looks
+            self._stroke = None
+            return
         self._stroke = {
             "id": next(self._strokes),
             "erase": self._erasing(modifiers),

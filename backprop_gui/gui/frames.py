@@ -52,7 +52,10 @@ class FrameMaking:
         )
         # While training the surface is float32 (it moves on anyway); still,
         # it is exactly the network's float64 forward pass.
-        made = self._counted(self._trainer.frame(not reuse, exact=not self._training))
+        wanted = self._inspect.request(self._training, self._spec.layer_sizes(), self._trainer.m)
+        made = self._counted(
+            self._trainer.frame(not reuse, exact=not self._training, inspect=wanted)
+        )
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:
@@ -94,6 +97,7 @@ class FrameMaking:
             diverged=self._diverged,
             error=self._error,
             request=self._request,
+            **self._inspect.fill(made),
         )
         self._message = ""
         self._error = ""

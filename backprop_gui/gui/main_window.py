@@ -32,6 +32,7 @@ from .canvas import Canvas
 from .docks import build_layout, reset_layout
 from .documents import Documents
 from .documents import show_error as _show_error
+from .inspector import Inspector
 from .panels import (
     BannerPanel,
     CommandBar,
@@ -88,7 +89,9 @@ class MainWindow(QMainWindow):
         self.documents = Documents(self)
         self._build_layout()
         self.presentation = Presentation(self)
+        self.inspector = Inspector(self)
         build_actions(self)
+        self.tool_actions["inspect"].setObjectName("inspectTool")
         self._build_status_bar()
 
         self._spec_timer = QTimer(self, singleShot=True, interval=SPEC_DEBOUNCE_MS)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.worker.post(speed=self.commands.speed_value())
         self.worker.post(stop=self.training_panel.stop_when.conditions())
+        self.inspector.post_wishes()
         sync_view_state(self)
         self._post_data()
         if not self.autosaver.restore():
@@ -338,10 +342,10 @@ class MainWindow(QMainWindow):
     def _show_snapshot(self, frame: Frame) -> None:
         """Give ``frame`` to the canvas and to every panel."""
         self._latest = frame
-        n_classes = frame.spec.n_classes if frame.spec is not None else None
-        self.canvas.show_surface(frame.surface, frame.boundary, frame.surface_class, n_classes)
+        self.inspector.show_canvas(frame)
         for panel in self.panels:
             panel.show(frame)
+        self.inspector.show_frame(frame)
         # The worker stopped by itself (divergence, error, no data); ignore
         # frames sent before it saw our latest Train/Pause.
         if self._training and not frame.training and frame.request == self._request:
@@ -405,6 +409,13 @@ class MainWindow(QMainWindow):
     def current_network(self) -> MLP:
         """The network as last shown: structure and a copy of its weights."""
         return self.documents.current_network()
+
+    def current_gradients(self) -> dict[str, np.ndarray]:
+        """{"dW1": (n_1, n_0), "db1": (n_1, 1), …}: the gradient of J (mean
+        cross-entropy over the training points, plus the L1/L2 term when set)
+        at the weights shown (``export_weights`` of the same moment), in the
+        column convention."""
+        return self.inspector.current_gradients()
 
     def export_weights(self, path: str | os.PathLike) -> None:
         """Save the weights shown on screen to ``path`` (.npz or .json)."""

@@ -43,14 +43,19 @@ class SurfaceImage(pg.GraphicsObject):
         self._pixels = np.zeros((0, 0), np.uint32)
         self._qimage = QImage()
 
-    def set_image(self, surface: np.ndarray, classes: np.ndarray | None = None) -> None:
+    def set_image(
+        self, surface: np.ndarray, classes: np.ndarray | None = None, lut: np.ndarray | None = None
+    ) -> None:
         """Show ``surface`` (float, (h, w)) and, for K ≥ 3 classes, its
         winning ``classes`` (uint8, (h, w)); kept by reference, so pass copies
-        that nobody writes to (snapshots are read-only)."""
+        that nobody writes to (snapshots are read-only). ``lut``: a new colour
+        table for it, if any (a unit's map)."""
         if surface.ndim != 2:
             raise ValueError(f"expected a (h, w) surface, got shape {surface.shape}")
         if classes is not None and classes.shape != surface.shape:
             raise ValueError(f"classes {classes.shape} do not match the surface {surface.shape}")
+        if lut is not None:
+            self._table = rgb32_table(lut)
         self.image = surface
         self.classes = classes
         self._recolor()

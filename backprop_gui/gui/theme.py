@@ -121,4 +121,14 @@ def tool_icon(name: str) -> QIcon:
         p.drawLine(27, 8, 37, 8)
         p.setBrush(QBrush(Qt.NoBrush))
 
-    return _canvas_icon({"put": put, "brush": brush, "erase": erase, "clear": clear}[name])
+    def inspect(p: QPainter) -> None:
+        p.setPen(QPen(Qt.white, 2))
+        p.setBrush(blue)
+        p.drawEllipse(QPointF(26, 26), 9, 9)
+        p.setPen(QPen(dark, 4))
+        p.setBrush(Qt.NoBrush)
+        p.drawEllipse(QPointF(26, 26), 16, 16)
+        p.drawLine(38, 38, 56, 56)
+
+    icons = {"put": put, "brush": brush, "erase": erase, "clear": clear, "inspect": inspect}
+    return _canvas_icon(icons[name])

@@ -73,6 +73,7 @@ from ..session import DataSpec, Engine, NetworkSpec, RemoteEngine
 from ..session.pacing import DEFAULT_SPEED, Pacer
 from ..session.stopping import StopWatch
 from .frames import FrameMaking
+from .inspect_plan import InspectSchedule
 from .paced import PacedTraining
 from .pulse import GuiPulse
 from .restart import TrainerRestarts
@@ -130,6 +131,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         self._stale = True  # something changed since the last evaluation
         self._resumed_at = (0, 0)  # (epoch, steps) the trainer's counters go on from
         self._restarts_unseen = 0  # trainer processes started since the last frame
+        self._inspect = InspectSchedule()  # what the inspector's panels want
         # Created here, in the GUI thread, and not a child: it stays there
         # when the worker moves to its own thread.
         self._gui_pulse = GuiPulse(self._wake, PULSE_MS)
@@ -155,7 +157,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         new_run=True (new data: new weights from the seed, counters at 0),
         theta=(NetworkSpec, flat array) with resume=(epoch, steps) to count on
         from, restore=True (the last good weights), speed=epochs per second
-        or None (max), stop=StopConditions."""
+        or None (max), stop=StopConditions, inspect=dict of ``Engine.inspect``
+        wishes for every frame from now on."""
         with self._lock:
             config = changes.pop("config", None)
             if config:
@@ -369,8 +372,9 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         if "data" in pending:  # first: a new network is built with the new points
             self._data = pending["data"]
         if pending.get("new_run"):
-            # New data (a preset, a file): a new run, from the seed's weights.
-            self._build(self._spec)
+            # New data (a preset, a file): a new run, from the seed's weights,
+            # with the network that comes with the data (its class count).
+            self._build(pending.get("spec", self._spec))
             self._message = f"New data: a new run from seed {self._spec.seed}."
         if "theta" in pending:
             spec, theta = pending["theta"]
@@ -396,6 +400,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
             self._show_now = True
         if "config" in pending:
             self._config = self._trainer.configure(**pending["config"])
+        if "inspect" in pending:
+            self._inspect.set(pending["inspect"])
         if pending.get("restore") and self._last_good is not None:
             # The window posts the new learning rate itself, as a config change.
             self._trainer.restore(self._last_good)
@@ -425,6 +431,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
     def _build(self, spec: NetworkSpec, new_generation: bool = True) -> None:
         self._spec = spec
         self._show_now = True  # the new network before any training on it
+        self._inspect.forget()
         if not self._trainer.alive:  # the trainer process died: a new one
             self._trainer.close()
             self._trainer = RemoteEngine()

@@ -26,7 +26,9 @@ EVALUATION_SAMPLE = 4096
 # What ``Engine.inspect`` (and ``frame(inspect=...)``) computes, by key:
 #   "gradients": true  → {"dW1": …, "db1": …} of J over the training points
 #   "health":    true  → (LayerHealth, …) one per layer l = 1..L
-#   "unit_maps": R     → (maps[0], …, maps[L]), float32 (n_l, R, R) each
+#   "unit_maps": R or (R, K) → (maps[0], …, maps[L]), float32 (n_l, R, R)
+#                each; with K, the first K units of each layer only (what
+#                the diagram draws of a wide layer: less to send)
 #   "unit_map":  (layer, unit) or (layer, unit, R) → one (R, R) float32 map,
 #                at the surface's resolution unless R is given
 #   "example":   (x1, x2, label) → the ExamplePass of that point
@@ -189,7 +191,10 @@ class Engine:
                 if what.get("health"):
                     found["health"] = None if health is None else tuple(health)
             if what.get("unit_maps"):
-                maps = inspection.unit_maps(net, int(what["unit_maps"]), net.features)
+                resolution, *most = np.ravel(what["unit_maps"]).astype(int)
+                maps = inspection.unit_maps(net, int(resolution), net.features)
+                if most:
+                    maps = [np.ascontiguousarray(layer[: int(most[0])]) for layer in maps]
                 found["unit_maps"] = tuple(maps)
             if what.get("unit_map") is not None:
                 layer, unit, *rest = what["unit_map"]

@@ -109,6 +109,15 @@ def test_bench_emits_valid_json_with_every_section():
     assert steal is None or 0 <= steal <= 100
     assert app["time_to_learn"]["target_accuracy"] == 0.95
     assert data["app_thread"]["trainer"] == "thread"
+    # Issue #14's case: the diagram, every unit's map and the health panel visible.
+    inspector = data["app_inspector"]
+    views = inspector["inspector"]
+    assert views["diagram"] and views["health"] and views["unit_maps"] == [2, 8, 8, 1]
+    assert inspector["steps_per_second"]["app"]["median"] > 0
+    assert "with the inspector" in table
+    assert {"inspector_over_headless", "inspector_lateness_p99_ms"} <= {
+        t["key"] for t in data["targets"]
+    }
     keys = [t["key"] for t in data["targets"]]
     assert "engine_vs_plain_a" in keys and "lateness_p99_ms" in keys
     for target in data["targets"]:

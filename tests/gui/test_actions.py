@@ -8,15 +8,17 @@ from backprop_gui.gui.actions import ACTIONS, MENUS, SHORTCUTS, key_text
 
 # The help list as it was written by hand before the table: it must not change
 # (only grow, when a shortcut is added), but for issue #13's Step (one step, S),
-# Step one epoch (Shift+S) and the speed.
+# Step one epoch (Shift+S) and the speed; the inspector added F10 and I.
 HAND_WRITTEN = (
     ("Space", "Train / pause"),
     ("S", "Step: one update (one mini-batch)"),
     ("Shift+S", "Step one epoch"),
     ("[ / ]", "Slower / faster training"),
+    ("F10", "Step through one training step (→ ← Esc)"),
     ("R", "Reset the weights (same seed)"),
     ("N", "New random seed"),
     ("P / B / E", "Put, brush and erase tools"),
+    ("I", "Inspect a point: its forward and backward pass"),
     ("Left click / drag", "Add class 0 (orange)"),
     ("Right or Shift+left", "Add class 1 (blue)"),
     ("Ctrl+click", "Erase the nearest point"),

@@ -12,9 +12,15 @@ from .base import AREAS, BOTTOM, LEFT, RIGHT, SIDE, STRIP, TOOLBAR, Panel
 from .commands import CommandBar
 from .cost import CostPanel, CostPlot
 from .data import DataPanel
+from .diagram import NetworkDiagram
+from .equations import LiveEquations
+from .example import ExampleView
+from .gradcheck import GradcheckButton
+from .health import HealthPanel
 from .maths import MathsPanel
 from .metrics import MetricsPanel
 from .network import NetworkPanel
+from .step_through import StepThrough
 from .training import TrainingPanel
 
 PANELS: tuple[type[Panel], ...] = (
@@ -27,7 +33,15 @@ PANELS: tuple[type[Panel], ...] = (
     MetricsPanel,
     BannerPanel,
     CostPanel,
+    # The inspector: the step-through bar, then two groups of tabs (the
+    # panels of one ``dock_group`` share a place; the first is shown).
+    StepThrough,
+    NetworkDiagram,
+    GradcheckButton,
+    LiveEquations,
+    HealthPanel,
     MathsPanel,
+    ExampleView,
 )
 
 __all__ = [
@@ -44,9 +58,15 @@ __all__ = [
     "CostPanel",
     "CostPlot",
     "DataPanel",
+    "ExampleView",
+    "GradcheckButton",
+    "HealthPanel",
+    "LiveEquations",
     "MathsPanel",
     "MetricsPanel",
+    "NetworkDiagram",
     "NetworkPanel",
     "Panel",
+    "StepThrough",
     "TrainingPanel",
 ]

@@ -17,15 +17,18 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from ...core import FEATURE_LABELS, MLP
 from ..theme import CLASS_COLORS
+from .base import RIGHT, Panel
 from .heat import fmt, pixels_image, signed_pixels
+from .throttle import Throttle
 
 MAX_UNITS = 8  # units drawn per column; the rest form one summary node
 WIDTH_LEVELS = 8  # edge widths are quantised so that pens can be shared
 MAX_EDGE_WIDTH = 4.0
+UPDATES_PER_SECOND = 10  # while training: the maps and edges can be followed
 NEGATIVE, POSITIVE = QColor(CLASS_COLORS[0]), QColor(CLASS_COLORS[1])
 
 
@@ -62,8 +65,13 @@ class _Canvas(QWidget):
         return super().event(event)
 
 
-class NetworkDiagram(QWidget):
+class NetworkDiagram(Panel, QWidget):
     """The network diagram panel; ``show(frame)`` for every frame."""
+
+    area = RIGHT
+    dock_title = "Network"
+    dock_group = "diagram"
+    stretch = 3
 
     unit_selected = Signal(int, int)  # (layer, unit), or (−1, −1): back to the output
 
@@ -86,6 +94,12 @@ class NetworkDiagram(QWidget):
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(self.by_gradient)
         bar.addStretch(1)
+        # What the maps are when the network is too big for all of them.
+        self.note = QLabel("")
+        self.note.setObjectName("diagramNote")
+        self.note.setToolTip("How the unit maps are computed for this network")
+        self.note.setWordWrap(True)
+        bar.addWidget(self.note, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -112,19 +126,16 @@ class NetworkDiagram(QWidget):
         self.edge_positive: np.ndarray | None = None
         self.thumbnails: dict[tuple[int, int], QImage] = {}
         self._maps_seen = None
+        self._throttle = Throttle(self, self._take, 1.0 / UPDATES_PER_SECOND)
 
     # -- data ----------------------------------------------------------------
 
-    def show(self, frame=None) -> None:
-        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
-        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
-        if frame is None:
-            super().show()
-        else:
-            self.show_frame(frame)
-
     def show_frame(self, frame) -> None:
-        """Take a Frame: its spec, θ and, when present, gradients, unit maps, health."""
+        """Take a Frame: its spec, θ and, when present, gradients, unit maps,
+        health; while training at most ``UPDATES_PER_SECOND`` times a second."""
+        self._throttle.offer(frame, urgent=frame.spec != self._spec)
+
+    def _take(self, frame) -> None:
         self.frame = frame
         spec = frame.spec
         if spec is None:
@@ -145,6 +156,12 @@ class NetworkDiagram(QWidget):
             self._thumbnails(maps)
         self._restyle()
         self.canvas.update()
+
+    def set_note(self, text: str) -> None:
+        """Say how the maps are made ("" when they are all there, every frame)."""
+        if text != self.note.text():
+            self.note.setText(text)
+            self.note.setVisible(bool(text))
 
     def weight(self, layer: int, i: int, j: int) -> float:
         return float(self.net.params[f"W{layer}"][i, j])

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import ACTIVATIONS, FEATURE_LABELS, MLP
+from .base import RIGHT, Panel
 from .heat import MatrixView, fmt
 
 HIGHLIGHT = QColor("#FFF0B3")  # the step-through's current row
@@ -25,6 +26,7 @@ CAPTION = QColor("#555555")
 # Numbers that change 30 times a second cannot be read; updating the rich
 # text that often costs a repaint of the whole panel per frame.
 MIN_INTERVAL = 0.2  # seconds between two updates of the numbers
+SHARE = 10  # ...and at least 10 times as long as an update takes
 
 
 def sup(name: str, layer) -> str:
@@ -113,13 +115,19 @@ class _Row(QFrame):
             self.setPalette(palette)
 
 
-class LiveEquations(QWidget):
+class LiveEquations(Panel, QWidget):
     """The maths panel: ``show(frame)`` per frame, ``highlight(stage)``."""
+
+    area = RIGHT
+    dock_title = "Equations, live"
+    dock_group = "numbers"
+    stretch = 3
 
     def __init__(self, parent: QWidget | None = None, min_interval: float = MIN_INTERVAL) -> None:
         super().__init__(parent)
         self.setObjectName("liveEquations")
         self.min_interval = min_interval
+        self._spacing = min_interval  # grows with the time an update takes
         self._shown_at = -math.inf  # monotonic time of the last update
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -134,6 +142,7 @@ class LiveEquations(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.verticalScrollBar().setToolTip("Scroll through the equations")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
@@ -194,19 +203,13 @@ class LiveEquations(QWidget):
 
     # -- per frame ---------------------------------------------------------------
 
-    def show(self, frame=None) -> None:
-        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
-        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
-        if frame is None:
-            super().show()
-        else:
-            self.show_frame(frame)
-
     def show_frame(self, frame) -> None:
         """Take a Frame (spec, θ, n_train, evaluation, config and, when present,
         gradients and health)."""
         self.frame = frame
-        wait = self._shown_at + self.min_interval - time.monotonic()
+        # Paused, a frame is news (a step, an edit): only the usual interval.
+        spacing = self._spacing if getattr(frame, "training", False) else self.min_interval
+        wait = self._shown_at + spacing - time.monotonic()
         new_network = frame.spec is not None and frame.spec != self._spec
         if wait > 0 and not new_network:
             # Too soon: the latest frame is shown when the interval is over.
@@ -217,7 +220,17 @@ class LiveEquations(QWidget):
         self._update(frame)
 
     def _update(self, frame) -> None:
-        self._shown_at = time.monotonic()
+        start = time.monotonic()
+        try:
+            self._fill(frame)
+        finally:
+            self._shown_at = time.monotonic()
+            # A big network's matrices take long to fill (90 ms for 8 × 256):
+            # then update less often, so that this panel takes at most about a
+            # tenth of the GUI thread, which the training worker needs too.
+            self._spacing = max(self.min_interval, SHARE * (self._shown_at - start))
+
+    def _fill(self, frame) -> None:
         if frame is None or frame.spec is None:
             return
         if frame.spec != self._spec:

@@ -11,6 +11,8 @@ The view takes an ``ExamplePassView`` or core.inspect's ``ExamplePass``
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import ACTIVATIONS, FEATURE_LABELS
+from .base import RIGHT, Panel
 from .heat import MatrixView, fmt
 
 SHOWN = 8  # entries of a vector printed before "… (+n)"
@@ -74,8 +77,13 @@ def sup(name: str, layer) -> str:
     return f"{name}<sup>[{layer}]</sup>"
 
 
-class ExampleView(QWidget):
+class ExampleView(Panel, QWidget):
     """``set_example(example, activation_names, features, m)`` fills it."""
+
+    area = RIGHT
+    dock_title = "One point"
+    dock_group = "numbers"
+    stretch = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,12 +92,16 @@ class ExampleView(QWidget):
             "One training point through the network: the forward pass to its prediction "
             "and loss, then the backward pass and what this point adds to each gradient."
         )
+        font = self.font()  # a point larger, as the live equations: superscripts must be read
+        font.setPointSizeF(font.pointSizeF() + 1)
+        self.setFont(font)
         self.title = QLabel("Pick a point with the inspect tool to follow it through the network.")
         self.title.setObjectName("exampleTitle")
         self.title.setWordWrap(True)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.verticalScrollBar().setToolTip("Scroll through the point's passes")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
@@ -99,13 +111,7 @@ class ExampleView(QWidget):
         self._shape: tuple = ()
         self.example = None
         self._source = None  # the frame's example last shown
-
-    def show(self, frame=None) -> None:
-        """Without a frame, QWidget.show; else ``show_frame``."""
-        if frame is None:
-            super().show()
-        else:
-            self.show_frame(frame)
+        self._shown_at = -math.inf  # when (monotonic seconds)
 
     def show_frame(self, frame) -> None:
         """Show the frame's ``example`` (core.inspect's ExamplePass), when it has
@@ -113,7 +119,13 @@ class ExampleView(QWidget):
         example = getattr(frame, "example", None)
         if example is None or example is self._source or frame.spec is None:
             return
-        self._source = example
+        now = time.monotonic()
+        same_point = self._source is not None and np.array_equal(
+            getattr(example, "point", None), getattr(self._source, "point", None)
+        )
+        if getattr(frame, "training", False) and same_point and now - self._shown_at < 0.2:
+            return  # numbers that change 30 times a second cannot be read
+        self._source, self._shown_at = example, now
         spec = frame.spec
         point = np.ravel(getattr(example, "point", []))
         where = f" at ({fmt(point[0])}, {fmt(point[1])})" if point.size == 2 else ""

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import MLP, TOLERANCE, numeric_gradient
+from .base import RIGHT, Panel
 
 FULL_CHECK = 3000  # parameters up to which every one is checked
 SAMPLE = 200  # entries per slice checked beyond that
@@ -140,13 +141,18 @@ def layer_errors(
     return results
 
 
-class GradcheckButton(QWidget):
+class GradcheckButton(Panel, QWidget):
     """The button (``gradcheckButton``) and a table of relative errors per layer.
 
     ``provider()`` returns (net, X, Y, l1, l2) to check, or None when there
     is nothing to check; give it a copy of the network, as the check reads it
     from another thread while it runs.
     """
+
+    area = RIGHT
+    dock_title = "Gradient check"
+    dock_group = "diagram"
+    stretch = 3
 
     finished = Signal(object)  # list[LayerError]
     _done = Signal(object, int)  # from the checking thread: (result or error text, run)

@@ -15,9 +15,12 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..theme import cache_axes
+from .base import RIGHT, Panel
 from .cost import CostAxis
+from .throttle import Throttle
 
 GUIDE_RATIO = 1e-3
+UPDATES_PER_SECOND = 5
 # Okabe–Ito hues beyond the two class colours, one per layer (repeating).
 LAYER_COLORS = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#E69F00")
 DEAD_FRACTION = 0.5  # a layer with at least this share of dead units gets a warning
@@ -109,8 +112,13 @@ class HealthAxis(CostAxis):
         return strings
 
 
-class HealthPanel(QWidget):
+class HealthPanel(Panel, QWidget):
     """Three small plots sharing the step axis; ``show(frame)`` per frame."""
+
+    area = RIGHT
+    dock_title = "Gradient health"
+    dock_group = "numbers"
+    stretch = 3
 
     def __init__(self, parent: QWidget | None = None, capacity: int = 300) -> None:
         super().__init__(parent)
@@ -158,6 +166,7 @@ class HealthPanel(QWidget):
         self.norm_curves: list[pg.PlotDataItem] = []
         self.ratio_curves: list[pg.PlotDataItem] = []
         self.setMinimumSize(220, 240)
+        self._throttle = Throttle(self, self._record, 1.0 / UPDATES_PER_SECOND)
 
     def _plot(self, row: int, label: str, log: bool) -> pg.PlotItem:
         # The cost plot's axis: on a log scale, ticks at whole decades only.
@@ -197,16 +206,12 @@ class HealthPanel(QWidget):
                 curve = plot.plot(pen=pen, name=f"layer {l}" if plot is self.norm_plot else None)
                 curves.append(curve)
 
-    def show(self, frame=None) -> None:
-        """Without a frame, QWidget.show; else ``show_frame`` (as the window's
-        ``panels.base.Panel`` does, so this class can take it as a mixin)."""
-        if frame is None:
-            super().show()
-        else:
-            self.show_frame(frame)
-
     def show_frame(self, frame) -> None:
-        """Record the frame's health once per step."""
+        """Record the frame's health once per step; while training at most
+        ``UPDATES_PER_SECOND`` frames a second (the curves then reach further back)."""
+        self._throttle.offer(frame)
+
+    def _record(self, frame) -> None:
         health = getattr(frame, "health", None)
         if not health:
             return

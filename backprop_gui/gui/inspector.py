@@ -1,0 +1,282 @@
+"""The backprop inspector's wiring in the window (issue #14).
+
+The panels draw (``panels.diagram``, ``equations``, ``health``, ``example``,
+``gradcheck``, ``step_through``); this object connects them to the window:
+
+- it tells the worker what the visible panels need from the engine with each
+  frame (``worker.post(inspect=...)``, see ``inspect_plan``), again whenever
+  a panel is shown or hidden, a unit is picked or a point inspected;
+- a unit picked in the diagram is drawn large on the canvas, under the points;
+- the inspect tool's point goes to the example view, which is brought forward;
+- ``current_gradients`` and the gradient check work on the weights shown and
+  the window's training points, in this (GUI) thread;
+- the step-through pauses training, walks one step, and posts θ after it;
+- the status bar says in words when the layer health is bad, once per change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
+
+from ..core import MLP, transform
+from ..core import inspect as inspection
+from .inspect_plan import MAP_UNITS, map_plan
+from .panels.diagram import NetworkDiagram
+from .panels.equations import LiveEquations
+from .panels.example import ExampleView
+from .panels.gradcheck import GradcheckButton
+from .panels.health import HealthPanel, health_warning
+from .panels.step_through import StepThrough
+from .unit_colours import unit_colours
+
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+WALK_SGD_ONLY = (
+    "The walk shows plain gradient descent, θ := θ − α·dθ; with {name} the "
+    "update also needs the optimizer's running averages, so choose SGD to walk a step."
+)
+
+
+def reveal(widget: QWidget) -> None:
+    """Bring ``widget`` forward: its tab selected, its dock shown and raised."""
+    chain, parent = [widget], widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QTabWidget):  # a page is a child of its stack
+            page = next((w for w in chain if parent.indexOf(w) >= 0), None)
+            if page is not None:
+                parent.setCurrentWidget(page)
+        if isinstance(parent, QDockWidget):
+            parent.show()
+            parent.raise_()
+        chain.append(parent)
+        parent = parent.parentWidget()
+
+
+class Inspector(QObject):
+    """Made by the window after its panels and before its actions."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.diagram: NetworkDiagram = window.panel(NetworkDiagram)
+        self.equations: LiveEquations = window.panel(LiveEquations)
+        self.health: HealthPanel = window.panel(HealthPanel)
+        self.example_view: ExampleView = window.panel(ExampleView)
+        self.gradcheck: GradcheckButton = window.panel(GradcheckButton)
+        self.stepper: StepThrough = window.panel(StepThrough)
+        self.selected = (-1, -1)  # the unit shown on the canvas, (−1, −1): the output
+        self.example_point: tuple[float, float, int] | None = None
+        self._posted: dict | None = None
+        self._warning = ""
+        self._unsaid = ""  # a new warning not yet in the status bar
+        self._walk_from: tuple[int, int, bool] | None = None  # (epoch, steps, full batch)
+        self.diagram.unit_selected.connect(self.select_unit)
+        self.gradcheck.provider = self.gradcheck_args
+        self.stepper.diagram, self.stepper.equations = self.diagram, self.equations
+        self.stepper.provider = self.step_args
+        self.stepper.left.connect(self.apply_step)
+        window.canvas.point_picked.connect(self.inspect_point)
+        window.training_panel.config_changed.connect(lambda _: self._update_walk())
+        # A ring round the inspected point, so the student sees which it is.
+        self.marker = pg.ScatterPlotItem(
+            size=22, pen=pg.mkPen("#111", width=2.5), brush=pg.mkBrush(0, 0, 0, 0)
+        )
+        self.marker.setZValue(15)
+        self.marker.setVisible(False)
+        window.canvas.addItem(self.marker)
+        window.model.changed.connect(self._forget_point)
+        self._repost = QTimer(self, singleShot=True, interval=0)
+        self._repost.timeout.connect(self.post_wishes)
+        for panel in (self.diagram, self.equations, self.health, self.example_view):
+            panel.installEventFilter(self)
+        self._update_walk()
+
+    # -- what the engine computes for the window ----------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Show, QEvent.Hide):
+            self._repost.start()  # after the layout settles: one post per change
+        return False
+
+    def wishes(self) -> dict:
+        """``Engine.inspect``'s keys for what the visible panels need."""
+        wishes: dict = {"health": True}  # the status bar's warnings need it always
+        if self.diagram.isVisible() or self.equations.isVisible():
+            wishes["gradients"] = True
+        if self.diagram.isVisible():
+            plan = map_plan(self.window._spec().layer_sizes())
+            wishes["unit_maps"] = (plan.resolution, MAP_UNITS)
+        if self.selected != (-1, -1):
+            wishes["unit_map"] = self.selected
+        if self.example_point is not None and self.example_view.isVisible():
+            wishes["example"] = self.example_point
+        return wishes
+
+    def post_wishes(self) -> None:
+        """Post the wishes to the worker when they changed."""
+        wishes = self.wishes()
+        plan = map_plan(self.window._spec().layer_sizes())
+        self.diagram.set_note(plan.note)
+        if wishes != self._posted and hasattr(self.window, "worker"):
+            self._posted = wishes
+            self.window.worker.post(inspect=wishes)
+
+    # -- frames -----------------------------------------------------------------
+
+    def show_canvas(self, frame) -> None:
+        """The canvas: the output's surface, or the picked unit's map."""
+        canvas = self.window.canvas
+        unit_map = frame.unit_map
+        if self.selected != (-1, -1) and unit_map is not None and frame.spec is not None:
+            layer, unit = self.selected
+            kind = self._kind(frame.spec, layer)
+            image, lut, legend = unit_colours(unit_map, kind, canvas.discrete)
+            canvas.show_map(unit_map, image, lut, f"{self._caption(layer, unit)}<br>{legend}")
+            canvas.show_boundary(frame.boundary)
+        else:
+            canvas.show_output()
+            n_classes = frame.spec.n_classes if frame.spec is not None else None
+            canvas.show_surface(frame.surface, frame.boundary, frame.surface_class, n_classes)
+
+    def show_frame(self, frame) -> None:
+        """After the panels: the status bar's health warning, and new wishes
+        when the network changed (the maps' plan depends on its size)."""
+        if frame.health and frame.spec is not None:
+            spec = frame.spec
+            names = spec.activations
+            warning = health_warning(frame.health, names, spec.layer_sizes())
+            if warning != self._warning:
+                self._warning, self._unsaid = warning, warning
+            # Said once per change, when the bar is free: never over another message.
+            bar = self.window.statusBar()
+            if self._unsaid and not bar.currentMessage():
+                bar.showMessage(self._unsaid, 15000)
+                self._unsaid = ""
+        self.post_wishes()
+
+    @staticmethod
+    def _kind(spec, layer: int) -> str:
+        L = len(spec.layer_sizes()) - 1
+        return "input" if layer == 0 else "output" if layer == L else spec.activation
+
+    def _caption(self, layer: int, unit: int) -> str:
+        L = len(self.window._spec().layer_sizes()) - 1
+        name = "X" if layer == 0 else "Ŷ" if layer == L else f"A[{layer}]"
+        sub = str(unit + 1).translate(SUBSCRIPTS)
+        return f"Showing <b>{name}{sub}</b> — click the node again for the output"
+
+    def select_unit(self, layer: int, unit: int) -> None:
+        self.selected = (layer, unit)
+        self.post_wishes()
+
+    # -- the window's training points and weights -----------------------------------
+
+    def training_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The window's training points as the network's inputs (n_x, m) and
+        their labels (m,): what the worker trains on."""
+        model, window = self.window.model, self.window
+        train = ~model.test_mask(window.canvas.test_ratio)
+        features = window._spec().features
+        return transform(model.points[:, train], features), model.labels[train].copy()
+
+    def _penalties(self) -> tuple[float, float]:
+        config = self.window.training_panel.config()
+        return float(config.get("l1", 0.0) or 0.0), float(config.get("l2", 0.0) or 0.0)
+
+    def current_gradients(self) -> dict[str, np.ndarray]:
+        """dW[l], db[l] of J at the weights shown, over the training points."""
+        net = self.window.current_network()
+        X, Y = self.training_data()
+        return inspection.gradients(net, X, Y, *self._penalties())
+
+    def gradcheck_args(self) -> tuple | None:
+        if self.window.snapshot is None:
+            return None
+        X, Y = self.training_data()
+        if not Y.size:
+            return None
+        return (self.window.current_network(), X, Y, *self._penalties())
+
+    # -- inspect a point -------------------------------------------------------------
+
+    def _forget_point(self) -> None:
+        """The points changed: the inspected one may be gone."""
+        point = self.example_point
+        model = self.window.model
+        if point is None or model.nearest(point[0], point[1], 1e-12) is not None:
+            return
+        self.example_point = None
+        self.marker.setVisible(False)
+        self.post_wishes()
+
+    def inspect_point(self, index: int) -> None:
+        model = self.window.model
+        x1, x2 = (float(v) for v in model.points[:, index])
+        self.example_point = (x1, x2, int(model.labels[index]))
+        self.marker.setData(x=[x1], y=[x2])
+        self.marker.setVisible(True)
+        reveal(self.example_view)
+        self.post_wishes()
+
+    # -- step through ------------------------------------------------------------------
+
+    def _update_walk(self) -> None:
+        config = self.window.training_panel.config()
+        optimizer = config.get("optimizer", "sgd")
+        button = self.stepper.start_button
+        if optimizer != "sgd":
+            button.setEnabled(False)
+            button.setToolTip(WALK_SGD_ONLY.format(name=optimizer))
+            return
+        button.setEnabled(not self.stepper.active)
+        batch = config.get("batch_size")
+        how = (
+            f" Training uses mini-batches of {batch}: the walk takes one step on all the "
+            "training points (a full batch) and applies that."
+            if batch
+            else ""
+        )
+        button.setToolTip(
+            "Pause and walk one training step stage by stage: forward, cost, backward, "
+            f"update. → and ← move, Esc leaves and applies the step (F10).{how}"
+        )
+
+    def start_step_through(self) -> None:
+        if self.stepper.start_button.isEnabled():
+            reveal(self.stepper)
+            self.stepper.start_button.click()
+        else:
+            self.window.statusBar().showMessage(self.stepper.start_button.toolTip(), 8000)
+
+    def step_args(self) -> tuple | None:
+        window = self.window
+        # The stages are highlighted in both: bring them forward.
+        reveal(self.diagram)
+        reveal(self.equations)
+        frame = window.snapshot
+        X, Y = self.training_data()
+        if frame is None or not Y.size:
+            window.statusBar().showMessage("Add some training points to step through.", 4000)
+            return None
+        if window.is_training:
+            window._set_training(False)
+            window._post_training(False)
+        config = window.training_panel.config()
+        batch = config.get("batch_size")
+        self._walk_from = (frame.epoch, frame.steps, not batch or batch >= Y.size)
+        net: MLP = window.current_network()
+        return (net, X, Y, float(config["learning_rate"]), *self._penalties())
+
+    def apply_step(self, theta: np.ndarray) -> None:
+        """Leaving the walk: train on from θ after exactly that step."""
+        if self._walk_from is None:
+            return
+        epoch, steps, full = self._walk_from
+        self._walk_from = None
+        self.window.worker.post(
+            theta=(self.window._spec(), theta), resume=(epoch + int(full), steps + 1)
+        )
+        self.window.statusBar().showMessage("Applied the step you walked through.", 4000)
+        self._update_walk()

@@ -1,0 +1,203 @@
+"""The inspector in the real window: clicks on the diagram's nodes, the
+inspect tool on a point, the step-through with keys, the gradient-check
+button and ``current_gradients``, each checked against ``MLP.forward`` /
+``MLP.backward`` and ``core.inspect``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
+
+from backprop_gui.core import inspect as inspection
+from backprop_gui.core import load_weights, transform
+from backprop_gui.gui.inspector import reveal
+from backprop_gui.gui.panels import ExampleView, GradcheckButton, NetworkDiagram, StepThrough
+from backprop_gui.gui.panels.heat import fmt
+
+from ..driving import canvas_pos, load_dataset, wait_for
+
+
+def training_points(window):
+    """The window's training points as network inputs, and their labels."""
+    model = window.model
+    train = ~model.test_mask(window.canvas.test_ratio)
+    features = window.snapshot.spec.features
+    return transform(model.points[:, train], features), model.labels[train]
+
+
+def paused_on(qtbot, window, tmp_path):
+    """The circle dataset, trained a little, paused and shown."""
+    load_dataset(window, tmp_path, "circle", n=120)
+    qtbot.mouseClick(window.step_button, Qt.LeftButton)
+    return wait_for(
+        qtbot,
+        window,
+        lambda s: s.request == window.last_request and s.epoch >= 1 and s.gradients is not None,
+    )
+
+
+def click_node(qtbot, diagram, key):
+    qtbot.mouseClick(
+        diagram.canvas, Qt.LeftButton, pos=diagram.node_rects()[key].center().toPoint()
+    )
+
+
+def test_a_clicked_node_shows_its_map_on_the_canvas_and_again_the_output(qtbot, window, tmp_path):
+    paused_on(qtbot, window, tmp_path)
+    diagram = window.panel(NetworkDiagram)
+    assert diagram.isVisible()
+    click_node(qtbot, diagram, (2, 3))
+    frame = wait_for(qtbot, window, lambda s: s.unit_map is not None)
+    net = window.current_network()
+    expected = inspection.unit_map(net, 2, 3, frame.surface.shape[0], net.features)
+    shown = window.canvas.shown_map
+    assert shown is not None and np.allclose(shown, expected, atol=1e-6)
+    # A tanh unit: its whole range −1..1 on the diverging table, white at 0.
+    assert np.allclose(window.canvas.surface.image, (expected + 1) / 2, atol=1e-6)
+    assert window.canvas.map_caption.isVisible()
+    assert "A[2]₄" in window.canvas.map_caption.textItem.toHtml()
+
+    click_node(qtbot, diagram, (2, 3))
+    wait_for(qtbot, window, lambda s: s.unit_map is None)
+    assert window.canvas.shown_map is None and not window.canvas.map_caption.isVisible()
+    assert np.array_equal(window.canvas.surface.image, window.snapshot.surface)
+
+
+def test_unit_maps_are_asked_for_only_while_the_diagram_is_visible(qtbot, window):
+    diagram = window.panel(NetworkDiagram)
+    wait_for(qtbot, window, lambda s: s.unit_maps is not None)
+    window.dock(diagram).hide()  # the diagram closed: no maps are made
+    qtbot.waitUntil(lambda: "unit_maps" not in window.inspector._posted)
+    wait_for(qtbot, window, lambda s: s.unit_maps is None)
+    window.dock(diagram).show()
+    wait_for(qtbot, window, lambda s: s.unit_maps is not None)
+
+
+def test_the_inspect_tool_shows_a_points_forward_and_backward_pass(qtbot, window, tmp_path):
+    paused_on(qtbot, window, tmp_path)
+    action = window.findChild(QAction, "inspectTool")
+    assert action is not None and action.shortcut().toString() == "I"
+    action.trigger()
+    assert window.canvas.tool == "inspect"
+    count = len(window.model)
+    index = int(np.argmax(window.model.points[0]))  # the rightmost point
+    x, y = window.model.points[:, index]
+    # A couple of pixels beside it still picks it.
+    pos = canvas_pos(window, x, y)
+    pos.setX(pos.x() - 2)
+    QTest.mouseClick(window.canvas.viewport(), Qt.LeftButton, Qt.NoModifier, pos)
+    assert len(window.model) == count  # the tool only looks
+    view = window.panel(ExampleView)
+    frame = wait_for(qtbot, window, lambda s: s.example is not None)
+    assert view.isVisible()
+    qtbot.waitUntil(lambda: view.example is not None)
+    net = window.current_network()
+    _, labels = training_points(window)
+    label = int(window.model.labels[index])
+    truth = inspection.example_pass(net, np.array([x, y]), label, labels.size)
+    cache = net.forward(transform(np.array([[x], [y]]), net.features))
+    for l in range(1, net.L + 1):
+        assert np.allclose(np.ravel(view.example.Z[l]), np.ravel(cache.Z[l]), atol=1e-12)
+        assert np.allclose(np.ravel(view.example.A[l]), np.ravel(cache.A[l]), atol=1e-12)
+        assert np.allclose(view.example.dW[l], truth.backward[f"dW{l}"], atol=1e-12)
+    assert frame.example.m == labels.size
+    assert fmt(truth.loss) in view.rows["loss"].text()
+
+
+def test_current_gradients_are_backprop_at_the_exported_weights(qtbot, window, tmp_path):
+    paused_on(qtbot, window, tmp_path)
+    window.training_panel.regularization.setCurrentText("L2")
+    qtbot.waitUntil(lambda: window.training_panel.config()["l2"] > 0)
+    path = tmp_path / "w.npz"
+    window.export_weights(path)
+    grads = window.current_gradients()
+    net = load_weights(path)
+    X, labels = training_points(window)
+    l2 = window.training_panel.config()["l2"]
+    expected = net.backward(net.forward(X), labels, 0.0, l2)
+    assert set(grads) == {f"{p}{l}" for l in range(1, net.L + 1) for p in ("dW", "db")}
+    for name, value in grads.items():
+        assert value.shape == expected[name].shape
+        assert np.allclose(value, expected[name], rtol=0, atol=1e-12), name
+
+
+def test_the_gradient_check_button_is_green_for_the_real_network(qtbot, window, tmp_path):
+    paused_on(qtbot, window, tmp_path)
+    button = window.findChild(QPushButton, "gradcheckButton")
+    panel = window.panel(GradcheckButton)
+    reveal(panel)
+    qtbot.mouseClick(button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: panel.results is not None and not panel.running, timeout=20_000)
+    assert [r.layer for r in panel.results] == [1, 2, 3]
+    assert all(r.passed for r in panel.results)
+    item = panel.table.item(0, 3)
+    assert item.background().color().green() > item.background().color().red()
+
+
+def test_stepping_through_with_keys_then_esc_applies_one_sgd_step(qtbot, window, tmp_path):
+    frame = paused_on(qtbot, window, tmp_path)
+    net = window.current_network()
+    X, labels = training_points(window)
+    alpha = window.training_panel.config()["learning_rate"]
+    grads = net.backward(net.forward(X), labels)
+    expected = net.copy()
+    for name, g in grads.items():
+        expected.params[name[1:]] -= alpha * g
+
+    stepper = window.panel(StepThrough)
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    assert stepper.active and not window.is_training
+    for _ in range(3):
+        QTest.keyClick(window, Qt.Key_Right)
+    assert stepper.index == 3
+    QTest.keyClick(window, Qt.Key_Left)
+    assert stepper.index == 2
+    QTest.keyClick(window, Qt.Key_Escape)
+    assert not stepper.active
+    after = wait_for(qtbot, window, lambda s: s.steps == frame.steps + 1)
+    assert np.allclose(after.theta, expected.theta, rtol=0, atol=1e-12)
+    assert after.epoch == frame.epoch + 1  # full batch: one step is an epoch
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_the_walk_is_for_plain_gradient_descent_and_says_why(qtbot, window, optimizer):
+    window.training_panel.optimizer.setCurrentText(optimizer)
+    button = window.findChild(QPushButton, "stepThrough")
+    assert not button.isEnabled() and "choose SGD" in button.toolTip()
+    window.training_panel.optimizer.setCurrentText("sgd")
+    assert button.isEnabled()
+
+
+def test_the_status_bar_says_once_when_units_are_dead(qtbot, window, monkeypatch):
+    frame = wait_for(qtbot, window, lambda s: s.health is not None)
+    dead = tuple(replace(h, dead=1.0 if h.layer == 1 else 0.0, saturated=0.0) for h in frame.health)
+    said = []
+    monkeypatch.setattr(window.statusBar(), "showMessage", lambda text, ms=0: said.append(text))
+    busy = ["Opened 3 points"]  # another message first: the warning waits for it to go
+    monkeypatch.setattr(window.statusBar(), "currentMessage", lambda: busy[0])
+    sick = replace(frame, health=dead)
+    window.inspector.show_frame(sick)
+    assert said == []
+    busy[0] = ""
+    window.inspector.show_frame(sick)
+    window.inspector.show_frame(sick)  # the same news is not repeated
+    assert len(said) == 1 and said[0].startswith("Layer 1: 8 of 8 units never activate")
+    window.inspector.show_frame(frame)  # healthy again: nothing to say
+    window.inspector.show_frame(sick)  # and sick again: said again
+    assert len(said) == 2
+
+
+def test_a_big_network_says_how_its_maps_are_made(qtbot, window):
+    window.network_panel.set_hidden((256, 256))
+    wait_for(qtbot, window, lambda s: s.spec.hidden == (256, 256) and s.unit_maps is not None)
+    note = window.panel(NetworkDiagram).note
+    qtbot.waitUntil(lambda: "16×16" in note.text())
+    assert note.isVisible()
+    # The drawn units' maps only: 8 of 256, and a summary.
+    assert [m.shape[0] for m in window.snapshot.unit_maps] == [2, 9, 9, 1]
