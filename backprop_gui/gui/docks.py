@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QMainWindow,
     QScrollArea,
+    QTabBar,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 # Bump when the default arrangement changes: older saved layouts are dropped.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 AREAS = {
     LEFT: Qt.LeftDockWidgetArea,
     RIGHT: Qt.RightDockWidgetArea,
@@ -102,18 +103,26 @@ def build_layout(window: MainWindow) -> None:
         leader = first_of_group.get((area, group)) if group else None
         if leader is not None:
             window.tabifyDockWidget(leader, dock)
+            # The group shares its column's height by its largest stretch.
+            leader.setProperty("stretch", max(int(leader.property("stretch") or 0), panel.stretch))
         else:
             window.addDockWidget(AREAS[area], dock)
             if group:
                 first_of_group[(area, group)] = dock
         stretch = getattr(panel, "stretch", 0)
-        dock.setProperty("stretch", stretch)
+        if leader is None:
+            dock.setProperty("stretch", stretch)
         if not stretch and area != LEFT:
             # A read-out without spare height to share is never squeezed
             # below its own (scrolling a table of four numbers helps nobody).
             dock.widget().setMinimumHeight(min(panel.sizeHint().height(), 160))
     for leader in first_of_group.values():
         leader.raise_()  # the group's first tab in front
+    window.dock_leaders = list(first_of_group.values())
+    for bar in window.findChildren(QTabBar):
+        # Whole tab titles, with scroll arrows when they do not all fit.
+        bar.setElideMode(Qt.ElideNone)
+        bar.setUsesScrollButtons(True)
     column.addWidget(SquareFrame(window.canvas), 1)
     window.setCentralWidget(centre)
     window.addToolBarBreak()
@@ -126,10 +135,13 @@ def build_layout(window: MainWindow) -> None:
 def _share_heights(window: MainWindow) -> None:
     """Docks of one column share its height by their panels' ``stretch``."""
     for area in AREAS.values():
+        # One dock per place: each untabbed dock, and each tab group's first.
+        leaders = getattr(window, "dock_leaders", [])
         docks = [
             d
             for d in window.docks.values()
-            if window.dockWidgetArea(d) == area and not window.tabifiedDockWidgets(d)
+            if window.dockWidgetArea(d) == area
+            and (not window.tabifiedDockWidgets(d) or d in leaders)
         ]
         if len(docks) > 1:
             weights = [100 + 200 * int(d.property("stretch") or 0) for d in docks]

@@ -33,15 +33,15 @@ PANELS: tuple[type[Panel], ...] = (
     MetricsPanel,
     BannerPanel,
     CostPanel,
-    # The inspector: the step-through bar, then two groups of tabs (the
+    # The inspector: the step-through bar, then one group of tabs (the
     # panels of one ``dock_group`` share a place; the first is shown).
     StepThrough,
     NetworkDiagram,
-    GradcheckButton,
     LiveEquations,
     HealthPanel,
-    MathsPanel,
     ExampleView,
+    MathsPanel,
+    GradcheckButton,
 )
 
 __all__ = [

@@ -70,7 +70,7 @@ class NetworkDiagram(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Network"
-    dock_group = "diagram"
+    dock_group = "inspector"
     stretch = 3
 
     unit_selected = Signal(int, int)  # (layer, unit), or (−1, −1): back to the output

@@ -120,7 +120,7 @@ class LiveEquations(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Equations, live"
-    dock_group = "numbers"
+    dock_group = "inspector"
     stretch = 3
 
     def __init__(self, parent: QWidget | None = None, min_interval: float = MIN_INTERVAL) -> None:

@@ -82,7 +82,7 @@ class ExampleView(Panel, QWidget):
 
     area = RIGHT
     dock_title = "One point"
-    dock_group = "numbers"
+    dock_group = "inspector"
     stretch = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:

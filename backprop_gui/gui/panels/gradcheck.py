@@ -151,7 +151,7 @@ class GradcheckButton(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Gradient check"
-    dock_group = "diagram"
+    dock_group = "inspector"
     stretch = 3
 
     finished = Signal(object)  # list[LayerError]

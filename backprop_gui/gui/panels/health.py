@@ -117,7 +117,7 @@ class HealthPanel(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Gradient health"
-    dock_group = "numbers"
+    dock_group = "inspector"
     stretch = 3
 
     def __init__(self, parent: QWidget | None = None, capacity: int = 300) -> None:

@@ -116,7 +116,7 @@ class MathsPanel(Panel, QGroupBox):
     dock_title = "The maths being run"
     stretch = 1
     dock_title = "Equations"
-    dock_group = "numbers"
+    dock_group = "inspector"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The maths being run", parent)
