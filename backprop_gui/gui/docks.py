@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDockWidget,
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 # Bump when the default arrangement changes: older saved layouts are dropped.
 LAYOUT_VERSION = 3
+MIN_DOCK_WIDTHS = {LEFT: 260, RIGHT: 380}
 AREAS = {
     LEFT: Qt.LeftDockWidgetArea,
     RIGHT: Qt.RightDockWidgetArea,
@@ -109,6 +110,9 @@ def build_layout(window: MainWindow) -> None:
             window.addDockWidget(AREAS[area], dock)
             if group:
                 first_of_group[(area, group)] = dock
+        # The canvas gives way first: a dock column narrower than this clips
+        # its read-outs and tables (it still scrolls vertically).
+        dock.setMinimumWidth(MIN_DOCK_WIDTHS.get(area, 0))
         stretch = getattr(panel, "stretch", 0)
         if leader is None:
             dock.setProperty("stretch", stretch)
@@ -128,8 +132,18 @@ def build_layout(window: MainWindow) -> None:
     window.addToolBarBreak()
     window.addToolBar(window.command_toolbar)
     _share_heights(window)
-    window.resize(1440, 860)
+    window.resize(fitting_size(window))
     window.default_layout = window.saveState(LAYOUT_VERSION)
+
+
+def fitting_size(window: MainWindow, wanted: tuple[int, int] = (1440, 860)) -> QSize:
+    """The default size, within the screen's available area (a 1280×720
+    projector gets a window that fits it)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(*wanted)
+    free = screen.availableGeometry()
+    return QSize(min(wanted[0], free.width()), min(wanted[1], free.height()))
 
 
 def _share_heights(window: MainWindow) -> None:
