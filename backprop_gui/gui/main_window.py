@@ -145,7 +145,8 @@ class MainWindow(QMainWindow):
         self.speed_control = self.commands.speed
         self.reset_button = self.commands.reset_button
         self.new_seed_button = self.commands.new_seed_button
-        metrics: MetricsPanel = self.panel(MetricsPanel)
+        self.metrics_panel: MetricsPanel = self.panel(MetricsPanel)
+        metrics = self.metrics_panel
         self.metric_labels, self.status_labels = metrics.labels, metrics.status_labels
         self.banner: BannerPanel = self.panel(BannerPanel)
         self.banner_text = self.banner.text

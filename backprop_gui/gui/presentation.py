@@ -56,6 +56,7 @@ class Presentation:
             font = app.font()
             font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
             app.setFont(font)
+            w.metrics_panel.set_scale(FONT_SCALE)
             for item, pen in self._saved["pens"]:
                 thick = pg.mkPen(pen)
                 thick.setWidthF(max(pen.widthF(), 1.0) * LINE_SCALE)
@@ -67,6 +68,7 @@ class Presentation:
         else:
             saved = self._saved
             app.setFont(saved["font"])
+            w.metrics_panel.set_scale(1.0)
             for item, pen in saved["pens"]:
                 item.setPen(pen)
             for layer, size, width in saved["symbols"]:

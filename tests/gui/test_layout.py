@@ -139,8 +139,13 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     pen = window.canvas.boundary.opts["pen"].widthF()
     point = window.canvas.train_items[0].size
     curve = window.cost_plot.train_curve.opts["pen"].widthF()
+    epoch = window.metric_labels["epoch"].font().pointSizeF()
+    cost = window.metric_labels["cost_train"].font().pointSizeF()
     window.presentation_action.trigger()
     assert window.presentation.on and window.isFullScreen()
+    # The big read-outs, whose sizes their own style sets, grow too.
+    assert window.metric_labels["epoch"].font().pointSizeF() >= 1.4 * epoch
+    assert window.metric_labels["cost_train"].font().pointSizeF() >= 1.4 * cost
     assert app.font().pointSizeF() >= 1.4 * font
     assert window.canvas.boundary.opts["pen"].widthF() >= 1.5 * pen
     assert window.canvas.train_items[0].size > point
@@ -149,6 +154,7 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     assert not window.presentation.on and not window.isFullScreen()
     assert not window.presentation_action.isChecked()
     assert app.font().pointSizeF() == font
+    assert window.metric_labels["epoch"].font().pointSizeF() == epoch
     assert window.canvas.boundary.opts["pen"].widthF() == pen
     assert window.canvas.train_items[0].size == point
     assert window.cost_plot.train_curve.opts["pen"].widthF() == curve

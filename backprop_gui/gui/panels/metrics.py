@@ -24,6 +24,13 @@ def _number(value: float | None, fmt: str, unit: str = "") -> str:
     return format(value, fmt) + unit if value is not None and np.isfinite(value) else "–"
 
 
+EPOCH_POINTS, VALUE_POINTS = 20.0, 13.0  # the big read-outs' sizes, at scale 1
+
+
+def big_style(points: float) -> str:
+    return f"font-size: {points:.1f}pt; font-weight: 600;"
+
+
 class MetricsPanel(Panel, QWidget):
     """``labels``: the table's read-outs by key (``epoch``, ``cost_train``,
     ``accuracy_test``, …); ``status_labels``: the status bar's."""
@@ -46,7 +53,7 @@ class MetricsPanel(Panel, QWidget):
         caption.setStyleSheet("color: #666;")
         top.addWidget(caption, 0, Qt.AlignBottom)
         epoch = SteadyLabel("0", objectName="metric_epoch")
-        epoch.setStyleSheet("font-size: 20pt; font-weight: 600;")
+        epoch.setStyleSheet(big_style(EPOCH_POINTS))
         top.addWidget(epoch, 0, Qt.AlignBottom)
         top.addStretch(1)
         self.labels["epoch"] = epoch
@@ -58,7 +65,7 @@ class MetricsPanel(Panel, QWidget):
             grid.addWidget(QLabel(title), row, 1)
             for column, which in ((2, "train"), (3, "test")):
                 value = SteadyLabel("–", objectName=f"metric_{key}_{which}")
-                value.setStyleSheet("font-size: 13pt; font-weight: 600;")
+                value.setStyleSheet(big_style(VALUE_POINTS))
                 value.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 # Fixed-size labels: the cell aligns them, so a column shares its right edge.
                 grid.addWidget(value, row, column, Qt.AlignRight | Qt.AlignVCenter)
@@ -73,6 +80,13 @@ class MetricsPanel(Panel, QWidget):
 
     def status_widgets(self) -> list[QWidget]:
         return list(self.status_labels.values())
+
+    def set_scale(self, scale: float) -> None:
+        """The big read-outs at ``scale`` times their size (presentation mode:
+        their sizes are set here, so the application's font does not reach them)."""
+        for key, label in self.labels.items():
+            points = EPOCH_POINTS if key == "epoch" else VALUE_POINTS
+            label.setStyleSheet(big_style(points * scale))
 
     def show_frame(self, frame: Frame) -> None:
         e = frame.evaluation
