@@ -282,6 +282,13 @@ def build_actions(window: MainWindow) -> None:
             window.class_actions.append(action)
     window.canvas.class_changed.connect(lambda label: window.class_actions[label].setChecked(True))
 
+    def tool_changed(tool: str) -> None:
+        # A tool chosen on the canvas is the one checked here, and only it.
+        for name, action in window.tool_actions.items():
+            action.setChecked(name == tool)
+
+    window.canvas.tool_changed.connect(tool_changed)
+
     def actions(names: tuple[str | None, ...]) -> list[QAction | None]:
         out: list[QAction | None] = []
         for name in names:

@@ -127,6 +127,9 @@ def build_layout(window: MainWindow) -> None:
         # Whole tab titles, with scroll arrows when they do not all fit.
         bar.setElideMode(Qt.ElideNone)
         bar.setUsesScrollButtons(True)
+        for button in bar.findChildren(QAbstractButton):
+            side = "left" if "Left" in button.objectName() else "right"
+            button.setToolTip(f"Show the tabs further {side}")
     column.addWidget(SquareFrame(window.canvas), 1)
     window.setCentralWidget(centre)
     window.addToolBarBreak()

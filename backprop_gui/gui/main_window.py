@@ -10,15 +10,13 @@ shortcuts), ``documents`` (files), ``recovery`` (autosave) and ``settings``.
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
 import os
 import random
-import weakref
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QThread, QTimer, Slot
+from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
@@ -32,6 +30,7 @@ from .canvas import Canvas
 from .docks import build_layout, reset_layout
 from .documents import Documents
 from .documents import show_error as _show_error
+from .exits import forget_exit, stop_worker_at_exit
 from .inspector import Inspector
 from .panels import (
     BannerPanel,
@@ -123,7 +122,8 @@ class MainWindow(QMainWindow):
         self.autosaver.acquire()
         self._update_maths()
         self.settings_autosave = SettingsAutosave(self)
-        self._stop_worker_at_exit()
+        self._shut_down = False
+        self._at_exit = stop_worker_at_exit(self)
         # Last: nothing after this may raise, or Qt would destroy a running thread.
         self.thread.start()
 
@@ -204,7 +204,6 @@ class MainWindow(QMainWindow):
         self.training_panel.config_changed.connect(lambda config: self.worker.post(config=config))
         self.training_panel.config_changed.connect(lambda _: self._update_maths())
         self.log_check.toggled.connect(self.log_action.setChecked)
-        self.canvas.tool_changed.connect(self._tool_changed)
 
     # -- posting to the worker -----------------------------------------------------
 
@@ -264,10 +263,6 @@ class MainWindow(QMainWindow):
 
     def _brush_changed(self, radius: float, density: int) -> None:
         self.canvas.brush_radius, self.canvas.brush_density = radius, density
-
-    def _tool_changed(self, tool: str) -> None:
-        for name, action in self.tool_actions.items():
-            action.setChecked(name == tool)
 
     def _update_maths(self) -> None:
         self.maths_panel.set_choice(self._spec(), self.training_panel.config())
@@ -484,7 +479,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.autosaver.save_session()  # everything comes back at the next start
         self.shutdown()
-        atexit.unregister(self._at_exit)
+        forget_exit(self._at_exit)
         self.autosaver.close()  # the last autosave; a clean exit leaves no lock behind
         self._closed = True
         super().closeEvent(event)
@@ -499,21 +494,3 @@ class MainWindow(QMainWindow):
         if not self._shut_down:
             self._shut_down = True
             self.worker.snapshot.disconnect(self._on_snapshot)
-
-    def _stop_worker_at_exit(self) -> None:
-        """A script that ends, or fails, without closing the window must not
-        leave the thread running: Qt aborts the process when a running
-        QThread is destroyed."""
-        self._shut_down = False
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
-        window = weakref.ref(self)
-
-        def at_exit() -> None:
-            alive = window()
-            if alive is not None:
-                alive.shutdown()
-
-        self._at_exit = at_exit  # unregistered on close; holds no reference to the window
-        atexit.register(at_exit)
