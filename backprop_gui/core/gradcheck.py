@@ -33,7 +33,8 @@ class GradCheckResult:
         return self.relative_error <= TOLERANCE
 
 
-def _relative_error(numeric: np.ndarray, analytic: np.ndarray) -> float:
+def relative_error(numeric: np.ndarray, analytic: np.ndarray) -> float:
+    """‖numeric − analytic‖ / (‖numeric‖ + ‖analytic‖); 0 when both are 0."""
     denominator = np.linalg.norm(numeric) + np.linalg.norm(analytic)
     if denominator == 0.0:
         return 0.0
@@ -41,12 +42,19 @@ def _relative_error(numeric: np.ndarray, analytic: np.ndarray) -> float:
 
 
 def numeric_gradient(
-    net: MLP, X: np.ndarray, Y: np.ndarray, l1: float = 0.0, l2: float = 0.0, eps: float = 1e-6
+    net: MLP,
+    X: np.ndarray,
+    Y: np.ndarray,
+    l1: float = 0.0,
+    l2: float = 0.0,
+    eps: float = 1e-6,
+    index: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Central-difference gradient of ``net.cost`` with respect to ``net.theta``."""
+    """Central-difference gradient of ``net.cost`` with respect to ``net.theta``;
+    with ``index``, at those entries of θ only (NaN elsewhere), for big networks."""
     theta = net.theta
-    grad = np.empty_like(theta)
-    for i in range(theta.size):
+    grad = np.empty_like(theta) if index is None else np.full(theta.size, np.nan)
+    for i in range(theta.size) if index is None else index:
         saved = theta[i]
         theta[i] = saved + eps
         plus = net.cost(X, Y, l1, l2)
@@ -67,12 +75,12 @@ def check_gradients(
     per_parameter = {}
     for name, view in net.gradient_views(analytic).items():
         numeric_view = net.gradient_views(numeric)[name]
-        per_parameter[name] = _relative_error(numeric_view, view)
+        per_parameter[name] = relative_error(numeric_view, view)
     return GradCheckResult(
         activation=",".join(net.activation_names),
         output=net.output_kind.name,
         layer_sizes=net.layer_sizes,
-        relative_error=_relative_error(numeric, analytic),
+        relative_error=relative_error(numeric, analytic),
         per_parameter=per_parameter,
     )
 

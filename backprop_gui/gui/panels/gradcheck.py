@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import MLP, TOLERANCE, numeric_gradient
+from ...core.gradcheck import relative_error
 from .base import RIGHT, Panel
 
 FULL_CHECK = 3000  # parameters up to which every one is checked
@@ -61,28 +62,6 @@ class LayerError:
         return self.both <= TOLERANCE
 
 
-def relative_error(numeric: np.ndarray, analytic: np.ndarray) -> float:
-    denominator = np.linalg.norm(numeric) + np.linalg.norm(analytic)
-    return 0.0 if denominator == 0 else float(np.linalg.norm(numeric - analytic) / denominator)
-
-
-def _sampled_numeric(
-    net: MLP, X: np.ndarray, Y: np.ndarray, l1: float, l2: float, index: np.ndarray, eps: float
-) -> np.ndarray:
-    """Central differences of J at the given θ entries (NaN elsewhere)."""
-    grad = np.full(net.theta.size, np.nan)
-    theta = net.theta
-    for i in index:
-        saved = theta[i]
-        theta[i] = saved + eps
-        plus = net.cost(X, Y, l1, l2)
-        theta[i] = saved - eps
-        minus = net.cost(X, Y, l1, l2)
-        theta[i] = saved
-        grad[i] = (plus - minus) / (2.0 * eps)
-    return grad
-
-
 def numeric_estimates(
     net: MLP, X: np.ndarray, Y: np.ndarray, l1: float, l2: float, index: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -90,9 +69,7 @@ def numeric_estimates(
     at the ``index`` entries only (NaN elsewhere) when given."""
 
     def central(eps: float) -> np.ndarray:
-        if index is None:
-            return numeric_gradient(net, X, Y, l1, l2, eps=eps)
-        return _sampled_numeric(net, X, Y, l1, l2, index, eps)
+        return numeric_gradient(net, X, Y, l1, l2, eps, index)
 
     wide, half = central(WIDE_EPS), central(WIDE_EPS / 2)
     return central(EPS), (4.0 * half - wide) / 3.0
