@@ -15,7 +15,7 @@ Design (after Qt's mandelbrot RenderThread):
   ``quit()`` and ``wait()``; the loop's end closes the trainer process.
 - A trainer process that dies is replaced: ``restart.TrainerRestarts``.
 
-Where training runs (measured with ``backprop-gui bench``, which times both):
+Where training runs (measured with ``python -m benchmarks``, which times both):
 the trainer (``session.Engine``: a Trainer, its network and its decision
 surface) lives in a child process of its own (``session.RemoteEngine``), and
 this thread sends it requests: train up to the next frame (at most

@@ -143,7 +143,7 @@ class CostPlot(pg.PlotWidget):
 
         A snapshot that brings a new evaluation also repaints the canvas: with
         the cost plot's redraw and repaint in the same turn, those were the
-        window's slowest moments while training (``backprop-gui bench``, the
+        window's slowest moments while training (``python -m benchmarks``, the
         worst ticks). A turn apart, timers and input get a look in between.
         """
         self._redraw_timer.start()
@@ -279,7 +279,7 @@ class CostPlot(pg.PlotWidget):
         When the view range changes, pyqtgraph lays out and repaints both axes
         and their grid, several times the cost of the curves themselves: done
         at every new point, it made the whole window late while training
-        (``backprop-gui bench``). So the view leaves room for 50 % more epochs
+        (``python -m benchmarks``). So the view leaves room for 50 % more epochs
         in round numbers, and a linear cost axis runs from 0, a log one in
         whole decades: the range changes only now and then, in the same
         repaint as the new points.
