@@ -94,7 +94,7 @@ class AppSession:
     def __init__(self, trainer: str = "process") -> None:
         prepare_qt()
         from PySide6.QtCore import QSettings
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QApplication, QComboBox
 
         from backprop_gui.gui import MainWindow
         from backprop_gui.gui.app import freeze_startup_objects
@@ -119,6 +119,9 @@ class AppSession:
                 os.environ[TRAINER_ENV] = before
         self.window.resize(1440, 860)
         self.window.show()
+        # As fast as it goes: the app's default is a watchable 30 epochs/s.
+        speed = self.window.findChild(QComboBox, "speedControl")
+        speed.setCurrentIndex(speed.findText("max"))
         freeze_startup_objects()  # as the app does when it starts
         self.recorder = _Recorder()
         self.painted = _surface_paints_class()(self.window.canvas)
