@@ -62,3 +62,19 @@ def parse_predictions(text: str) -> tuple[list[str], list[list[str]]]:
 
 def names_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
+
+
+def drain(master: int) -> bytes:
+    """What a pseudo-terminal's writer left, read until it goes quiet or closes."""
+    import select
+
+    seen = b""
+    while select.select([master], [], [], 1.0)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # Linux: EIO once the terminal has no writer
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .helpers import REPO, assert_usage_error, run_cli
+from .helpers import REPO, assert_usage_error, drain, run_cli
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,6 @@ def test_version() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_progress_line_only_on_a_terminal() -> None:
-    import select
 
     master, slave = os.openpty()
     try:
@@ -114,15 +113,7 @@ def test_progress_line_only_on_a_terminal() -> None:
         )
         os.close(slave)
         stdout, _ = process.communicate(timeout=120)
-        seen = b""
-        while select.select([master], [], [], 1.0)[0]:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # Linux: EIO once the terminal has no writer
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = drain(master)
     finally:
         os.close(master)
     assert process.returncode == 0

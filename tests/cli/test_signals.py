@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import cli_env, names_in
+from .helpers import cli_env, drain, names_in
 
 linux = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 
@@ -99,14 +99,7 @@ def test_sigterm_during_training_exits_143_and_writes_nothing(tmp_path: Path) ->
             seen += os.read(master, 4096)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
-        while select.select([master], [], [], 1.0)[0]:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # Linux: EIO once the terminal has no writer
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen += drain(master)
     finally:
         os.close(master)
         process.kill()
