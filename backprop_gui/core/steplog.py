@@ -111,6 +111,19 @@ class StepLog:
     def clear(self) -> None:
         self._steps.written = 0
 
+    def drop_before(self, step: int) -> None:
+        """Forget the entries of updates before ``step``, keeping the rest: a
+        reader that has taken what it needs (the app's engine, frame by frame)
+        keeps the log, and its memory, small."""
+        s = self._steps
+        drop = int(np.searchsorted(s.step[: s.written], step, side="left"))
+        if drop:
+            keep = s.written - drop
+            for array in (s.step, s.epoch, s.cost, s.accuracy):
+                array[:keep] = array[drop : s.written]
+            s.written = keep
+            self.dropped += drop
+
     def reserve(self, n: int) -> Steps:
         """Room for ``n`` more entries (n ≤ capacity // 2), dropping the oldest
         when the log would pass its capacity; the arrays the kernel writes."""

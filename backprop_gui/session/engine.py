@@ -270,6 +270,9 @@ class Engine:
         per_epoch = max(self.trainer.steps_per_epoch, 1)
         fraction = np.minimum((new.step - first) / per_epoch, 1 - 1 / (2 * per_epoch))
         at = new.epoch + np.maximum(fraction, 0.0)
+        # Sent: the log keeps only the current epoch's steps (its first step is
+        # what the next frame's fractions count from), so its memory stays flat.
+        log.drop_before(int(first[-1]))
         return envelope(StepCosts(new.step, new.epoch, at, new.cost))
 
     def close(self) -> None:

@@ -116,3 +116,18 @@ def test_a_step_log_grows_by_doubling_up_to_its_capacity():
     assert room.step.size >= 3000 and room.written == 0
     with pytest.raises(ValueError):
         StepLog(capacity=1)
+
+
+def test_a_reader_can_drop_the_entries_before_a_step():
+    points, labels = data(1)
+    config = TrainConfig(record_every=0, record_steps=True)
+    trainer = Trainer(MLP([2, 4, 1], seed=0), points, labels, config)
+    trainer.run(10)
+    costs = trainer.steps.cost.copy()
+    trainer.steps.drop_before(8)
+    assert trainer.steps.step.tolist() == [8, 9, 10]
+    assert trainer.steps.cost.tolist() == costs[7:].tolist()
+    assert trainer.steps.dropped == 7
+    trainer.steps.drop_before(8)  # nothing before 8 is left
+    trainer.run(2)  # and the log goes on after what it kept
+    assert trainer.steps.step.tolist() == [8, 9, 10, 11, 12]

@@ -95,7 +95,35 @@ def test_many_steps_come_as_an_envelope():
     X, Y = make_dataset("xor", 50, 0.0, seed=1)
     engine.set_data(X, Y)
     engine.run(20_000)
+    highest = engine.trainer.steps.cost.max()
     costs = engine.frame(False).step_costs
     assert len(costs) <= 1024 and costs.step[-1] == 20_000
-    assert costs.cost.max() == engine.trainer.steps.cost.max()
+    assert costs.cost.max() == highest
     assert envelope(costs) is costs  # small enough already
+
+
+def test_the_engine_forgets_the_steps_it_has_sent_so_its_memory_stays_flat():
+    engine = Engine()
+    engine.build([2, 4, 1], "tanh", ("x1", "x2"), 0, TrainConfig(record_every=0), 16)
+    X, Y = make_dataset("xor", 50, 0.0, seed=1)
+    engine.set_data(X, Y)
+    for _ in range(5):
+        engine.run(1_000)
+        engine.frame(False)
+        # Full batches: an epoch is a step, so only the last one is kept.
+        assert len(engine.trainer.steps) == 1
+    assert engine.trainer.steps.step.tolist() == [5_000]
+
+
+def test_an_epoch_split_between_two_frames_is_placed_as_if_in_one():
+    engine = Engine()
+    config = TrainConfig(record_every=0, batch_size=25, seed=0)
+    engine.build([2, 4, 1], "tanh", ("x1", "x2"), 0, config, 16)
+    X, Y = make_dataset("xor", 100, 0.0, seed=1)
+    engine.set_data(X, Y)
+    engine.run(6)  # epoch 0 and half of epoch 1
+    engine.frame(False)
+    assert engine.trainer.steps.step.tolist() == [5, 6]  # epoch 1 so far
+    engine.run(3)
+    at = engine.frame(False).step_costs.at
+    assert at.tolist() == [1.5, 1.75, 2.0]
