@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .canvas import SquareFrame
-from .panels.base import BOTTOM, LEFT, RIGHT, STRIP, TOOLBAR, dock_name, dock_title
+from .panels.base import BOTTOM, LEFT, RIGHT, STRIP, TOOLBAR, Panel, dock_name, dock_title
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -100,6 +100,9 @@ def build_layout(window: MainWindow) -> None:
             if child is not None:
                 child.setToolTip(tip)
         window.docks[dock.objectName()] = dock
+        if isinstance(panel, Panel):
+            # Emitted as the dock is shown or hidden and as its tab is chosen.
+            dock.visibilityChanged.connect(panel.set_on_screen)
         group = getattr(panel, "dock_group", "")
         leader = first_of_group.get((area, group)) if group else None
         if leader is not None:
@@ -176,6 +179,9 @@ def view_actions(window: MainWindow) -> list[QAction]:
     for dock in window.docks.values():
         action = dock.toggleViewAction()
         action.setObjectName("view_" + dock.objectName())
+        # Shown from the menu, a dock comes in front of the tabs it shares a
+        # place with: the student asked to see it.
+        action.triggered.connect(lambda on, d=dock: on and d.raise_())
         actions.append(action)
     return actions
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 from ..core import MLP, transform
 from ..core import inspect as inspection
 from .inspect_plan import MAP_UNITS, map_plan
+from .panels.base import dock_name
 from .panels.diagram import NetworkDiagram
 from .panels.equations import LiveEquations
 from .panels.example import ExampleView
@@ -37,6 +38,11 @@ WALK_SGD_ONLY = (
     "The walk shows plain gradient descent, θ := θ − α·dθ; with {name} the "
     "update also needs the optimizer's running averages, so choose SGD to walk a step."
 )
+
+
+def on_screen(panel) -> bool:
+    """Shown, and not in a dock that is hidden or a tab behind another."""
+    return panel.isVisible() and panel.on_screen
 
 
 def reveal(widget: QWidget) -> None:
@@ -91,6 +97,9 @@ class Inspector(QObject):
         self._repost.timeout.connect(self.post_wishes)
         for panel in (self.diagram, self.equations, self.health, self.example_view):
             panel.installEventFilter(self)
+            dock = window.docks.get(dock_name(panel))
+            if dock is not None:  # a tab chosen or left: what is on screen changed
+                dock.visibilityChanged.connect(lambda _: self._repost.start())
         self._update_walk()
 
     # -- what the engine computes for the window ----------------------------------
@@ -103,14 +112,14 @@ class Inspector(QObject):
     def wishes(self) -> dict:
         """``Engine.inspect``'s keys for what the visible panels need."""
         wishes: dict = {"health": True}  # the status bar's warnings need it always
-        if self.diagram.isVisible() or self.equations.isVisible():
+        if on_screen(self.diagram) or on_screen(self.equations):
             wishes["gradients"] = True
-        if self.diagram.isVisible():
+        if on_screen(self.diagram):
             plan = map_plan(self.window._spec().layer_sizes())
             wishes["unit_maps"] = (plan.resolution, MAP_UNITS)
         if self.selected != (-1, -1):
             wishes["unit_map"] = self.selected
-        if self.example_point is not None and self.example_view.isVisible():
+        if self.example_point is not None and on_screen(self.example_view):
             wishes["example"] = self.example_point
         return wishes
 

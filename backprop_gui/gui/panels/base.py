@@ -41,13 +41,34 @@ class Panel:
     dock_title: ClassVar[str] = ""
     dock_group: ClassVar[str] = ""
     stretch: ClassVar[int] = 0
+    # True: the panel draws only the latest frame, so while its dock is off
+    # screen (hidden, or a tab behind another) it skips frames and draws the
+    # latest when it comes back; drawing what nobody sees slowed training.
+    latest_only: ClassVar[bool] = False
+    _on_screen = True
+    _held: Frame | None = None
 
     def show(self, frame: Frame | None = None) -> None:
         """Show ``frame``. Without one this is Qt's ``QWidget.show``, so code
         (and Qt's habits) that shows a widget still can."""
         if frame is None:
             super().show()
+        elif self.latest_only and not self._on_screen:
+            self._held = frame
         else:
+            self._held = None
+            self.show_frame(frame)
+
+    @property
+    def on_screen(self) -> bool:
+        """False while the panel's dock is hidden or a tab behind another."""
+        return self._on_screen
+
+    def set_on_screen(self, on: bool) -> None:
+        """Called by the panel's dock as it comes into view or leaves it."""
+        self._on_screen = bool(on)
+        if self._on_screen and self._held is not None:
+            frame, self._held = self._held, None
             self.show_frame(frame)
 
     def show_frame(self, frame: Frame) -> None:

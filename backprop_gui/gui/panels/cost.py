@@ -19,6 +19,7 @@ What is drawn, and how it stays true:
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -113,6 +114,7 @@ class CostPlot(pg.PlotWidget):
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(0)
         self._redraw_timer.timeout.connect(self.redraw)
+        self._redrawn_at = -math.inf  # time.monotonic() of the last redraw
         self.setToolTip("Cost J against epoch. Hover to read exact values.")
         self.setMinimumHeight(160)
 
@@ -138,15 +140,21 @@ class CostPlot(pg.PlotWidget):
         """A small diamond where the training points changed."""
         self._data_changes.append((float(epoch), float(cost)))
 
-    def schedule_redraw(self) -> None:
-        """Redraw at the next turn of the event loop (once, however often asked).
+    def schedule_redraw(self, spacing: float = 0.0) -> None:
+        """Redraw at the next turn of the event loop (once, however often asked),
+        or, with ``spacing``, no sooner than that many seconds after the last
+        redraw.
 
         A snapshot that brings a new evaluation also repaints the canvas: with
         the cost plot's redraw and repaint in the same turn, those were the
         window's slowest moments while training (``python -m benchmarks``, the
         worst ticks). A turn apart, timers and input get a look in between.
         """
-        self._redraw_timer.start()
+        wait = max(0.0, self._redrawn_at + spacing - time.monotonic()) if spacing else 0.0
+        timer = self._redraw_timer
+        if timer.isActive() and timer.remainingTime() <= 1000 * wait:
+            return  # due as soon anyway
+        timer.start(int(1000 * wait))
 
     def mark_divergence(self, epoch: int) -> None:
         """A labelled line where training diverged, so the plot tells the story."""
@@ -225,6 +233,7 @@ class CostPlot(pg.PlotWidget):
         return x, y
 
     def redraw(self) -> None:
+        self._redrawn_at = time.monotonic()
         ceiling = self.ceiling()
         x = self.series.x
         for column, curve in enumerate((self.train_curve, self.test_curve)):
@@ -354,6 +363,12 @@ def _round_up(value: float) -> float:
     return 10.0 * scale
 
 
+# A frame with this many steps or more is fast training: the plot is redrawn
+# every FAST_REDRAW_SECONDS, not with every frame.
+FAST = 10
+FAST_REDRAW_SECONDS = 0.1
+
+
 class CostPanel(Panel, QWidget):
     """The legend, the ``CostPlot`` and its log-scale boxes.
 
@@ -416,6 +431,12 @@ class CostPanel(Panel, QWidget):
         self._preload = np.asarray(curve, np.float64).reshape(-1, 3)
 
     def show_frame(self, frame: Frame) -> None:
+        # Many steps a frame (fast training): the curve moves too fast to follow
+        # each redraw, which cost as much as the canvas; a few a second. At a
+        # watchable speed it moves with every step.
+        costs = frame.step_costs
+        fast = frame.training and costs is not None and costs.step[-1] - costs.step[0] + 1 >= FAST
+        spacing = FAST_REDRAW_SECONDS if fast else 0.0
         if frame.generation != self._generation:
             self._generation = frame.generation
             self.plot.clear_history()
@@ -431,7 +452,7 @@ class CostPanel(Panel, QWidget):
             self._preload = None
         if frame.step_costs is not None and len(frame.step_costs):
             self.plot.add_steps(frame.step_costs)
-            self.plot.schedule_redraw()
+            self.plot.schedule_redraw(spacing)
         e = frame.evaluation
         if frame.n_train != self._n_train:
             self._n_train = frame.n_train
@@ -441,7 +462,7 @@ class CostPanel(Panel, QWidget):
         key = e and (e.step, e.train_cost, repr(e.test_cost))
         if e is not None and key != self._last_plotted and e.epoch > self._drawn_until:
             self.plot.add(e)
-            self.plot.schedule_redraw()
+            self.plot.schedule_redraw(spacing)
             self._last_plotted = key
         # Once per divergence, as the banner announces it.
         if frame.diverged and not self._divergence_marked:

@@ -70,6 +70,7 @@ class NetworkDiagram(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Network"
+    latest_only = True
     dock_group = "inspector"
     stretch = 3
 

@@ -120,6 +120,7 @@ class LiveEquations(Panel, QWidget):
 
     area = RIGHT
     dock_title = "Equations, live"
+    latest_only = True
     dock_group = "inspector"
     stretch = 3
 

@@ -82,6 +82,7 @@ class ExampleView(Panel, QWidget):
 
     area = RIGHT
     dock_title = "One point"
+    latest_only = True
     dock_group = "inspector"
     stretch = 3
 

@@ -134,6 +134,7 @@ class HealthPanel(Panel, QWidget):
         self.ratios = np.full((0, capacity), np.nan)
         self.count = 0  # steps recorded, up to capacity
         self._last = (None, -1)  # (generation, step) of the last record
+        self._undrawn: Sequence | None = None  # recorded while off screen
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
         self.view.setObjectName("healthPlots")
@@ -236,6 +237,20 @@ class HealthPanel(Panel, QWidget):
             # gradient has gone (a gap would look like missing data).
             self.norms[l, k] = max(h.dW_norm, FLOOR)
             self.ratios[l, k] = max(h.update_ratio, FLOOR)
+        if self.on_screen:
+            self._draw(health)
+        else:  # recorded all the same; drawn when the panel comes into view
+            self._undrawn = health
+
+    def set_on_screen(self, on: bool) -> None:
+        super().set_on_screen(on)
+        if on and self._undrawn is not None:
+            self._draw(self._undrawn)
+
+    def _draw(self, health: Sequence) -> None:
+        """The curves and bars, from what has been recorded."""
+        self._undrawn = None
+        layers = len(health)
         x = self.steps[: self.count]
         for l in range(layers):
             self.norm_curves[l].setData(x, self.norms[l, : self.count], connect="finite")

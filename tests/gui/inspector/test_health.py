@@ -127,6 +127,19 @@ def test_new_weights_or_a_new_network_start_afresh(panel):
     assert len(panel.norm_curves) == 3 and list(panel.norm_curves[2].getData()[0]) == [2]
 
 
+def test_off_screen_the_steps_are_recorded_and_drawn_when_it_comes_back(panel):
+    panel.show(frame(1))
+    panel.set_on_screen(False)  # its tab is behind another
+    for step in (2, 3):
+        panel.show(frame(step))
+    x, _ = panel.norm_curves[0].getData()
+    np.testing.assert_array_equal(x, [1])  # nothing drawn meanwhile...
+    panel.set_on_screen(True)
+    x, y = panel.norm_curves[0].getData()
+    np.testing.assert_array_equal(x, [1, 2, 3])  # ...and nothing lost
+    np.testing.assert_allclose(y, [-1, -2, -3])
+
+
 def test_zero_gradients_are_drawn_at_the_floor_and_nan_leaves_a_gap(panel):
     panel.show(frame(1))
     zero = frame(2)

@@ -17,7 +17,13 @@ from PySide6.QtWidgets import QPushButton
 from backprop_gui.core import inspect as inspection
 from backprop_gui.core import load_weights, transform
 from backprop_gui.gui.inspector import reveal
-from backprop_gui.gui.panels import ExampleView, GradcheckButton, NetworkDiagram, StepThrough
+from backprop_gui.gui.panels import (
+    ExampleView,
+    GradcheckButton,
+    LiveEquations,
+    NetworkDiagram,
+    StepThrough,
+)
 from backprop_gui.gui.panels.heat import fmt
 
 from ..driving import canvas_pos, load_dataset, wait_for
@@ -75,8 +81,23 @@ def test_unit_maps_are_asked_for_only_while_the_diagram_is_visible(qtbot, window
     window.dock(diagram).hide()  # the diagram closed: no maps are made
     qtbot.waitUntil(lambda: "unit_maps" not in window.inspector._posted)
     wait_for(qtbot, window, lambda s: s.unit_maps is None)
-    window.dock(diagram).show()
+    window.findChild(QAction, "view_dock_networkDiagram").trigger()  # View › Network
+    assert window.dock(diagram).isVisible() and diagram.on_screen  # shown in front
     wait_for(qtbot, window, lambda s: s.unit_maps is not None)
+
+
+def test_panels_behind_other_tabs_are_not_drawn_nor_computed_for(qtbot, window):
+    diagram, equations = window.panel(NetworkDiagram), window.panel(LiveEquations)
+    assert diagram.on_screen and not equations.on_screen  # the diagram's tab is in front
+    wait_for(qtbot, window, lambda s: s.unit_maps is not None and s.gradients is not None)
+    held = window.snapshot
+    assert equations._held is not None  # frames wait for the tab to be chosen
+    window.dock(equations).raise_()  # the student picks the "Live equations" tab
+    qtbot.waitUntil(lambda: equations.on_screen and not diagram.on_screen)
+    assert equations._held is None and equations.frame is not None
+    assert equations.frame.steps >= held.steps  # the latest frame, drawn now
+    qtbot.waitUntil(lambda: "unit_maps" not in window.inspector._posted)  # no maps to draw
+    assert window.inspector._posted.get("gradients")  # the equations show dW
 
 
 def test_the_inspect_tool_shows_a_points_forward_and_backward_pass(qtbot, window, tmp_path):

@@ -207,3 +207,33 @@ def test_the_axes_drawn_from_their_cache_follow_the_view_as_it_grows(qtbot):
         axis.setCacheMode(QGraphicsItem.NoCache)
     drawn_afresh = plot.grab().toImage()
     assert cached == drawn_afresh
+
+
+def _steps(first: int, last: int):
+    import numpy as np
+
+    from backprop_gui.session.stepcosts import StepCosts
+
+    steps = np.arange(first, last + 1)
+    return StepCosts(steps, steps - 1, (steps - 1).astype(float), 0.5 / steps)
+
+
+def test_fast_training_redraws_a_few_times_a_second_and_slow_with_every_step(qtbot):
+    from backprop_gui.gui.panels.cost import FAST, FAST_REDRAW_SECONDS, CostPanel
+    from backprop_gui.session import Frame
+
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    timer = panel.plot._redraw_timer
+    panel.show(Frame(steps=1, training=True, step_costs=_steps(1, 1)))
+    qtbot.waitUntil(lambda: not timer.isActive())  # the first: at once
+    panel.show(Frame(steps=2, training=True, step_costs=_steps(2, 2)))
+    assert timer.isActive() and timer.interval() == 0  # one step a frame: every step
+    qtbot.waitUntil(lambda: not timer.isActive())
+    panel.show(Frame(steps=2 + FAST, training=True, step_costs=_steps(3, 2 + FAST)))
+    # Many steps a frame: not before FAST_REDRAW_SECONDS after the last redraw.
+    assert timer.isActive() and 0 < timer.interval() <= 1000 * FAST_REDRAW_SECONDS
+    qtbot.waitUntil(lambda: not timer.isActive())
+    assert panel.plot.steps[0].size == 2 + FAST  # every step drawn in the end
+    panel.show(Frame(steps=99, training=False, step_costs=_steps(3 + FAST, 99)))
+    assert timer.interval() == 0  # paused: at once, however many steps
