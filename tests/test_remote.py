@@ -58,6 +58,50 @@ def test_divergence_and_errors_cross_the_process_boundary(remote):
     assert not remote.theta().any()
 
 
+@pytest.mark.parametrize("kind", ["process", "thread"])
+def test_steps_run_after_a_frame_are_the_same_steps(kind, remote):
+    engine = built(remote if kind == "process" else Engine())
+    twin = built(Engine())
+    made = engine.frame(True, then_run=7)  # the frame first, then 7 steps...
+    assert made.steps == 0 and made.step_costs is None  # ...that it does not show
+    engine.collect()
+    twin.frame(True)
+    twin.run(7)
+    assert engine.step_count == twin.step_count == 7
+    assert np.array_equal(engine.theta(), twin.theta())
+    after = engine.frame(False)
+    assert after.step_costs.step.tolist() == list(range(1, 8))  # the next frame has them
+    assert after.step_costs.cost.tolist() == twin.frame(False).step_costs.cost.tolist()
+
+
+@pytest.mark.parametrize("kind", ["process", "thread"])
+def test_a_divergence_in_the_steps_after_a_frame_is_raised_when_collected(kind, remote):
+    engine = built(remote if kind == "process" else Engine(), lr=1e300, activation="linear")
+    start = engine.theta()
+    made = engine.frame(True, then_run=10)
+    assert made.divergence == ""  # the frame itself is fine
+    with pytest.raises(DivergenceError) as caught:
+        engine.collect()
+    assert caught.value.step == 1 and np.array_equal(engine.theta(), start)
+    engine.collect()  # raised once
+
+
+def test_the_next_call_collects_the_steps_after_a_frame_first(remote):
+    built(remote, lr=1e300, activation="linear")
+    remote.frame(True, then_run=10)
+    with pytest.raises(DivergenceError):
+        remote.theta()  # the steps' outcome comes first...
+    assert remote.theta().shape  # ...and the call after it answers as usual
+
+
+def test_no_steps_are_run_after_a_frame_that_reports_a_divergence():
+    engine = built(Engine())
+    engine.set_theta(np.full_like(engine.theta(), 1e308))  # a non-finite cost
+    with np.errstate(all="ignore"):
+        made = engine.frame(True, then_run=5)
+    assert made.divergence and engine.step_count == 0
+
+
 def test_a_closed_process_says_so(remote):
     built(remote)
     remote.close()

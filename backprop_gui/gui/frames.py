@@ -53,9 +53,11 @@ class FrameMaking:
         # While training the surface is float32 (it moves on anyway); still,
         # it is exactly the network's float64 forward pass.
         wanted = self._inspect.request(self._training, self._spec.layer_sizes(), self._trainer.m)
+        ahead = self._ahead()
         made = self._counted(
-            self._trainer.frame(not reuse, exact=not self._training, inspect=wanted)
+            self._trainer.frame(not reuse, exact=not self._training, inspect=wanted, then_run=ahead)
         )
+        self._ran_ahead = ahead
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:

@@ -1,4 +1,6 @@
-"""Training at a chosen speed, and up to a stop condition's epoch.
+"""Training at a chosen speed, up to a stop condition's epoch, and at "max"
+in chunks timed to the frames, with the steps after each frame run by the
+trainer process while the frame is drawn (``_ahead``).
 
 ``PacedTraining`` is part of ``worker.TrainingWorker`` (a mixin, as
 ``restart.TrainerRestarts`` is): its methods run in the worker thread and use
@@ -8,9 +10,20 @@ stop condition stops at is ``session.stopping.StopWatch``'s.
 
 from __future__ import annotations
 
+import time
+
+SLOW_STEP_SECONDS = 1.0  # a step slower than this earns a hint about batch size
+MAX_FPS = 34  # snapshots (each with a new surface) per second, at most
+MIN_CHUNK_SECONDS = 0.0005
+# In the trainer process, at least: a frame due but not yet acknowledged by
+# the GUI is waited for with chunks of this length, not of MIN_CHUNK_SECONDS,
+# whose round trips (about 1 ms each) left the process idle half the time.
+MIN_PROCESS_CHUNK_SECONDS = 0.004
+
 
 class PacedTraining:
-    """The worker's calls that train what is due, never past a stop."""
+    """The worker's calls that train what is due, never past a stop, and at
+    "max" as fast as frames allow."""
 
     def _steps_per_epoch(self) -> int:
         size, m = self._config.batch_size, self._trainer.m
@@ -50,3 +63,50 @@ class PacedTraining:
             return None  # a stop is due: the next frame says so
         self._trainer.run_epochs(due.count if left is None else min(due.count, left))
         return None
+
+    def _train_for(self, seconds: float) -> None:
+        """Train for about ``seconds``, by the measured rate."""
+        if self._trainer.m == 0:
+            self._training = False
+            self._message = "Nothing to train on: add some points first."
+            return
+        steps = max(1, int(self._rate * seconds))
+        start = time.perf_counter()
+        steps = self._run_steps(steps)
+        if not steps:
+            return
+        elapsed = time.perf_counter() - start
+        if steps == 1 and elapsed > SLOW_STEP_SECONDS and not self._slow_step_said:
+            self._slow_step_said = True
+            if self._config.batch_size is None:
+                self._message = (
+                    f"One full-batch step takes {elapsed:.1f} s on {self._trainer.m:,} points: "
+                    "a batch size of 256 trains interactively."
+                )
+        # Never more than double: one fast chunk must not make the next huge.
+        self._rate = min(steps / max(elapsed, 1e-6), 2 * max(self._rate, steps / seconds), 1e7)
+
+    def _ahead(self) -> int:
+        """Steps for the trainer process to run right after sending the next
+        frame, while that frame travels and is drawn (``RemoteEngine.frame``'s
+        ``then_run``): training at "max", about the time to the frame after.
+        None (0) when anything must be seen first: a change, a stop
+        condition, a pace, training in this thread."""
+        if (
+            self.in_process
+            or not self._training
+            or self._show_now
+            or self._pacer.rate is not None
+            or self._stops.conditions.any
+            or self._pending
+        ):
+            return 0
+        seconds = max(1.0 / MAX_FPS - max(self._frame_seconds[1], 0.0), MIN_CHUNK_SECONDS)
+        return int(self._rate * seconds)
+
+    def _collect_ahead(self) -> bool:
+        """True when steps were run after the last frame (see ``_ahead``)."""
+        ahead, self._ran_ahead = self._ran_ahead, 0
+        if ahead:
+            self._trainer.collect()
+        return ahead > 0

@@ -21,7 +21,10 @@ surface) lives in a child process of its own (``session.RemoteEngine``), and
 this thread sends it requests: train up to the next frame (at most
 ``PROCESS_CHUNK_SECONDS``; when a big network's frames are slower than
 ``MAX_FPS``, as long as a frame takes, at most ``MAX_SLOW_FRAME_CHUNK``),
-compute a frame (evaluation, surface, boundary, θ), and so on. Both
+compute a frame (evaluation, surface, boundary, θ), and so on. At "max"
+each frame request also asks for the steps up to the next frame
+(``then_run``, see ``_ahead``): the process trains them while this thread
+reads the frame and the GUI draws it, and the next loop collects them. Both
 threads of the app run Python, and a thread that wants the GIL waits up to
 the switch interval for the other to let go: training in this thread made
 every one of the many Python calls of a repaint wait, repaints took several
@@ -74,14 +77,16 @@ from ..session.pacing import DEFAULT_SPEED, Pacer
 from ..session.stopping import StopWatch
 from .frames import FrameMaking
 from .inspect_plan import InspectSchedule
-from .paced import PacedTraining
+from .paced import (
+    MAX_FPS,
+    MIN_CHUNK_SECONDS,
+    MIN_PROCESS_CHUNK_SECONDS,
+    PacedTraining,
+)
 from .pulse import GuiPulse
 from .restart import TrainerRestarts
 
-SLOW_STEP_SECONDS = 1.0  # a step slower than this earns a hint about batch size
-MAX_FPS = 34  # snapshots (each with a new surface) per second, at most
 CHUNK_SECONDS = 0.003  # training between looks at the stop flag, mailbox and GUI
-MIN_CHUNK_SECONDS = 0.0005
 # Per request to the trainer process, at most: in practice up to the next frame.
 # Each request costs a round trip of about 1 ms; 8 ms chunks lost ~10 % of the speed.
 PROCESS_CHUNK_SECONDS = 0.03
@@ -140,6 +145,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         self._rate = 0.0  # training steps per second, as last measured
         self._frame_seconds = (0.0, 0.0)  # how long the last two frames took to make
         self._slow_step_said = False
+        self._ran_ahead = 0  # steps asked to run after the last frame (``_ahead``)
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
         # says "thread". The process starts now; the network is built by the
         # loop, in the worker thread, so the GUI never waits for it.
@@ -226,6 +232,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         steps_per_second = 0.0
         while not self._stop.is_set():
             try:
+                # The steps the trainer ran after the last frame (``_ahead``).
+                dirty |= self._collect_ahead()
                 dirty |= self._apply_pending()
                 self._set_pulse(self._training and self.in_process)
                 if self._training and self._show_now:
@@ -257,7 +265,10 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
                         # Up to the next frame, so that frames keep their pace.
                         until_frame = last_emit + 1.0 / MAX_FPS - now
                         chunk = CHUNK_SECONDS if self.in_process else PROCESS_CHUNK_SECONDS
-                        seconds = min(chunk, max(until_frame, MIN_CHUNK_SECONDS))
+                        shortest = (
+                            MIN_CHUNK_SECONDS if self.in_process else MIN_PROCESS_CHUNK_SECONDS
+                        )
+                        seconds = min(chunk, max(until_frame, shortest))
                         slow = min(self._frame_seconds)  # both of the last two frames
                         if not self.in_process and slow > 1.0 / MAX_FPS:
                             # Frames slower than the frame rate (a big network's
@@ -327,28 +338,6 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         if on != self._pulse_on:
             self._pulse_on = on
             self._pulse_wanted.emit(on)
-
-    def _train_for(self, seconds: float) -> None:
-        """Train for about ``seconds``, by the measured rate."""
-        if self._trainer.m == 0:
-            self._training = False
-            self._message = "Nothing to train on: add some points first."
-            return
-        steps = max(1, int(self._rate * seconds))
-        start = time.perf_counter()
-        steps = self._run_steps(steps)
-        if not steps:
-            return
-        elapsed = time.perf_counter() - start
-        if steps == 1 and elapsed > SLOW_STEP_SECONDS and not self._slow_step_said:
-            self._slow_step_said = True
-            if self._config.batch_size is None:
-                self._message = (
-                    f"One full-batch step takes {elapsed:.1f} s on {self._trainer.m:,} points: "
-                    "a batch size of 256 trains interactively."
-                )
-        # Never more than double: one fast chunk must not make the next huge.
-        self._rate = min(steps / max(elapsed, 1e-6), 2 * max(self._rate, steps / seconds), 1e7)
 
     def _apply_pending(self) -> bool:
         with self._lock:

@@ -209,12 +209,44 @@ class Engine:
                 )
         return found
 
-    def frame(self, evaluate: bool, exact: bool = True, inspect: dict | None = None) -> Frame:
+    def frame(
+        self,
+        evaluate: bool,
+        exact: bool = True,
+        inspect: dict | None = None,
+        then_run: int = 0,
+    ) -> Frame:
         """What the window shows now; the evaluation only if asked (it is None
         without training points, and a non-finite cost comes back as
         ``divergence``). Not ``exact``: the surface in float32 (within 1e-6).
         ``inspect``: what ``inspect`` should add, in the frame's fields of the
-        same names."""
+        same names. ``then_run``: after making the frame, train that many
+        steps (``run_after``); a divergence is raised by ``collect()``."""
+        made = self._frame(evaluate, exact, inspect)
+        try:
+            self.run_after(made, then_run)
+        except DivergenceError as exc:
+            self._owed = exc
+        return made
+
+    def run_after(self, made: Frame, steps: int) -> int:
+        """Train ``steps`` steps after the frame ``made`` was sent: the trainer
+        process does it while the window draws that frame (see
+        ``transport.RemoteEngine.frame``). None after a frame that reports a
+        divergence: the app goes back to good weights first."""
+        if steps <= 0 or made.divergence or not self.trainer.m:
+            return 0
+        return self.run(steps)
+
+    def collect(self) -> None:
+        """Raise the DivergenceError of the last ``frame(then_run=...)``'s steps, if any."""
+        owed, self._owed = self._owed, None
+        if owed is not None:
+            raise owed
+
+    _owed: DivergenceError | None = None
+
+    def _frame(self, evaluate: bool, exact: bool, inspect: dict | None) -> Frame:
         evaluation, message = None, ""
         trainer = self.trainer
         if evaluate and trainer.m:

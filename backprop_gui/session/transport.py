@@ -7,6 +7,11 @@ with the GUI: while the worker thread waits for a reply it holds no GIL, and
 the child has a Python, and a core, of its own. The child exits when its
 stdin closes, so it never outlives the app, even when the app is killed.
 
+One request may have two replies: ``frame(then_run=n)`` is answered with the
+frame at once, then the child trains n steps and answers again. The app
+reads and draws the frame meanwhile, so at full speed the trainer does not
+wait for it between frames (it was idle a fifth of the time).
+
 It imports no Qt.
 """
 
@@ -18,6 +23,7 @@ import subprocess
 import sys
 import traceback
 import weakref
+from collections.abc import Callable
 from typing import BinaryIO
 
 import numpy as np
@@ -105,6 +111,7 @@ class RemoteEngine:
         self._process = start_child(CHILD_MODULE, env=env)
         self._finalizer = weakref.finalize(self, stop_child, self._process)
         self._state = (0, 0, 0)
+        self._owed = False  # a reply for the steps of frame(then_run=...) is due
 
     @property
     def pid(self) -> int:
@@ -115,19 +122,34 @@ class RemoteEngine:
         return self._process.poll() is None
 
     def _call(self, name: str, *args: object, **kwargs: object):
+        self.collect()
         try:
             send(self._process.stdin, (name, list(args), kwargs))
+        except (OSError, ValueError) as exc:
+            raise self._stopped(exc) from None
+        return self._reply()
+
+    def _reply(self):
+        try:
             status, value, self._state = receive(self._process.stdout)
         except (OSError, ValueError, EOFError, KeyError, TypeError) as exc:
-            code = self._process.poll()
-            raise RemoteError(
-                f"the trainer process stopped answering (exit code {code}): {exc!r}"
-            ) from None
+            raise self._stopped(exc) from None
         if status == "diverged":
             raise DivergenceError(*value)
         if status == "error":
             raise RemoteError(value)
         return value
+
+    def _stopped(self, exc: Exception) -> RemoteError:
+        code = self._process.poll()
+        return RemoteError(f"the trainer process stopped answering (exit code {code}): {exc!r}")
+
+    def collect(self) -> None:
+        """Wait for the steps of the last ``frame(then_run=...)``; raises their
+        DivergenceError, if any. Every other call collects first."""
+        if self._owed:
+            self._owed = False
+            self._reply()
 
     def build(self, *args: object) -> None:
         self._call("build", *args)
@@ -177,10 +199,20 @@ class RemoteEngine:
         if self.alive:
             self._process.kill()
 
-    def frame(self, evaluate: bool, exact: bool = True, inspect: dict | None = None) -> Frame:
-        if inspect:
-            return self._call("frame", evaluate, exact, inspect=inspect)
-        return self._call("frame", evaluate, exact)
+    def frame(
+        self,
+        evaluate: bool,
+        exact: bool = True,
+        inspect: dict | None = None,
+        then_run: int = 0,
+    ) -> Frame:
+        """``Engine.frame``. With ``then_run`` the trainer process sends the
+        frame first and trains afterwards, while this side reads the frame
+        and the window draws it: it never waits for the app between the two.
+        ``collect()`` (or the next call) takes the outcome of those steps."""
+        made = self._call("frame", evaluate, exact, inspect=inspect or None, then_run=int(then_run))
+        self._owed = then_run > 0
+        return made
 
     def inspect(self, what: dict) -> dict:
         return self._call("inspect", what)
@@ -194,15 +226,11 @@ def serve(requests, replies) -> None:
     until the requests end. Only ``Engine.REQUESTS`` are served; the parent
     process alone writes to the pipe, but nothing else is reachable anyway."""
     engine = Engine()
-    while True:
+
+    def answer(call: Callable[..., object], *args: object, **kwargs: object) -> object:
+        """Reply with what ``call(*args, **kwargs)`` gives; that, or None if it failed."""
         try:
-            name, args, kwargs = receive(requests)
-        except EOFError:
-            return
-        try:
-            if name not in Engine.REQUESTS:
-                raise ValueError(f"not a request the trainer serves: {name!r}")
-            value = getattr(engine, name)(*args, **kwargs)
+            value = call(*args, **kwargs)
             status = "ok"
         except DivergenceError as exc:
             status, value = "diverged", (str(exc), exc.step, exc.epoch, exc.reason)
@@ -211,6 +239,26 @@ def serve(requests, replies) -> None:
         trainer = engine.trainer
         state = (trainer.step_count, trainer.epoch, trainer.m) if trainer else (0, 0, 0)
         send(replies, (status, value, state))
+        return value if status == "ok" else None
+
+    while True:
+        try:
+            name, args, kwargs = receive(requests)
+        except EOFError:
+            return
+        if name not in Engine.REQUESTS:
+            answer(_refuse, name)
+            continue
+        # A frame's ``then_run`` steps come after its reply, with a reply of their own.
+        then_run = int(kwargs.pop("then_run", 0) or 0) if name == "frame" else 0
+        made = answer(getattr(engine, name), *args, **kwargs)
+        if then_run:
+            # A frame that failed still owes the second reply: no steps, then.
+            answer(engine.run_after, made, then_run if made is not None else 0)
+
+
+def _refuse(name: object) -> None:
+    raise ValueError(f"not a request the trainer serves: {name!r}")
 
 
 def main() -> None:

@@ -275,3 +275,27 @@ def test_a_paced_run_stops_at_the_epoch_count_too(qtbot, window, tmp_path):
     assert stopped.epoch == 40
     qtbot.wait(200)
     assert window.snapshot.epoch == 40 and window.train_button.text() == "Train"
+
+
+def test_at_max_the_trainer_runs_on_while_a_frame_is_drawn_and_never_when_watched(
+    qtbot, window, tmp_path
+):
+    load_dataset(window, tmp_path)
+    trainer = window.worker._trainer
+    asked = []  # then_run of every frame request, read in the worker thread
+    frame = trainer.frame
+
+    def spy(*args, then_run=0, **kwargs):
+        asked.append(then_run)
+        return frame(*args, then_run=then_run, **kwargs)
+
+    trainer.frame = spy
+    press_train(qtbot, window)  # at max (the fixture's speed)
+    qtbot.waitUntil(lambda: sum(n > 0 for n in asked) >= 5, timeout=20_000)
+    before = wait_for(qtbot, window, lambda s: s.training).steps
+    wait_for(qtbot, window, lambda s: s.steps > before + 1000)  # and the steps are counted
+    window.speed_control.setCurrentText("10 epochs/s")  # watched: each frame shows all
+    start = wait_for(qtbot, window, lambda s: s.training and s.epoch > 0)
+    asked.clear()
+    wait_for(qtbot, window, lambda s: s.epoch >= start.epoch + 3)
+    assert asked and not any(asked)
