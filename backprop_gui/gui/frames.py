@@ -57,7 +57,7 @@ class FrameMaking:
         made = self._counted(
             self._trainer.frame(not reuse, exact=not self._training, inspect=wanted, then_run=ahead)
         )
-        self._ran_ahead = ahead
+        self._ran_ahead, self._ahead_since = ahead, time.perf_counter()
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:

@@ -83,8 +83,7 @@ class PacedTraining:
                     f"One full-batch step takes {elapsed:.1f} s on {self._trainer.m:,} points: "
                     "a batch size of 256 trains interactively."
                 )
-        # Never more than double: one fast chunk must not make the next huge.
-        self._rate = min(steps / max(elapsed, 1e-6), 2 * max(self._rate, steps / seconds), 1e7)
+        self._measured(steps, elapsed, seconds)
 
     def _ahead(self) -> int:
         """Steps for the trainer process to run right after sending the next
@@ -101,12 +100,21 @@ class PacedTraining:
             or self._pending
         ):
             return 0
-        seconds = max(1.0 / MAX_FPS - max(self._frame_seconds[1], 0.0), MIN_CHUNK_SECONDS)
-        return int(self._rate * seconds)
+        return int(self._rate * self._chunk_seconds(1.0 / MAX_FPS - self._frame_seconds[1]))
 
     def _collect_ahead(self) -> bool:
-        """True when steps were run after the last frame (see ``_ahead``)."""
+        """True when steps were run after the last frame (see ``_ahead``).
+        Their time, from the frame's arrival to their reply's, measures the
+        training rate as ``_train_for``'s chunks do (a little low: it counts
+        the reply's way back too)."""
         ahead, self._ran_ahead = self._ran_ahead, 0
         if ahead:
             self._trainer.collect()
+            seconds = time.perf_counter() - self._ahead_since
+            self._measured(ahead, seconds, seconds)
         return ahead > 0
+
+    def _measured(self, steps: int, elapsed: float, planned: float) -> None:
+        """Update the training rate from ``steps`` done in ``elapsed`` seconds;
+        never more than double: one fast chunk must not make the next huge."""
+        self._rate = min(steps / max(elapsed, 1e-6), 2 * max(self._rate, steps / planned), 1e7)

@@ -99,6 +99,9 @@ GUI_SETTLE_SECONDS = 0.001  # a pulse this long after an acknowledgement: drawn
 BACKOFF_SECONDS = 0.001
 MAX_BACKOFF_SECONDS = 0.05  # then train anyway: a blocked GUI must not stop training
 SWITCH_INTERVAL = 0.001
+# A frame this close to due is made now: waiting for it with a chunk of
+# training made the frames that much late (30 a second instead of 33).
+FRAME_SLACK = 0.002
 TRAINER_ENV = "BACKPROP_GUI_TRAINER"  # "thread": train in the worker thread itself
 
 
@@ -146,6 +149,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         self._frame_seconds = (0.0, 0.0)  # how long the last two frames took to make
         self._slow_step_said = False
         self._ran_ahead = 0  # steps asked to run after the last frame (``_ahead``)
+        self._ahead_since = 0.0  # when that frame arrived
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
         # says "thread". The process starts now; the network is built by the
         # loop, in the worker thread, so the GUI never waits for it.
@@ -264,19 +268,15 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
                         backoff_since = None
                         # Up to the next frame, so that frames keep their pace.
                         until_frame = last_emit + 1.0 / MAX_FPS - now
-                        chunk = CHUNK_SECONDS if self.in_process else PROCESS_CHUNK_SECONDS
-                        shortest = (
-                            MIN_CHUNK_SECONDS if self.in_process else MIN_PROCESS_CHUNK_SECONDS
-                        )
-                        seconds = min(chunk, max(until_frame, shortest))
-                        slow = min(self._frame_seconds)  # both of the last two frames
-                        if not self.in_process and slow > 1.0 / MAX_FPS:
-                            # Frames slower than the frame rate (a big network's
-                            # surface): train about as long as a frame takes, or
-                            # the app would train one step per frame.
-                            seconds = max(seconds, min(slow, MAX_SLOW_FRAME_CHUNK))
-                        self._train_for(seconds)
-                        dirty = True
+                        if dirty and until_frame <= FRAME_SLACK and self._acknowledged.is_set():
+                            # Trained (the steps after the last frame) and the
+                            # next is due: make it now rather than after a chunk.
+                            seconds = 0.0
+                        else:
+                            seconds = self._chunk_seconds(until_frame)
+                        if seconds:
+                            self._train_for(seconds)
+                            dirty = True
                 elif not dirty:
                     self._wake.wait(IDLE_WAIT)
                     self._wake.clear()
@@ -299,7 +299,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
             elif now - rate_time >= 0.5:
                 steps_per_second = (self._trainer.step_count - rate_steps) / (now - rate_time)
                 rate_steps, rate_time = self._trainer.step_count, now
-            due = now - last_emit >= 1.0 / MAX_FPS or self._show_now
+            due = now - last_emit >= 1.0 / MAX_FPS - FRAME_SLACK or self._show_now
             if dirty and self._acknowledged.is_set() and due:
                 try:
                     self._emit(steps_per_second)
@@ -322,6 +322,19 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
                     wait = max(min(wait, last_emit + 1.0 / MAX_FPS - now), 0.0005)
                 self._wake.wait(wait)
                 self._wake.clear()
+
+    def _chunk_seconds(self, until_frame: float) -> float:
+        """How long to train before the next frame, due in ``until_frame`` s."""
+        chunk = CHUNK_SECONDS if self.in_process else PROCESS_CHUNK_SECONDS
+        shortest = MIN_CHUNK_SECONDS if self.in_process else MIN_PROCESS_CHUNK_SECONDS
+        seconds = min(chunk, max(until_frame, shortest))
+        slow = min(self._frame_seconds)  # both of the last two frames
+        if not self.in_process and slow > 1.0 / MAX_FPS:
+            # Frames slower than the frame rate (a big network's surface):
+            # train about as long as a frame takes, or the app would train
+            # one step per frame.
+            seconds = max(seconds, min(slow, MAX_SLOW_FRAME_CHUNK))
+        return seconds
 
     def _gui_ready(self, now: float) -> bool:
         """False while a snapshot is on its way to the screen (sent, not yet

@@ -9,7 +9,7 @@ import math
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
-from ...core import OPTIMIZERS
+from ...core import OPTIMIZERS, TrainConfig
 from .base import LEFT, Panel, form_layout
 from .stop_when import StopWhenBox
 
@@ -124,15 +124,20 @@ class TrainingPanel(Panel, QGroupBox):
         return self.learning_rate_value()
 
     def config(self) -> dict:
+        """The settings as ``TrainConfig`` fields, checked here by TrainConfig
+        itself: a value the trainer would refuse fails in the window, where it
+        was chosen, and not later in the trainer's process."""
         kind = self.regularization.currentText()
         rate = float(self.reg_rate.currentText())
-        return {
+        fields = {
             "learning_rate": self.learning_rate_value(),
             "optimizer": self.optimizer.currentText(),
             "batch_size": self.batch_size.value() or None,
             "l1": rate if kind == "L1" else 0.0,
             "l2": rate if kind == "L2" else 0.0,
         }
+        TrainConfig(**fields)  # raises ValueError, naming the field
+        return fields
 
     def state(self) -> dict:
         return {
