@@ -91,6 +91,7 @@ def measure_app(
         )
         design = trainer
         app_rates, headless_rates, surface_rates, taken_rates = [], [], [], []
+        recording_rates: list[float] = []
         lateness = array("d")
         ticks: list[Tick] = []  # each round's worst
         rss: list[tuple[float, int]] = []
@@ -141,6 +142,12 @@ def measure_app(
             trainer = session.headless_trainer()
             gc.collect()
             headless_rates.append(_headless_rate(trainer, headless_seconds))
+            # The same, recording every step's cost as the app does (the work
+            # the app's curve needs), to say where the difference goes.
+            trainer = session.headless_trainer(record_steps=True)
+            gc.collect()
+            recording_rates.append(_headless_rate(trainer, headless_seconds))
+            trainer.steps.clear()
         training_seconds = rounds * app_seconds
         end_rss = rss[-1] if rss else None
         growth = None
@@ -161,8 +168,10 @@ def measure_app(
             "steps_per_second": {
                 "app": summary(app_rates),
                 "headless": summary(headless_rates),
+                "headless_recording": summary(recording_rates),
             },
             "app_over_headless": _ratio(app_rates, headless_rates),
+            "app_over_headless_recording": _ratio(app_rates, recording_rates),
             "surface_updates_per_second": summary(surface_rates),
             "surfaces_received_per_second": summary(taken_rates),
             "lateness_ms": {**lateness_summary(lateness, ticks), "probe_interval_ms": PROBE_MS},

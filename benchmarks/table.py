@@ -40,6 +40,17 @@ def _app_rows(app: dict, memory: bool = True) -> list[list[str]]:
         ],
         ["app / headless", _fmt(app["app_over_headless"], ".2f"), ""],
         [
+            "training steps/s, headless recording",
+            _fmt(sps["headless_recording"]["median"]),
+            f"{_fmt(sps['headless_recording']['min'])}-"
+            f"{_fmt(sps['headless_recording']['max'])}; every step's cost, as the app",
+        ],
+        [
+            "app / headless recording",
+            _fmt(app["app_over_headless_recording"], ".2f"),
+            "the same work",
+        ],
+        [
             "surface updates/s (painted)",
             _fmt(surfaces["median"], ".1f"),
             f"{_fmt(surfaces['min'], '.1f')}-{_fmt(surfaces['max'], '.1f')}; "

@@ -214,9 +214,11 @@ class AppSession:
         pid = self.window.trainer_pid
         return ("self",) if pid is None else ("self", pid)
 
-    def headless_trainer(self) -> Trainer:
+    def headless_trainer(self, record_steps: bool = False) -> Trainer:
         """A Trainer on what the window trains: the network and config of the
-        last frame drawn, its weights, and the window's training and test points."""
+        last frame drawn, its weights, and the window's training and test
+        points; with ``record_steps``, recording every step's cost as the
+        app's trainer does."""
         w = self.window
         frame = w.snapshot
         net = w.current_network()  # frame.spec with frame.theta
@@ -232,7 +234,7 @@ class AppSession:
             net,
             transform(w.model.points[:, ~test], features),
             w.model.labels[~test],
-            replace(frame.config, record_every=0),
+            replace(frame.config, record_every=0, record_steps=record_steps),
             transform(w.model.points[:, test], features),
             w.model.labels[test],
         )

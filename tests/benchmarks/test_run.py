@@ -76,6 +76,12 @@ def test_bench_emits_valid_json_with_every_section():
     app = data["app"]
     assert app["trainer"] == "process" and app["network"] == [2, 8, 8, 1]
     assert app["steps_per_second"]["app"]["median"] > 0
+    # The same training headless, plain and recording every cost as the app does.
+    rates = app["steps_per_second"]
+    assert rates["headless"]["median"] > 0 and rates["headless_recording"]["median"] > 0
+    assert app["app_over_headless_recording"] == pytest.approx(
+        rates["app"]["median"] / rates["headless_recording"]["median"]
+    )
     # Surfaces count once painted on the canvas, not when the window took them in.
     assert app["surface_updates_per_second"]["median"] > 0
     painted, received = app["surface_updates_per_second"], app["surfaces_received_per_second"]
