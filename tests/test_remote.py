@@ -174,3 +174,24 @@ def test_raw_points_get_the_networks_features_in_the_engine(kind):
     finally:
         for engine in engines:
             engine.close()
+
+
+def test_the_optimizers_state_crosses_both_ways(remote):
+    local, remote = built(Engine()), built(remote)
+    for engine in (local, remote):
+        engine.configure(optimizer="adam")
+        engine.run(4)
+    state = remote.inspect({"optimizer": True})["optimizer"]
+    ours = local.inspect({"optimizer": True})["optimizer"]
+    assert state["t"] == ours["t"] == 4
+    for name in ("m", "v"):
+        assert np.array_equal(state[name], ours[name])
+    # Given back to a fresh trainer with the same weights, training goes on alike.
+    fresh = built(Engine())
+    fresh.configure(optimizer="adam")
+    fresh.set_theta(remote.theta())
+    fresh.set_optimizer_state(state)
+    remote.set_optimizer_state(state)  # and the process takes it too
+    fresh.run(3)
+    remote.run(3)
+    assert np.array_equal(fresh.theta(), remote.theta())

@@ -168,6 +168,46 @@ class Trainer:
         self.net.theta[:] = theta
         self._optimizer = make_optimizer(self._config.optimizer, self.net.theta.size)
 
+    # The optimizers' running state: arrays that change sign with θ (the packed
+    # kernel keeps a sigmoid output layer negated) and those that do not.
+    _SIGNED_STATE = ("velocity", "m")
+    _UNSIGNED_STATE = ("v",)
+
+    def optimizer_state(self) -> dict:
+        """Copies of the optimizer's running state, each array in
+        ``net.theta``'s layout (entry i belongs to θ[i]): momentum's
+        "velocity"; Adam's moments "m", "v" and its step count "t"; {} for SGD."""
+        packed, optimizer = self._packed, self._optimizer
+        state: dict = {}
+        for name in self._SIGNED_STATE:
+            if hasattr(optimizer, name):
+                state[name] = packed.unpack(getattr(optimizer, name))
+        for name in self._UNSIGNED_STATE:
+            if hasattr(optimizer, name):
+                state[name] = getattr(optimizer, name)[packed.inverse]
+        if hasattr(optimizer, "t"):
+            state["t"] = int(optimizer.t)
+        return state
+
+    def set_optimizer_state(self, state: dict) -> None:
+        """Take up ``optimizer_state()``'s result (of the same optimizer and
+        network), e.g. after one step walked by hand with a copy of it."""
+        packed, optimizer = self._packed, self._optimizer
+        size = self.net.theta.size
+        for name in (*self._SIGNED_STATE, *self._UNSIGNED_STATE):
+            if hasattr(optimizer, name) != (name in state):
+                raise ValueError(f"not a {optimizer.name} optimizer's state: {sorted(state)}")
+            if name in state:
+                flat = np.asarray(state[name], dtype=np.float64).reshape(-1)
+                if flat.size != size:
+                    raise ValueError(f"{name} has {flat.size} entries, θ has {size}")
+                array = getattr(optimizer, name)
+                np.take(flat, packed.order, out=array)
+                if name in self._SIGNED_STATE:
+                    np.negative(array[packed.negated], out=array[packed.negated])
+        if hasattr(optimizer, "t"):
+            optimizer.t = int(state["t"])
+
     @property
     def best_theta(self) -> np.ndarray | None:
         """A copy of the parameters of the lowest cost seen (within 1 %) whose

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 
 from ..core import MLP, transform
 from ..core import inspect as inspection
+from ..core.optimizers import make_optimizer
 from .inspect_plan import MAP_UNITS, map_plan
 from .panels.base import dock_name
 from .panels.diagram import NetworkDiagram
@@ -34,10 +35,6 @@ from .panels.step_through import StepThrough
 from .unit_colours import unit_colours
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-WALK_SGD_ONLY = (
-    "The walk shows plain gradient descent, θ := θ − α·dθ; with {name} the "
-    "update also needs the optimizer's running averages, so choose SGD to walk a step."
-)
 
 
 def on_screen(panel) -> bool:
@@ -78,6 +75,7 @@ class Inspector(QObject):
         self._warning = ""
         self._unsaid = ""  # a new warning not yet in the status bar
         self._walk_from: tuple[int, int, bool] | None = None  # (epoch, steps, full batch)
+        self._walk_optimizer = None  # momentum's or Adam's copy the walk updated
         self.diagram.unit_selected.connect(self.select_unit)
         self.gradcheck.provider = self.gradcheck_args
         self.stepper.diagram, self.stepper.equations = self.diagram, self.equations
@@ -121,6 +119,8 @@ class Inspector(QObject):
             wishes["unit_map"] = self.selected
         if self.example_point is not None and on_screen(self.example_view):
             wishes["example"] = self.example_point
+        if self._optimizer() != "sgd" and on_screen(self.stepper):
+            wishes["optimizer"] = True  # a walked step goes on from its state
         return wishes
 
     def post_wishes(self) -> None:
@@ -231,14 +231,12 @@ class Inspector(QObject):
 
     # -- step through ------------------------------------------------------------------
 
+    def _optimizer(self) -> str:
+        return self.window.training_panel.config().get("optimizer", "sgd")
+
     def _update_walk(self) -> None:
         config = self.window.training_panel.config()
-        optimizer = config.get("optimizer", "sgd")
         button = self.stepper.start_button
-        if optimizer != "sgd":
-            button.setEnabled(False)
-            button.setToolTip(WALK_SGD_ONLY.format(name=optimizer))
-            return
         button.setEnabled(not self.stepper.active)
         batch = config.get("batch_size")
         how = (
@@ -247,10 +245,16 @@ class Inspector(QObject):
             if batch
             else ""
         )
+        if config.get("optimizer", "sgd") != "sgd":
+            how += (
+                f" The update is {config['optimizer']}'s, with the trainer's running "
+                "averages at the weights shown."
+            )
         button.setToolTip(
             "Pause and walk one training step stage by stage: forward, cost, backward, "
             f"update. → and ← move, Esc leaves and applies the step (F10).{how}"
         )
+        self.post_wishes()
 
     def start_step_through(self) -> None:
         if self.stepper.start_button.isEnabled():
@@ -273,10 +277,31 @@ class Inspector(QObject):
             window._set_training(False)
             window._post_training(False)
         config = window.training_panel.config()
+        name, lr = config.get("optimizer", "sgd"), float(config["learning_rate"])
+        update = None
+        self._walk_optimizer = None
+        if name != "sgd":
+            # The trainer's running state at the weights shown, in a copy.
+            state = frame.optimizer
+            if frame.config is None or frame.config.optimizer != name or not state:
+                window.statusBar().showMessage(
+                    f"Waiting for {name}'s running averages from the trainer: "
+                    "step through again in a moment.",
+                    4000,
+                )
+                return None
+            optimizer = make_optimizer(name, frame.theta.size)
+            for key, value in state.items():
+                setattr(optimizer, key, value if key == "t" else np.array(value))
+            self._walk_optimizer = optimizer
+
+            def update(theta: np.ndarray, grad: np.ndarray) -> None:
+                optimizer.update(theta, grad, lr)
+
         batch = config.get("batch_size")
         self._walk_from = (frame.epoch, frame.steps, not batch or batch >= Y.size)
         net: MLP = window.current_network()
-        return (net, X, Y, float(config["learning_rate"]), *self._penalties())
+        return (net, X, Y, lr, *self._penalties(), update, name)
 
     def apply_step(self, theta: np.ndarray) -> None:
         """Leaving the walk: train on from θ after exactly that step."""
@@ -284,8 +309,16 @@ class Inspector(QObject):
             return
         epoch, steps, full = self._walk_from
         self._walk_from = None
+        optimizer, self._walk_optimizer = self._walk_optimizer, None
+        more = {}
+        if optimizer is not None:  # its state after the step goes with θ
+            more["optimizer_state"] = {
+                key: getattr(optimizer, key)
+                for key in ("velocity", "m", "v", "t")
+                if hasattr(optimizer, key)
+            }
         self.window.worker.post(
-            theta=(self.window._spec(), theta), resume=(epoch + int(full), steps + 1)
+            theta=(self.window._spec(), theta), resume=(epoch + int(full), steps + 1), **more
         )
         self.window.statusBar().showMessage("Applied the step you walked through.", 4000)
         self._update_walk()

@@ -166,7 +166,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         (echoed in snapshots), step_epochs=int, step_steps=int, reset=True,
         new_run=True (new data: new weights from the seed, counters at 0),
         theta=(NetworkSpec, flat array) with resume=(epoch, steps) to count on
-        from, restore=True (the last good weights), speed=epochs per second
+        from and optimizer_state=dict (``Trainer.optimizer_state``'s) to go on
+        with, restore=True (the last good weights), speed=epochs per second
         or None (max), stop=StopConditions, inspect=dict of ``Engine.inspect``
         wishes for every frame from now on."""
         with self._lock:
@@ -382,6 +383,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
             spec, theta = pending["theta"]
             self._build(spec)
             self._trainer.set_theta(theta)
+            if pending.get("optimizer_state"):  # a step walked with momentum or Adam
+                self._trainer.set_optimizer_state(pending["optimizer_state"])
             self._resumed_at = tuple(pending.get("resume", (0, 0)))
             self._last_good = np.array(theta, dtype=np.float64)
             self._best_cost = np.inf

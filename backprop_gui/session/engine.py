@@ -32,9 +32,11 @@ EVALUATION_SAMPLE = 4096
 #   "unit_map":  (layer, unit) or (layer, unit, R) → one (R, R) float32 map,
 #                at the surface's resolution unless R is given
 #   "example":   (x1, x2, label) → the ExamplePass of that point
+#   "optimizer": true  → the optimizer's running state in θ's layout
+#                (Trainer.optimizer_state: {} for SGD), for walking a step
 # Gradients and health need training points: None without. The example's
 # contributions are for the m training points (m = 1 without).
-INSPECTIONS = ("gradients", "health", "unit_maps", "unit_map", "example")
+INSPECTIONS = ("gradients", "health", "unit_maps", "unit_map", "example", "optimizer")
 
 
 class Engine:
@@ -56,6 +58,7 @@ class Engine:
             "theta",
             "set_theta",
             "restore",
+            "set_optimizer_state",
             "frame",
             "inspect",
         }
@@ -169,6 +172,10 @@ class Engine:
         self.trainer.restore(theta)
         self._before_last = None
 
+    def set_optimizer_state(self, state: dict) -> None:
+        """``Trainer.set_optimizer_state``: after θ, the state that goes with it."""
+        self.trainer.set_optimizer_state(state)
+
     def inspect(self, what: dict) -> dict:
         """What the inspector asked for, by the keys of ``INSPECTIONS``: a
         dict with the same keys (see there). All at the current parameters,
@@ -202,6 +209,8 @@ class Engine:
                 found["unit_map"] = inspection.unit_map(
                     net, int(layer), int(unit), resolution, net.features
                 )
+            if what.get("optimizer"):
+                found["optimizer"] = trainer.optimizer_state()
             if what.get("example") is not None:
                 x1, x2, label = what["example"]
                 found["example"] = inspection.example_pass(

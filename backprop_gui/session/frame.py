@@ -67,6 +67,7 @@ class Frame:
     unit_maps: tuple | None = None  # (maps[0], …, maps[L]) float32 (n_l, R, R)
     unit_map: np.ndarray | None = None  # one unit's (R, R) float32 map
     example: ExamplePass | None = None  # one point's forward and backward pass
+    optimizer: dict | None = None  # the optimizer's state at this θ ({} for SGD)
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -193,6 +193,9 @@ class RemoteEngine:
     def restore(self, theta: np.ndarray) -> None:
         self._call("restore", theta)
 
+    def set_optimizer_state(self, state: dict) -> None:
+        self._call("set_optimizer_state", state)
+
     def kill(self) -> None:
         """Stop the process at once, from any thread: a call waiting on it
         then fails, so the worker's loop can end without finishing a step."""

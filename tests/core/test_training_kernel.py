@@ -15,7 +15,8 @@ from backprop_gui.core.optimizers import make_optimizer
 
 def reference_run(net, X, labels, config, steps):
     """``steps`` updates with net.backward and the optimizer, mini-batches in
-    the trainer's order (its rng, one permutation per epoch)."""
+    the trainer's order (its rng, one permutation per epoch); returns the
+    optimizer, with its state in net.theta's layout."""
     Y = net.targets(labels)
     optimizer = make_optimizer(config.optimizer, net.theta.size)
     rng = np.random.default_rng(config.seed)
@@ -32,6 +33,7 @@ def reference_run(net, X, labels, config, steps):
         flat = np.empty_like(net.theta)
         net.backward(net.forward(X[:, index]), Y[:, index], config.l1, config.l2, out=flat)
         optimizer.update(net.theta, flat, config.learning_rate)
+    return optimizer
 
 
 CASES = [

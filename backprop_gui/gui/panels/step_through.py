@@ -2,7 +2,8 @@
 
 Forward layer by layer (Z[1], A[1], …, Z[L], A[L], J), backward layer by
 layer (dZ[L], dW[L], db[L], dZ[L−1], …, db[1]), then the update
-θ := θ − α·dθ. The numbers come from a copy of the network: ``MLP.forward``
+θ := θ − α·dθ (or momentum's or Adam's, with a copy of the trainer's
+running state). The numbers come from a copy of the network: ``MLP.forward``
 for Z and A, ``MLP.backward`` for dW and db (exactly what training uses, with
 the L1/L2 term), and dZ[l] written out as in the seeds (without the 1/m that
 ``backward`` folds into it). Leaving applies exactly that step: ``left``
@@ -24,6 +25,15 @@ from .base import RIGHT, Panel
 from .heat import MatrixView, fmt
 
 POINTS_SHOWN = 8  # columns (points) of Z, A and dZ shown in the bar
+# The update stage's rule, by optimizer (core.optimizers, in its notation).
+UPDATE_RULES = {
+    "sgd": "θ := θ − α·dθ",
+    "momentum": "v := β·v − α·dθ, θ := θ + v &nbsp;(β = 0.9)",
+    "adam": (
+        "m := β₁·m + (1−β₁)·dθ, v := β₂·v + (1−β₂)·dθ², θ := θ − α·m̂ / (√v̂ + ε) "
+        "&nbsp;(m̂, v̂ bias-corrected)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class StepNumbers:
     theta_before: np.ndarray
     theta_after: np.ndarray
     learning_rate: float
+    optimizer: str = "sgd"  # the update's rule (core.optimizers)
 
     def value(self, stage: Stage):
         if stage.kind == "J":
@@ -78,9 +89,11 @@ def step_numbers(
     l1: float = 0.0,
     l2: float = 0.0,
     update: Callable[[np.ndarray, np.ndarray], None] | None = None,
+    optimizer: str = "sgd",
 ) -> StepNumbers:
     """One step on a copy of ``net`` (which is not changed). ``update(theta,
-    grad)`` replaces plain gradient descent (e.g. the trainer's optimizer)."""
+    grad)`` replaces plain gradient descent: the trainer's ``optimizer`` (its
+    name), with a copy of its running state."""
     twin = net.copy()
     twin.activations = net.activations  # a patched activation stays patched
     cache = twin.forward(X)
@@ -102,7 +115,8 @@ def step_numbers(
         twin.theta -= learning_rate * flat
     else:
         update(twin.theta, flat)
-    return StepNumbers(Z, A, dZ, dW, db, J, before, twin.theta.copy(), learning_rate)
+    after = twin.theta.copy()
+    return StepNumbers(Z, A, dZ, dW, db, J, before, after, learning_rate, optimizer)
 
 
 def describe(stage: Stage, numbers: StepNumbers, activation_names: tuple[str, ...]) -> str:
@@ -133,8 +147,9 @@ def describe(stage: Stage, numbers: StepNumbers, activation_names: tuple[str, ..
     else:
         norm = float(np.linalg.norm(value))
         return (
-            f"θ := θ − α·dθ &nbsp; with α = {fmt(numbers.learning_rate)}: "
-            f"‖Δθ‖ = <b>{fmt(norm)}</b>. Leave (Esc) to apply this step."
+            f"{UPDATE_RULES.get(numbers.optimizer, UPDATE_RULES['sgd'])} &nbsp; with α = "
+            f"{fmt(numbers.learning_rate)}: ‖Δθ‖ = <b>{fmt(norm)}</b>. "
+            "Leave (Esc) to apply this step."
         )
     return f"{text}{shape} &nbsp; ‖·‖ = <b>{fmt(float(np.linalg.norm(value)))}</b>"
 
@@ -243,9 +258,11 @@ class StepThrough(Panel, QWidget):
         l1: float = 0.0,
         l2: float = 0.0,
         update=None,
+        optimizer: str = "sgd",
     ) -> None:
-        """Start walking the step of ``net`` (unchanged) on X (n_x, m), Y."""
-        self.numbers = step_numbers(net, X, Y, learning_rate, l1, l2, update)
+        """Start walking the step of ``net`` (unchanged) on X (n_x, m), Y;
+        ``update`` and ``optimizer`` as for ``step_numbers``."""
+        self.numbers = step_numbers(net, X, Y, learning_rate, l1, l2, update, optimizer)
         self.stages = stages(net.L)
         self._activations = net.activation_names
         self._set_active(True)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QPushButton
 
 from backprop_gui.core import inspect as inspection
 from backprop_gui.core import load_weights, transform
+from backprop_gui.core.optimizers import make_optimizer
 from backprop_gui.gui.inspector import reveal
 from backprop_gui.gui.panels import (
     ExampleView,
@@ -187,12 +188,47 @@ def test_stepping_through_with_keys_then_esc_applies_one_sgd_step(qtbot, window,
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])
-def test_the_walk_is_for_plain_gradient_descent_and_says_why(qtbot, window, optimizer):
+def test_a_step_walked_with_momentum_or_adam_is_the_optimizers_and_training_goes_on_from_it(
+    qtbot, window, tmp_path, optimizer
+):
+    load_dataset(window, tmp_path, "circle", n=120)
     window.training_panel.optimizer.setCurrentText(optimizer)
+    wait_for(qtbot, window, lambda s: s.steps == 0 and s.config.optimizer == optimizer)
+    # The textbook: MLP.backward and the optimizer's rule on the seeds' θ, from
+    # the same weights, one full-batch step at a time.
+    reference = window.current_network()
+    X, labels = training_points(window)
+    textbook = make_optimizer(optimizer, reference.theta.size)
+    alpha = window.training_panel.config()["learning_rate"]
+
+    def textbook_step():
+        g = np.empty_like(reference.theta)
+        reference.backward(reference.forward(X), labels, out=g)
+        textbook.update(reference.theta, g, alpha)
+
+    def close_to_textbook(theta):
+        np.testing.assert_allclose(theta, reference.theta, rtol=1e-9, atol=1e-11)
+
+    for n in (1, 2, 3):  # the optimizer builds up its running averages
+        qtbot.mouseClick(window.step_button, Qt.LeftButton)
+        textbook_step()
+        wait_for(qtbot, window, lambda s, n=n: s.steps == n and bool(s.optimizer))
+    close_to_textbook(window.snapshot.theta)
+
+    stepper = window.panel(StepThrough)
     button = window.findChild(QPushButton, "stepThrough")
-    assert not button.isEnabled() and "choose SGD" in button.toolTip()
-    window.training_panel.optimizer.setCurrentText("sgd")
-    assert button.isEnabled()
+    assert button.isEnabled() and optimizer in button.toolTip()
+    qtbot.mouseClick(button, Qt.LeftButton)
+    assert stepper.active
+    stepper.go(len(stepper.stages) - 1)  # the update, with the optimizer's own rule
+    assert ("v := β·v" if optimizer == "momentum" else "m̂ / (√v̂ + ε)") in stepper.label.text()
+    QTest.keyClick(window, Qt.Key_Escape)
+    textbook_step()
+    close_to_textbook(wait_for(qtbot, window, lambda s: s.steps == 4).theta)
+    # The trainer goes on with the optimizer's state after the walked step.
+    qtbot.mouseClick(window.step_button, Qt.LeftButton)
+    textbook_step()
+    close_to_textbook(wait_for(qtbot, window, lambda s: s.steps == 5).theta)
 
 
 def test_the_status_bar_says_once_when_units_are_dead(qtbot, window, monkeypatch):
