@@ -22,18 +22,21 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ...core import MLP
 from .base import RIGHT, Panel
+from .equations import ASSIGN, hat
 from .heat import MatrixView, fmt
 
 POINTS_SHOWN = 8  # columns (points) of Z, A and dZ shown in the bar
-# The update stage's rule, by optimizer (core.optimizers, in its notation).
+# The update stage's rule, by optimizer (core.optimizers, in its notation;
+# the live equations spell Adam's moments out).
 UPDATE_RULES = {
-    "sgd": "θ := θ − α·dθ",
-    "momentum": "v := β·v − α·dθ, θ := θ + v &nbsp;(β = 0.9)",
-    "adam": (
-        "m := β₁·m + (1−β₁)·dθ, v := β₂·v + (1−β₂)·dθ², θ := θ − α·m̂ / (√v̂ + ε) "
-        "&nbsp;(m̂, v̂ bias-corrected)"
-    ),
+    "sgd": f"θ{ASSIGN}θ − α·dθ",
+    "momentum": f"momentum: v{ASSIGN}β·v − α·dθ, θ{ASSIGN}θ + v",
+    "adam": f"Adam: θ{ASSIGN}θ − α·{hat('m')} / (√{hat('v')} + ε)",
 }
+IDLE_TEXT = (
+    "<span style='color:#555'>Walk one training step stage by stage, with its numbers: "
+    "<b>Step through</b> (F10), then → and ←; Esc applies the step.</span>"
+)
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,10 @@ class StepThrough(Panel, QWidget):
         self.label.setToolTip("The current stage's equation, its shape and its norm")
         self.label.setTextFormat(Qt.RichText)
         self.label.setWordWrap(True)  # a narrow column wraps the equation, never cuts it
+        # Room for a wrapped equation from the start: the dock takes its height
+        # from this bar before any walk (later it would only scroll).
+        self.label.setMinimumHeight(3 * self.label.fontMetrics().lineSpacing() + 4)
+        self.label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.matrix = MatrixView("value", box=64)
         self.matrix.setObjectName("stepValue")
         self.matrix.setToolTip("The stage's value: hover a cell for its number")
@@ -237,9 +244,11 @@ class StepThrough(Panel, QWidget):
 
     def _set_active(self, on: bool) -> None:
         self.start_button.setEnabled(not on)
-        for w in (self.back_button, self.next_button, self.leave_button, self.label):
+        for w in (self.back_button, self.next_button, self.leave_button):
             w.setVisible(on)
         self.matrix.setVisible(False)
+        if not on:  # what the bar is for, where the walk's stages will be
+            self.label.setText(IDLE_TEXT)
         for shortcut in self._shortcuts:
             shortcut.setEnabled(on)
 

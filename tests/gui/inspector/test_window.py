@@ -25,6 +25,7 @@ from backprop_gui.gui.panels import (
     NetworkDiagram,
     StepThrough,
 )
+from backprop_gui.gui.panels.equations import ASSIGN, hat
 from backprop_gui.gui.panels.heat import fmt
 
 from ..driving import canvas_pos, load_dataset, wait_for
@@ -221,7 +222,8 @@ def test_a_step_walked_with_momentum_or_adam_is_the_optimizers_and_training_goes
     qtbot.mouseClick(button, Qt.LeftButton)
     assert stepper.active
     stepper.go(len(stepper.stages) - 1)  # the update, with the optimizer's own rule
-    assert ("v := β·v" if optimizer == "momentum" else "m̂ / (√v̂ + ε)") in stepper.label.text()
+    rule = f"v{ASSIGN}β·v" if optimizer == "momentum" else f"{hat('m')} / (√{hat('v')} + ε)"
+    assert rule in stepper.label.text()
     QTest.keyClick(window, Qt.Key_Escape)
     textbook_step()
     close_to_textbook(wait_for(qtbot, window, lambda s: s.steps == 4).theta)
