@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -34,8 +34,8 @@ UPDATE_RULES = {
     "adam": f"Adam: θ{ASSIGN}θ − α·{hat('m')} / (√{hat('v')} + ε)",
 }
 IDLE_TEXT = (
-    "<span style='color:#555'>Walk one training step stage by stage, with its numbers: "
-    "<b>Step through</b> (F10), then → and ←; Esc applies the step.</span>"
+    "<span style='color:#555'>One training step, stage by stage, with its numbers: "
+    "<b>Step through</b> (F10), → and ←, Esc applies it.</span>"
 )
 
 
@@ -151,8 +151,7 @@ def describe(stage: Stage, numbers: StepNumbers, activation_names: tuple[str, ..
         norm = float(np.linalg.norm(value))
         return (
             f"{UPDATE_RULES.get(numbers.optimizer, UPDATE_RULES['sgd'])} &nbsp; with α = "
-            f"{fmt(numbers.learning_rate)}: ‖Δθ‖ = <b>{fmt(norm)}</b>. "
-            "Leave (Esc) to apply this step."
+            f"{fmt(numbers.learning_rate)}: ‖Δθ‖ = <b>{fmt(norm)}</b>. Esc applies it."
         )
     return f"{text}{shape} &nbsp; ‖·‖ = <b>{fmt(float(np.linalg.norm(value)))}</b>"
 
@@ -197,7 +196,7 @@ class StepThrough(Panel, QWidget):
         self.label.setWordWrap(True)  # a narrow column wraps the equation, never cuts it
         # Room for a wrapped equation from the start: the dock takes its height
         # from this bar before any walk (later it would only scroll).
-        self.label.setMinimumHeight(3 * self.label.fontMetrics().lineSpacing() + 4)
+        self.label.setMinimumHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
         self.label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.matrix = MatrixView("value", box=64)
         self.matrix.setObjectName("stepValue")
@@ -226,6 +225,13 @@ class StepThrough(Panel, QWidget):
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
         self._set_active(False)
+
+    def sizeHint(self) -> QSize:
+        # As tall as the buttons and two lines: a word-wrapped label would ask
+        # for the height of its text at some narrow width, and the dock column
+        # (shared with the cost plot at 1280×720) would give it that.
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumSizeHint().height())
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text)
