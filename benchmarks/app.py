@@ -147,7 +147,9 @@ def measure_app(
             trainer = session.headless_trainer(record_steps=True)
             gc.collect()
             recording_rates.append(_headless_rate(trainer, headless_seconds))
-            trainer.steps.clear()
+            # Its step log (MiB) must not count as the app's memory growth.
+            del trainer
+            gc.collect()
         training_seconds = rounds * app_seconds
         end_rss = rss[-1] if rss else None
         growth = None

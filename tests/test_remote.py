@@ -94,12 +94,28 @@ def test_the_next_call_collects_the_steps_after_a_frame_first(remote):
     assert remote.theta().shape  # ...and the call after it answers as usual
 
 
-def test_no_steps_are_run_after_a_frame_that_reports_a_divergence():
+def test_no_steps_are_run_after_a_frame_that_reports_a_divergence(monkeypatch):
     engine = built(Engine())
-    engine.set_theta(np.full_like(engine.theta(), 1e308))  # a non-finite cost
+    good = engine.theta()
+    engine.set_theta(np.full_like(good, 1e308))  # a non-finite cost
+    runs = []
+    monkeypatch.setattr(engine, "run", lambda steps: runs.append(steps) or steps)
     with np.errstate(all="ignore"):
         made = engine.frame(True, then_run=5)
-    assert made.divergence and engine.step_count == 0
+    assert made.divergence and runs == []
+    engine.collect()  # nothing owed: no steps, so no divergence either
+    engine.set_theta(good)
+    assert not engine.frame(True, then_run=5).divergence  # on good weights...
+    assert runs == [5]  # ...the same call runs them
+
+
+def test_after_a_frame_that_fails_the_steps_reply_is_still_read_in_turn(remote):
+    built(remote)
+    with pytest.raises(RemoteError, match="no unit"):
+        remote.frame(True, inspect={"unit_map": (9, 0)}, then_run=5)  # no layer 9
+    theta = remote.theta()  # its own reply, not the steps' one
+    assert isinstance(theta, np.ndarray) and theta.size == remote.theta().size
+    assert isinstance(remote.frame(False), Frame)
 
 
 def test_a_closed_process_says_so(remote):

@@ -57,7 +57,9 @@ class FrameMaking:
         made = self._counted(
             self._trainer.frame(not reuse, exact=not self._training, inspect=wanted, then_run=ahead)
         )
-        self._ran_ahead, self._ahead_since = ahead, time.perf_counter()
+        # None ran after a frame that reports a divergence (Engine.run_after).
+        self._ran_ahead = 0 if made.divergence else ahead
+        self._ahead_since = time.perf_counter()
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:
@@ -66,7 +68,8 @@ class FrameMaking:
             # Finite weights with a non-finite cost: show the good ones instead.
             self._on_divergence(made.divergence)
             if self._last_good is not None:
-                again = self._counted(self._trainer.frame(True, exact=True))
+                # The inspections too, at the weights gone back to.
+                again = self._counted(self._trainer.frame(True, exact=True, inspect=wanted))
                 # The steps that led there are the first frame's: keep them.
                 made = replace(
                     again, step_costs=StepCosts.joined(made.step_costs, again.step_costs)

@@ -27,6 +27,10 @@ MAX_PERIOD = 120  # frames; about 4 s at 30 frames a second
 LIVE_PERIOD = 3
 MAP_RESOLUTIONS = (32, 24, 16)  # the diagram's thumbnails, finest first
 MAP_UNITS = 9  # units per layer sent for thumbnails: the diagram draws 8 and a summary
+# Asked for only while paused, and never carried over to a later frame: the
+# optimizer's state (θ-sized arrays) is needed, exactly at the frame's θ, only
+# to walk a step, which pauses first.
+PAUSED_ONLY = frozenset({"optimizer"})
 
 
 def weight_count(layer_sizes: Sequence[int]) -> int:
@@ -101,6 +105,8 @@ class InspectSchedule:
         }
         due = {}
         for key, wish in self.wishes.items():
+            if key in PAUSED_ONLY and training:
+                continue
             fresh = key not in self._last or self._last[key][0] != wish
             if not training or fresh or self._frames % periods.get(key, 1) == 0:
                 due[key] = wish
@@ -112,6 +118,8 @@ class InspectSchedule:
         fields = {}
         for key, wish in self.wishes.items():
             value = getattr(made, key, None)
+            if key in PAUSED_ONLY:
+                continue  # belongs to this frame's θ alone
             if value is not None:
                 self._last[key] = (wish, value)
             elif key in self._last and self._last[key][0] == wish:

@@ -93,7 +93,7 @@ class Inspector(QObject):
         window.model.changed.connect(self._forget_point)
         self._repost = QTimer(self, singleShot=True, interval=0)
         self._repost.timeout.connect(self.post_wishes)
-        for panel in (self.diagram, self.equations, self.health, self.example_view):
+        for panel in (self.diagram, self.equations, self.health, self.example_view, self.stepper):
             panel.installEventFilter(self)
             dock = window.docks.get(dock_name(panel))
             if dock is not None:  # a tab chosen or left: what is on screen changed
@@ -115,6 +115,11 @@ class Inspector(QObject):
         if on_screen(self.diagram):
             plan = map_plan(self.window._spec().layer_sizes())
             wishes["unit_maps"] = (plan.resolution, MAP_UNITS)
+        if self.selected != (-1, -1) and not self._unit_exists(*self.selected):
+            # The network changed under the picked unit: back to the output.
+            self.selected = (-1, -1)
+            self.diagram.selected = (-1, -1)
+            self.diagram.canvas.update()
         if self.selected != (-1, -1):
             wishes["unit_map"] = self.selected
         if self.example_point is not None and on_screen(self.example_view):
@@ -122,6 +127,10 @@ class Inspector(QObject):
         if self._optimizer() != "sgd" and on_screen(self.stepper):
             wishes["optimizer"] = True  # a walked step goes on from its state
         return wishes
+
+    def _unit_exists(self, layer: int, unit: int) -> bool:
+        sizes = self.window._spec().layer_sizes()
+        return 0 <= layer < len(sizes) and 0 <= unit < sizes[layer]
 
     def post_wishes(self) -> None:
         """Post the wishes to the worker when they changed."""
@@ -311,7 +320,9 @@ class Inspector(QObject):
         self._walk_from = None
         optimizer, self._walk_optimizer = self._walk_optimizer, None
         more = {}
-        if optimizer is not None:  # its state after the step goes with θ
+        # Its state after the step goes with θ, unless another optimizer was
+        # chosen meanwhile (that one starts afresh, as after any change).
+        if optimizer is not None and optimizer.name == self._optimizer():
             more["optimizer_state"] = {
                 key: getattr(optimizer, key)
                 for key in ("velocity", "m", "v", "t")

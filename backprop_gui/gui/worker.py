@@ -63,6 +63,7 @@ Paused, or after any change, every snapshot carries a fresh evaluation.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -72,7 +73,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ..core import DivergenceError, Evaluation, TrainConfig
-from ..session import DataSpec, Engine, NetworkSpec, RemoteEngine
+from ..session import DataSpec, Engine, NetworkSpec, RemoteEngine, RemoteError
 from ..session.pacing import DEFAULT_SPEED, Pacer
 from ..session.stopping import StopWatch
 from .frames import FrameMaking
@@ -384,7 +385,10 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
             self._build(spec)
             self._trainer.set_theta(theta)
             if pending.get("optimizer_state"):  # a step walked with momentum or Adam
-                self._trainer.set_optimizer_state(pending["optimizer_state"])
+                # Another optimizer by now (a live child says so as RemoteError):
+                # it starts afresh, as after any change of optimizer.
+                with contextlib.suppress(ValueError, KeyError, RemoteError):
+                    self._trainer.set_optimizer_state(pending["optimizer_state"])
             self._resumed_at = tuple(pending.get("resume", (0, 0)))
             self._last_good = np.array(theta, dtype=np.float64)
             self._best_cost = np.inf
@@ -472,6 +476,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         parameters of its lowest cost already: those are the good ones."""
         self._training = False
         self._diverged = True
+        self._inspect.forget()  # gradients and health were of the weights left behind
         what = message.split(";")[0].split(". ")[0].rstrip(".")
         what = self._renumbered(what)
         self._message = (

@@ -122,12 +122,15 @@ class RemoteEngine:
         return self._process.poll() is None
 
     def _call(self, name: str, *args: object, **kwargs: object):
+        self._send(name, *args, **kwargs)
+        return self._reply()
+
+    def _send(self, name: str, *args: object, **kwargs: object) -> None:
         self.collect()
         try:
             send(self._process.stdin, (name, list(args), kwargs))
         except (OSError, ValueError) as exc:
             raise self._stopped(exc) from None
-        return self._reply()
 
     def _reply(self):
         try:
@@ -213,9 +216,12 @@ class RemoteEngine:
         frame first and trains afterwards, while this side reads the frame
         and the window draws it: it never waits for the app between the two.
         ``collect()`` (or the next call) takes the outcome of those steps."""
-        made = self._call("frame", evaluate, exact, inspect=inspect or None, then_run=int(then_run))
+        then_run = int(then_run)
+        self._send("frame", evaluate, exact, inspect=inspect or None, then_run=then_run)
+        # Owed before the frame's reply is read: a frame that fails is still
+        # followed by the steps' reply, which the next call must take.
         self._owed = then_run > 0
-        return made
+        return self._reply()
 
     def inspect(self, what: dict) -> dict:
         return self._call("inspect", what)
@@ -255,7 +261,7 @@ def serve(requests, replies) -> None:
         # A frame's ``then_run`` steps come after its reply, with a reply of their own.
         then_run = int(kwargs.pop("then_run", 0) or 0) if name == "frame" else 0
         made = answer(getattr(engine, name), *args, **kwargs)
-        if then_run:
+        if then_run > 0:  # as RemoteEngine.frame counts a second reply owed
             # A frame that failed still owes the second reply: no steps, then.
             answer(engine.run_after, made, then_run if made is not None else 0)
 

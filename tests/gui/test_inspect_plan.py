@@ -73,3 +73,17 @@ def test_a_new_wish_or_new_weights_are_never_answered_from_the_past():
     assert schedule.fill(frame()) == {}
     schedule.set({})
     assert schedule.request(True, DEFAULT, 200) is None
+
+
+def test_the_optimizer_state_is_asked_for_only_while_paused_and_never_carried_on():
+    schedule = InspectSchedule()
+    schedule.set({"optimizer": True, "health": True})
+    # Training: θ-sized arrays every frame would cost, and nothing needs them.
+    assert schedule.request(True, DEFAULT, 200) == {"health": True}
+    schedule.fill(frame(health="h"))
+    assert schedule.request(False, DEFAULT, 200) == {"optimizer": True, "health": True}
+    state = {"velocity": "v at this θ"}
+    assert schedule.fill(frame(optimizer=state, health="h")) == {}
+    # The next frame (training again) does not get the state of an older θ.
+    schedule.request(True, DEFAULT, 200)
+    assert "optimizer" not in schedule.fill(frame())

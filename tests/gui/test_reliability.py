@@ -103,6 +103,12 @@ def test_divergence_pauses_explains_and_offers_the_fix(qtbot, window, tmp_path):
     assert np.isfinite(window.canvas.surface.image).all()
     window.export_weights(tmp_path / "after.npz")
     assert np.isfinite(load_weights(tmp_path / "after.npz").theta).all()
+    # The inspector's gradients are of the weights gone back to, not those left behind.
+    shown = wait_for(qtbot, window, lambda s: s.gradients is not None)
+    exact = window.current_gradients()
+    assert np.array_equal(shown.theta, window.snapshot.theta)
+    for name, value in exact.items():
+        np.testing.assert_allclose(shown.gradients[name], value, rtol=1e-9, atol=1e-12)
 
     qtbot.mouseClick(window.banner_button, Qt.LeftButton)
     # At least halved: the largest listed rate ≤ 5 is 3, on both sides.

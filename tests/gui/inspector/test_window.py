@@ -77,6 +77,20 @@ def test_a_clicked_node_shows_its_map_on_the_canvas_and_again_the_output(qtbot, 
     assert np.array_equal(window.canvas.surface.image, window.snapshot.surface)
 
 
+def test_a_picked_unit_that_a_smaller_network_no_longer_has_gives_way_to_the_output(
+    qtbot, window, tmp_path
+):
+    paused_on(qtbot, window, tmp_path)
+    diagram = window.panel(NetworkDiagram)
+    click_node(qtbot, diagram, (2, 6))  # unit 7 of the second hidden layer
+    wait_for(qtbot, window, lambda s: s.unit_map is not None)
+    window.network_panel.remove_layer.click()  # one hidden layer: no layer 2 unit 7
+    frame = wait_for(qtbot, window, lambda s: s.spec.hidden == (8,))
+    assert not frame.error and frame.unit_map is None
+    assert window.inspector.selected == (-1, -1) and diagram.selected == (-1, -1)
+    assert window.canvas.shown_map is None  # the output again
+
+
 def test_unit_maps_are_asked_for_only_while_the_diagram_is_visible(qtbot, window):
     diagram = window.panel(NetworkDiagram)
     wait_for(qtbot, window, lambda s: s.unit_maps is not None)
@@ -231,6 +245,31 @@ def test_a_step_walked_with_momentum_or_adam_is_the_optimizers_and_training_goes
     qtbot.mouseClick(window.step_button, Qt.LeftButton)
     textbook_step()
     close_to_textbook(wait_for(qtbot, window, lambda s: s.steps == 5).theta)
+
+
+def test_an_optimizer_chosen_during_a_walk_starts_afresh_after_it(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path, "circle", n=120)
+    window.training_panel.optimizer.setCurrentText("adam")
+    for n in (1, 2):
+        qtbot.mouseClick(window.step_button, Qt.LeftButton)
+        wait_for(qtbot, window, lambda s, n=n: s.steps == n and bool(s.optimizer))
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    stepper = window.panel(StepThrough)
+    assert stepper.active
+    walked = stepper.numbers.theta_after.copy()
+    window.training_panel.optimizer.setCurrentText("momentum")  # mid-walk
+    QTest.keyClick(window, Qt.Key_Escape)
+    after = wait_for(qtbot, window, lambda s: s.steps == 3 and s.config.optimizer == "momentum")
+    assert not after.error and np.array_equal(after.theta, walked)  # the walked step, applied
+    # Momentum from rest: its first step is plain gradient descent.
+    net = window.current_network()
+    X, labels = training_points(window)
+    g = np.empty_like(net.theta)
+    net.backward(net.forward(X), labels, out=g)
+    alpha = window.training_panel.config()["learning_rate"]
+    qtbot.mouseClick(window.step_button, Qt.LeftButton)
+    fourth = wait_for(qtbot, window, lambda s: s.steps == 4)
+    np.testing.assert_allclose(fourth.theta, net.theta - alpha * g, rtol=1e-9, atol=1e-12)
 
 
 def test_the_status_bar_says_once_when_units_are_dead(qtbot, window, monkeypatch):
