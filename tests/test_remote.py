@@ -64,7 +64,8 @@ def test_steps_run_after_a_frame_are_the_same_steps(kind, remote):
     twin = built(Engine())
     made = engine.frame(True, then_run=7)  # the frame first, then 7 steps...
     assert made.steps == 0 and made.step_costs is None  # ...that it does not show
-    engine.collect()
+    assert engine.collect() > 0  # the seconds they took, which the app paces by
+    assert engine.collect() == 0.0  # once
     twin.frame(True)
     twin.run(7)
     assert engine.step_count == twin.step_count == 7
@@ -83,7 +84,7 @@ def test_a_divergence_in_the_steps_after_a_frame_is_raised_when_collected(kind, 
     with pytest.raises(DivergenceError) as caught:
         engine.collect()
     assert caught.value.step == 1 and np.array_equal(engine.theta(), start)
-    engine.collect()  # raised once
+    assert engine.collect() == 0.0  # raised once
 
 
 def test_the_next_call_collects_the_steps_after_a_frame_first(remote):
@@ -103,7 +104,7 @@ def test_no_steps_are_run_after_a_frame_that_reports_a_divergence(monkeypatch):
     with np.errstate(all="ignore"):
         made = engine.frame(True, then_run=5)
     assert made.divergence and runs == []
-    engine.collect()  # nothing owed: no steps, so no divergence either
+    assert engine.collect() == 0.0  # nothing owed: no steps, so no divergence either
     engine.set_theta(good)
     assert not engine.frame(True, then_run=5).divergence  # on good weights...
     assert runs == [5]  # ...the same call runs them

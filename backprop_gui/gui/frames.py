@@ -59,7 +59,6 @@ class FrameMaking:
         )
         # None ran after a frame that reports a divergence (Engine.run_after).
         self._ran_ahead = 0 if made.divergence else ahead
-        self._ahead_since = time.perf_counter()
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:

@@ -104,14 +104,13 @@ class PacedTraining:
 
     def _collect_ahead(self) -> bool:
         """True when steps were run after the last frame (see ``_ahead``).
-        Their time, from the frame's arrival to their reply's, measures the
-        training rate as ``_train_for``'s chunks do (a little low: it counts
-        the reply's way back too)."""
+        Their time in the trainer process measures the training rate, as
+        ``_train_for``'s chunks do."""
         ahead, self._ran_ahead = self._ran_ahead, 0
         if ahead:
-            self._trainer.collect()
-            seconds = time.perf_counter() - self._ahead_since
-            self._measured(ahead, seconds, seconds)
+            seconds = self._trainer.collect()
+            if seconds > 0:
+                self._measured(ahead, seconds, seconds)
         return ahead > 0
 
     def _measured(self, steps: int, elapsed: float, planned: float) -> None:

@@ -150,7 +150,6 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         self._frame_seconds = (0.0, 0.0)  # how long the last two frames took to make
         self._slow_step_said = False
         self._ran_ahead = 0  # steps asked to run after the last frame (``_ahead``)
-        self._ahead_since = 0.0  # when that frame arrived
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
         # says "thread". The process starts now; the network is built by the
         # loop, in the worker thread, so the GUI never waits for it.

@@ -8,6 +8,7 @@ fallback, in the worker thread itself. It imports no Qt.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -233,27 +234,32 @@ class Engine:
         steps (``run_after``); a divergence is raised by ``collect()``."""
         made = self._frame(evaluate, exact, inspect)
         try:
-            self.run_after(made, then_run)
+            self._owed = self.run_after(made, then_run)
         except DivergenceError as exc:
             self._owed = exc
         return made
 
-    def run_after(self, made: Frame, steps: int) -> int:
+    def run_after(self, made: Frame, steps: int) -> float:
         """Train ``steps`` steps after the frame ``made`` was sent: the trainer
         process does it while the window draws that frame (see
         ``transport.RemoteEngine.frame``). None after a frame that reports a
-        divergence: the app goes back to good weights first."""
+        divergence: the app goes back to good weights first. Returns the
+        seconds they took (0.0 for none), which the app paces its requests by."""
         if steps <= 0 or made.divergence or not self.trainer.m:
-            return 0
-        return self.run(steps)
+            return 0.0
+        start = time.perf_counter()
+        self.run(steps)
+        return time.perf_counter() - start
 
-    def collect(self) -> None:
-        """Raise the DivergenceError of the last ``frame(then_run=...)``'s steps, if any."""
-        owed, self._owed = self._owed, None
-        if owed is not None:
+    def collect(self) -> float:
+        """The seconds the last ``frame(then_run=...)``'s steps took (0.0 for
+        none); raises their DivergenceError instead, if any."""
+        owed, self._owed = self._owed, 0.0
+        if isinstance(owed, DivergenceError):
             raise owed
+        return owed
 
-    _owed: DivergenceError | None = None
+    _owed: float | DivergenceError = 0.0
 
     def _frame(self, evaluate: bool, exact: bool, inspect: dict | None) -> Frame:
         evaluation, message = None, ""

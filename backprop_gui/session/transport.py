@@ -147,12 +147,14 @@ class RemoteEngine:
         code = self._process.poll()
         return RemoteError(f"the trainer process stopped answering (exit code {code}): {exc!r}")
 
-    def collect(self) -> None:
-        """Wait for the steps of the last ``frame(then_run=...)``; raises their
-        DivergenceError, if any. Every other call collects first."""
-        if self._owed:
-            self._owed = False
-            self._reply()
+    def collect(self) -> float:
+        """Wait for the steps of the last ``frame(then_run=...)``: the seconds
+        they took in the trainer process (0.0 for none); raises their
+        DivergenceError instead, if any. Every other call collects first."""
+        if not self._owed:
+            return 0.0
+        self._owed = False
+        return float(self._reply())
 
     def build(self, *args: object) -> None:
         self._call("build", *args)
