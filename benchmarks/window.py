@@ -134,12 +134,22 @@ class AppSession:
         """Bring the network diagram (with a map of every unit) and the
         gradient-health panel forward, as a student would, and wait until
         the frames carry what they draw; returns what is visible."""
+        from PySide6.QtCore import Qt
+
         from backprop_gui.gui.inspector import reveal
         from backprop_gui.gui.panels import HealthPanel, NetworkDiagram
 
         w = self.window
-        for kind in (NetworkDiagram, HealthPanel):
-            reveal(w.panel(kind))
+        diagram, health = w.panel(NetworkDiagram), w.panel(HealthPanel)
+        # They share a place as tabs: the health panel gets a place of its own
+        # in the same column, so that both are on screen (a tab behind another
+        # is not drawn). Qt's splitDockWidget would only add it as a tab again.
+        dock = w.dock(health)
+        w.removeDockWidget(dock)
+        w.addDockWidget(Qt.RightDockWidgetArea, dock, Qt.Vertical)
+        dock.show()
+        reveal(diagram)
+        reveal(health)
         self.wait(
             lambda: (
                 w.snapshot is not None
@@ -150,8 +160,8 @@ class AppSession:
         )
         maps = w.snapshot.unit_maps
         return {
-            "diagram": w.panel(NetworkDiagram).isVisible(),
-            "health": w.panel(HealthPanel).isVisible(),
+            "diagram": diagram.isVisible() and diagram.on_screen,
+            "health": health.isVisible() and health.on_screen,
             "unit_maps": [int(m.shape[0]) for m in maps],
             "unit_map_resolution": int(maps[0].shape[1]),
         }

@@ -122,6 +122,7 @@ class NetworkDiagram(Panel, QWidget):
         self._edge_groups: list[tuple[QPen, list[QLineF]]] = []
         self._edge_key = None  # what the groups were made from
         self._edge_pixmap: QPixmap | None = None  # the groups drawn, transparent elsewhere
+        self._smooth = True  # antialiased edges: not while training (see _restyle)
         self._geometry = 0  # bumps with every layout
         self.edge_level: np.ndarray | None = None  # per edge: its width level
         self.edge_positive: np.ndarray | None = None
@@ -280,7 +281,11 @@ class NetworkDiagram(Panel, QWidget):
                     (np.abs(values) / top * WIDTH_LEVELS).astype(np.int64), WIDTH_LEVELS - 1
                 )
             signature = (level.tobytes(), (values > 0).tobytes())
-        key = (signature, self._geometry)
+        # Smooth (antialiased) lines cost 15-20 ms a drawing: while training
+        # the edges change ten times a second and are drawn plain; a still
+        # network gets its smooth drawing.
+        self._smooth = not getattr(self.frame, "training", False)
+        key = (signature, self._geometry, self._smooth)
         if key == self._edge_key:
             return
         self._edge_key = key
@@ -348,7 +353,7 @@ class NetworkDiagram(Panel, QWidget):
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.transparent)
         p = QPainter(pixmap)
-        p.setRenderHint(QPainter.Antialiasing)
+        p.setRenderHint(QPainter.Antialiasing, self._smooth)
         for pen, lines in self._edge_groups:
             p.setPen(pen)
             p.drawLines(lines)
