@@ -107,19 +107,14 @@ class Inspector(QObject):
             self._repost.start()  # after the layout settles: one post per change
         return False
 
-    def wishes(self) -> dict:
-        """``Engine.inspect``'s keys for what the visible panels need."""
+    def wishes(self, sizes: tuple[int, ...]) -> dict:
+        """``Engine.inspect``'s keys for what the visible panels need, for a
+        network of ``sizes`` (n_0, …, n_L)."""
         wishes: dict = {"health": True}  # the status bar's warnings need it always
         if on_screen(self.diagram) or on_screen(self.equations):
             wishes["gradients"] = True
         if on_screen(self.diagram):
-            plan = map_plan(self.window._spec().layer_sizes())
-            wishes["unit_maps"] = (plan.resolution, MAP_UNITS)
-        if self.selected != (-1, -1) and not self._unit_exists(*self.selected):
-            # The network changed under the picked unit: back to the output.
-            self.selected = (-1, -1)
-            self.diagram.selected = (-1, -1)
-            self.diagram.canvas.update()
+            wishes["unit_maps"] = (map_plan(sizes).resolution, MAP_UNITS)
         if self.selected != (-1, -1):
             wishes["unit_map"] = self.selected
         if self.example_point is not None and on_screen(self.example_view):
@@ -128,15 +123,18 @@ class Inspector(QObject):
             wishes["optimizer"] = True  # a walked step goes on from its state
         return wishes
 
-    def _unit_exists(self, layer: int, unit: int) -> bool:
-        sizes = self.window._spec().layer_sizes()
-        return 0 <= layer < len(sizes) and 0 <= unit < sizes[layer]
-
     def post_wishes(self) -> None:
-        """Post the wishes to the worker when they changed."""
-        wishes = self.wishes()
-        plan = map_plan(self.window._spec().layer_sizes())
-        self.diagram.set_note(plan.note)
+        """Post the wishes to the worker when they changed. (Called with
+        every frame: the network is read from the controls once.)"""
+        sizes = self.window._spec().layer_sizes()
+        layer, unit = self.selected
+        if self.selected != (-1, -1) and not (0 <= layer < len(sizes) and 0 <= unit < sizes[layer]):
+            # The network changed under the picked unit: back to the output.
+            self.selected = (-1, -1)
+            self.diagram.selected = (-1, -1)
+            self.diagram.canvas.update()
+        wishes = self.wishes(sizes)
+        self.diagram.set_note(map_plan(sizes).note)
         if wishes != self._posted and hasattr(self.window, "worker"):
             self._posted = wishes
             self.window.worker.post(inspect=wishes)
@@ -241,7 +239,7 @@ class Inspector(QObject):
     # -- step through ------------------------------------------------------------------
 
     def _optimizer(self) -> str:
-        return self.window.training_panel.config().get("optimizer", "sgd")
+        return self.window.training_panel.optimizer.currentText()
 
     def _update_walk(self) -> None:
         config = self.window.training_panel.config()
