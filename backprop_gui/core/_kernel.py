@@ -129,11 +129,8 @@ class Packed:
         self.has_best = False
 
     def load(self) -> bool:
-        """Copy ``net.theta`` in; True if it differs from what ``store`` last
-        wrote (the parameters were changed from outside since)."""
-        np.take(self.net.theta, self.order, out=self.scratch)
-        negated = self.scratch[self.negated]
-        np.negative(negated, out=negated)
+        """Copy ``net.theta`` in; True if it differs from what ``store`` wrote."""
+        self.pack(self.net.theta, self.scratch)
         changed = not np.array_equal(self.scratch, self.theta)
         np.copyto(self.theta, self.scratch)  # the blocks are views of theta
         return changed
@@ -144,10 +141,17 @@ class Packed:
         np.subtract(0.0, self.theta[self.negated], out=self.unpacked[self.negated])
         np.take(self.unpacked, self.inverse, out=self.net.theta)
 
-    def unpack(self, packed: np.ndarray) -> np.ndarray:
-        """A packed θ (e.g. ``best``) as a new array in ``net.theta``'s layout."""
+    def pack(self, flat: np.ndarray, out: np.ndarray, signed: bool = True) -> None:
+        """``flat`` (θ's layout) into ``out``, packed; ``signed``: negated where θ is."""
+        np.take(flat, self.order, out=out)
+        if signed:
+            np.negative(out[self.negated], out=out[self.negated])
+
+    def unpack(self, packed: np.ndarray, signed: bool = True) -> np.ndarray:
+        """``pack``'s inverse, as a new array (e.g. of ``best``)."""
         flat = packed.copy()
-        np.subtract(0.0, packed[self.negated], out=flat[self.negated])
+        if signed:
+            np.subtract(0.0, packed[self.negated], out=flat[self.negated])
         return flat[self.inverse]
 
 

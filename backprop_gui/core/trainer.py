@@ -179,12 +179,10 @@ class Trainer:
         "velocity"; Adam's moments "m", "v" and its step count "t"; {} for SGD."""
         packed, optimizer = self._packed, self._optimizer
         state: dict = {}
-        for name in self._SIGNED_STATE:
+        for name in (*self._SIGNED_STATE, *self._UNSIGNED_STATE):
             if hasattr(optimizer, name):
-                state[name] = packed.unpack(getattr(optimizer, name))
-        for name in self._UNSIGNED_STATE:
-            if hasattr(optimizer, name):
-                state[name] = getattr(optimizer, name)[packed.inverse]
+                signed = name in self._SIGNED_STATE
+                state[name] = packed.unpack(getattr(optimizer, name), signed)
         if hasattr(optimizer, "t"):
             state["t"] = int(optimizer.t)
         return state
@@ -201,10 +199,7 @@ class Trainer:
                 flat = np.asarray(state[name], dtype=np.float64).reshape(-1)
                 if flat.size != size:
                     raise ValueError(f"{name} has {flat.size} entries, θ has {size}")
-                array = getattr(optimizer, name)
-                np.take(flat, packed.order, out=array)
-                if name in self._SIGNED_STATE:
-                    np.negative(array[packed.negated], out=array[packed.negated])
+                packed.pack(flat, getattr(optimizer, name), name in self._SIGNED_STATE)
         if hasattr(optimizer, "t"):
             optimizer.t = int(state["t"])
 
