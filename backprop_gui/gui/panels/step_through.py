@@ -26,6 +26,7 @@ from .equations import ASSIGN, hat
 from .heat import MatrixView, fmt
 
 POINTS_SHOWN = 8  # columns (points) of Z, A and dZ shown in the bar
+STAGE_BOX = 64  # pixels: the largest side of a stage's value drawn as a heatmap
 # The update stage's rule, by optimizer (core.optimizers, in its notation;
 # the live equations spell Adam's moments out).
 UPDATE_RULES = {
@@ -198,7 +199,7 @@ class StepThrough(Panel, QWidget):
         # from this bar before any walk (later it would only scroll).
         self.label.setMinimumHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
         self.label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
-        self.matrix = MatrixView("value", box=64)
+        self.matrix = MatrixView("value", box=STAGE_BOX)
         self.matrix.setObjectName("stepValue")
         self.matrix.setToolTip("The stage's value: hover a cell for its number")
         # The buttons on one line, the stage's equation and value under them.
@@ -227,11 +228,15 @@ class StepThrough(Panel, QWidget):
         self._set_active(False)
 
     def sizeHint(self) -> QSize:
-        # As tall as the buttons and two lines: a word-wrapped label would ask
-        # for the height of its text at some narrow width, and the dock column
+        # As tall as the buttons and a stage (two lines of its equation, or
+        # its value at STAGE_BOX pixels): a word-wrapped label would ask for
+        # the height of its text at some narrow width, and the dock column
         # (shared with the cost plot at 1280×720) would give it that.
-        hint = super().sizeHint()
-        return QSize(hint.width(), self.minimumSizeHint().height())
+        hint, layout = super().sizeHint(), self.layout()
+        margins = layout.contentsMargins()
+        stage = max(self.label.minimumHeight(), STAGE_BOX + 2)
+        height = self.start_button.sizeHint().height() + layout.spacing() + stage
+        return QSize(hint.width(), height + margins.top() + margins.bottom())
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text)
