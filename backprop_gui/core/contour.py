@@ -24,11 +24,13 @@ def isoline_segments(
     # Which of each cell's four edges (bottom, top, left, right) the curve crosses.
     h_cross = above[:, :-1] != above[:, 1:]  # (ny, nx-1)
     v_cross = above[:-1, :] != above[1:, :]  # (ny-1, nx)
-    crossed = np.stack([h_cross[:-1], h_cross[1:], v_cross[:, :-1], v_cross[:, 1:]], axis=-1)
-    count = crossed.sum(axis=-1)
-    rows, cols = np.nonzero(count)
+    crossed = (h_cross[:-1], h_cross[1:], v_cross[:, :-1], v_cross[:, 1:])  # each (ny-1, nx-1)
+    rows, cols = np.nonzero(crossed[0] | crossed[1] | crossed[2] | crossed[3])
     if rows.size == 0:
         return np.zeros((0, 2), np.float32)
+    # Counted in the crossed cells only: a sum over the whole grid took a third of the time.
+    mask = np.stack([edge[rows, cols] for edge in crossed], axis=-1)  # (cells, 4)
+    count = mask.sum(axis=-1)
 
     # Crossing points of those cells' edges, by linear interpolation.
     def cut(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -43,7 +45,6 @@ def isoline_segments(
     edges[:, 1] = np.stack([x0 + cut(v10, v11) * (x1 - x0), y1], -1)  # top
     edges[:, 2] = np.stack([x0, y0 + cut(v00, v10) * (y1 - y0)], -1)  # left
     edges[:, 3] = np.stack([x1, y0 + cut(v01, v11) * (y1 - y0)], -1)  # right
-    mask, count = crossed[rows, cols], count[rows, cols]
 
     simple = count == 2
     order = np.argsort(~mask[simple], axis=1, kind="stable")[:, :2]
