@@ -1,158 +1,29 @@
-"""The packed training kernel: the Trainer's inner loop and the layout it runs on.
+"""The packed training kernel: the Trainer's inner loop and its batch buffers.
 
 Private to ``core``: ``trainer.py`` owns the API (config, data, run, evaluate,
-history); this module owns how θ is laid out while a run is in progress and
-the loop over it. The equations are those of ``MLP.forward`` and
-``MLP.backward``, and a run gives the same parameters as ``MLP.backward``
-followed by the optimizer's rule (tests/core/test_training_kernel.py).
+history); ``_packed`` owns how θ is laid out while a run is in progress; this
+module owns the buffers of a batch and the loop over them. The equations are
+those of ``MLP.forward`` and ``MLP.backward``, and a run gives the same
+parameters as ``MLP.backward`` followed by the optimizer's rule
+(tests/core/test_training_kernel.py).
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 import math
 from collections.abc import Callable
 
 import numpy as np
 
+from ._packed import Packed
 from ._watch import EXPLOSION_MARGIN, KEEP_MARGIN, PERSIST_EPOCHS, PERSIST_STEPS, Diverged, Watch
 from .network import MLP
-from .outputs import SIGMOID, SOFTMAX
 from .steplog import Steps
 
 # Scalars as 0-d arrays: NumPy takes them about 0.5 µs faster per call than
 # Python floats, which it must first promote (NEP 50), and the loop makes
 # several such calls a step.
 ONE, TWO = np.array(1.0), np.array(2.0)
-
-
-@functools.cache
-def fastest_tanh() -> str:
-    """How the training loop computes tanh on this machine: "numpy" (np.tanh)
-    where NumPy runs its AVX-512 tanh, else "exp", tanh(z) = 2 / (1 + e^(−2z)) − 1
-    as four passes over a Z that already holds −2·Z (see ``Packed``).
-
-    Timed on (8, 200) arrays, np.tanh took 0.57 of the exp form's time with
-    AVX-512, 1.2 times it with AVX2 only and 2.3 times it without SIMD. The two
-    differ by rounding (4e−16), which training can amplify, so the choice
-    depends on the CPU and NumPy build alone, never on a timing: every process
-    on a machine, the app's trainer process included, trains alike."""
-    return "numpy" if _numpy_cpu_features().get("AVX512_SKX") else "exp"
-
-
-def _numpy_cpu_features() -> dict:
-    """NumPy's table of the CPU features its SIMD loops use (empty if unknown)."""
-    for module in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
-        try:
-            return dict(importlib.import_module(module).__cpu_features__)
-        except (ImportError, AttributeError):
-            continue
-    return {}
-
-
-class Packed:
-    """The trainer's working copy of θ, laid out so that each layer costs one
-    matrix product forward and one for its gradient.
-
-    Layer l's parameters sit side by side as one (n_l, n_{l−1} + 1) block
-    [W[l] | b[l]], and every A[l−1] that feeds a layer carries an extra row of
-    ones, so that
-
-        Z[l] = [W[l] b[l]]·[A[l−1]; 1]            = W[l]·A[l−1] + b[l]
-        [dW[l] db[l]] = dZ[l]·[A[l−1]; 1]ᵀ        = [dZ[l]·A[l−1]ᵀ, Σ_columns dZ[l]]
-
-    and the whole update is one array operation. ``load`` copies ``net.theta``
-    in when a run starts; ``store`` copies it back when the run ends, and
-    before anything reads it (records, divergence).
-
-    A sigmoid output layer is kept negated, [−W[L] −b[L]], so that its
-    product is −Z[L], the exponent of σ(z) = 1 / (1 + e^(−z)); the loop then
-    works with its gradient negated too. A sign flip is exact, and the update,
-    L1, L2, momentum and Adam all commute with it.
-
-    Hidden layers whose activation declares the closed form "tanh"
-    (``Activation.kernel_form``) are computed inline. Where tanh is computed in
-    its exp form (``fastest_tanh``), forward products read ``theta_forward`` =
-    c ∗ θ, refreshed once per step, with c = −2 on those layers: their Z
-    buffers then hold −2·Z, the exponent of tanh(z) = 2 / (1 + e^(−2z)) − 1,
-    one pass over θ instead of one per layer. Otherwise they read θ itself.
-    """
-
-    def __init__(self, net: MLP) -> None:
-        if net.output_kind not in (SIGMOID, SOFTMAX):
-            raise ValueError(f"no training kernel for the output {net.output_kind.name!r}")
-        self.net = net
-        self.activations = net.activations
-        sizes = net.layer_sizes
-        size = net.theta.size
-        # order[i] is the index in net.theta of packed element i.
-        index = net.layers(np.arange(size))
-        self.order = np.concatenate([np.hstack([W, b]).ravel() for W, b in index])
-        self.inverse = np.argsort(self.order)
-        self.theta = np.empty(size)
-        self.unpacked = np.empty(size)
-        self.grad = np.empty(size)
-        self.previous = np.empty(size)
-        self.scratch = np.empty(size)
-        self.theta_forward = np.empty(size)
-        self.forward_scale = np.ones(size)
-        self.weight_mask = np.ones(size)
-        # Hidden layers whose tanh the loop inlines: those that declare it.
-        self.tanh = [act.kernel_form == "tanh" for act in net.activations]
-        self.tanh_by_numpy = fastest_tanh() == "numpy"
-        self.sigmoid_output = net.output_kind is SIGMOID
-        self.blocks: list[np.ndarray] = []
-        self.forward_blocks: list[np.ndarray] = []
-        self.grad_blocks: list[np.ndarray] = []
-        start = 0
-        for l in range(1, net.L + 1):
-            rows, cols = sizes[l], sizes[l - 1] + 1
-            end = start + rows * cols
-            self.blocks.append(self.theta[start:end].reshape(rows, cols))
-            self.forward_blocks.append(self.theta_forward[start:end].reshape(rows, cols))
-            self.grad_blocks.append(self.grad[start:end].reshape(rows, cols))
-            self.weight_mask[start:end].reshape(rows, cols)[:, -1] = 0.0
-            if l < net.L and self.tanh[l - 1] and not self.tanh_by_numpy:
-                self.forward_scale[start:end] = -2.0
-            start = end
-        # The packed elements kept negated: a sigmoid output layer's, else none.
-        first = start - self.blocks[-1].size if self.sigmoid_output else start
-        self.negated = slice(first, start)
-        self.scaled = bool((self.forward_scale != 1.0).any())
-        if not self.scaled:
-            self.forward_blocks = self.blocks
-        # W[l]ᵀ for dZ[l−1] = W[l]ᵀ·dZ[l]: strided views that BLAS reads directly.
-        self.WT = [block[:, :-1].T for block in self.blocks]
-        # The packed θ of the lowest cost seen (see ``Watch``), and whether it is set.
-        self.best = np.empty(size)
-        self.has_best = False
-
-    def load(self) -> bool:
-        """Copy ``net.theta`` in; True if it differs from what ``store`` wrote."""
-        self.pack(self.net.theta, self.scratch)
-        changed = not np.array_equal(self.scratch, self.theta)
-        np.copyto(self.theta, self.scratch)  # the blocks are views of theta
-        return changed
-
-    def store(self) -> None:
-        np.copyto(self.unpacked, self.theta)
-        # 0 − x, not −x: a packed ±0.0 comes back as +0.0, never "-0.0".
-        np.subtract(0.0, self.theta[self.negated], out=self.unpacked[self.negated])
-        np.take(self.unpacked, self.inverse, out=self.net.theta)
-
-    def pack(self, flat: np.ndarray, out: np.ndarray, signed: bool = True) -> None:
-        """``flat`` (θ's layout) into ``out``, packed; ``signed``: negated where θ is."""
-        np.take(flat, self.order, out=out)
-        if signed:
-            np.negative(out[self.negated], out=out[self.negated])
-
-    def unpack(self, packed: np.ndarray, signed: bool = True) -> np.ndarray:
-        """``pack``'s inverse, as a new array (e.g. of ``best``)."""
-        flat = packed.copy()
-        if signed:
-            np.subtract(0.0, packed[self.negated], out=flat[self.negated])
-        return flat[self.inverse]
 
 
 class Batch:
@@ -182,20 +53,22 @@ class Batch:
         self.Y = np.empty((sizes[-1], m))
         self.Y_scaled = np.empty((sizes[-1], m))
         # For the step's cost and accuracy (``train`` with a log).
-        # A sigmoid output: with N = −Z[L], p = [predicted 1] and the signs
-        # 2·label − 1, J·m = Σ log1p(e^N) + Σ N·(y − 1) and the hits are
-        # Σ (1 − label) + Σ p·signs: three sums, one product of
-        # rows = [log1p(e^N); N; p] (3, m) and columns = [1, y − 1, signs] (m, 3),
-        # whose diagonal they are. Z[L] is the middle row.
-        self.rows = np.empty((3, m))
-        self.columns = np.ones((m, 3))
-        self.products = np.empty((3, 3))
-        self.products_flat = self.products.reshape(-1)
+        # A sigmoid output: with N = −Z[L] and D = 1 + e^N,
+        # J·m = Σ log D + Σ N·(y − 1), one dot of the (2m,) vectors
+        # terms = [log D, N] and weights = [1, y − 1]; Z[L] is the second half.
+        # A hit is an example whose [σ ≥ 0.5] = [D ≤ 2] equals its label.
+        self.terms = np.empty(2 * m)
+        self.weights = np.ones(2 * m)
+        # As a row times a column into a (1, 1) array: faster than a dot of
+        # two vectors, which returns a new NumPy scalar.
+        self.terms_row, self.weights_column = self.terms[None, :], self.weights[:, None]
+        self.total = np.empty((1, 1))
         if sizes[-1] == 1:
-            self.Z[-1] = self.rows[1:2]
-        self.losses, self.predicted_one = self.rows[0:1], self.rows[2:3]
-        self.Y_minus_one, self.signs = self.columns[:, 1], self.columns[:, 2]
-        self.negatives = 0.0
+            self.Z[-1] = self.terms[m:].reshape(1, m)
+        self.losses = self.terms[:m].reshape(1, m)
+        self.Y_minus_one = self.weights[m:]
+        self.predicted_one = np.empty((1, m), bool)
+        self.positive = np.empty((1, m), bool)
         self.output_row = self.Z[-1][0]
         # A softmax output: the labels, column maxima and sums, flat views.
         self.labels = np.empty(m, np.int64)
@@ -242,12 +115,10 @@ class Batch:
         X: np.ndarray,
         Y: np.ndarray,
         labels: np.ndarray | None = None,
-        signs: np.ndarray | None = None,
         index: np.ndarray | None = None,
     ) -> None:
         """Copy the examples in (all of them, or the columns ``index``); when
-        the step's accuracy is recorded, the labels (m,) and their signs
-        2·label − 1 (m,) too."""
+        the step's accuracy is recorded, the labels (m,) too."""
         if index is None:
             np.copyto(self.X, X)
             np.copyto(self.Y, Y)
@@ -256,13 +127,9 @@ class Batch:
             np.take(Y, index, axis=1, out=self.Y)
         if labels is None:
             return
-        if self.Y.shape[0] == 1:  # sigmoid: Y − 1 and the signs
+        if self.Y.shape[0] == 1:  # sigmoid: y − 1 and the labels as booleans
             np.subtract(self.Y[0], ONE, out=self.Y_minus_one)
-            if index is None:
-                np.copyto(self.signs, signs)
-            else:
-                np.take(signs, index, out=self.signs)
-            self.negatives = (self.m - np.dot(self.signs, self.ones)) / 2.0
+            np.greater_equal(self.Y, 0.5, out=self.positive)  # as SIGMOID.labels
         elif index is None:
             np.copyto(self.labels, labels)
         else:
@@ -300,6 +167,7 @@ def train(
     # rule of ``SGD.update`` as one subtraction. Momentum and Adam call theirs.
     scale = lr if sgd else 1.0
     theta, grad, previous, scratch = packed.theta, packed.grad, packed.previous, packed.scratch
+    grad_row, grad_column, square = packed.grad_row, packed.grad_column, packed.square
     theta_forward, forward_scale = packed.theta_forward, packed.forward_scale
     weight_mask = packed.weight_mask
     scaled, tanh_by_numpy = packed.scaled, packed.tanh_by_numpy
@@ -307,14 +175,17 @@ def train(
     activate = packed.net.output_kind.activate
     update = optimizer.update
     dot, add, subtract, multiply, divide = np.dot, np.add, np.subtract, np.multiply, np.divide
-    exp, tanh_ufunc, isfinite = np.exp, np.tanh, math.isfinite
-    log1p, log_ufunc, less_equal, equal = np.log1p, np.log, np.less_equal, np.equal
+    exp, exp2, tanh_ufunc, isfinite = np.exp, np.exp2, np.tanh, math.isfinite
+    ln, less_equal, equal = np.log, np.less_equal, np.equal
     count_nonzero, amax, asum, argmax = np.count_nonzero, np.max, np.sum, np.argmax
     recording = log is not None
     watching = recording and watch is not None
     if recording:
-        i = first_entry = log.written
-        log_step, log_epoch, log_cost, log_accuracy = log.step, log.epoch, log.cost, log.accuracy
+        # Python lists while the loop runs (an append is cheaper than a store
+        # into an array), copied into the log when it ends.
+        steps_done, epochs_done, costs, accuracies = [], [], [], []
+        add_step, add_epoch = steps_done.append, epochs_done.append
+        add_cost, add_accuracy = costs.append, accuracies.append
     if watching:  # the watch's state as locals while the loop runs
         lowest, limit, keep_below, above = watch.lowest, watch.limit, watch.keep_below, watch.above
         epoch_sum, epoch_m = watch.epoch_sum, watch.epoch_m
@@ -345,9 +216,9 @@ def train(
                 elif tanh_by_numpy:
                     tanh_ufunc(Z, A)
                 else:
-                    # Z holds −2·Z: A = 2 / (1 + e^(−2Z)) − 1 (overflow to inf
-                    # gives −1; errstate is set).
-                    exp(Z, A)
+                    # Z holds −2·log2(e)·Z: A = 2 / (1 + 2^(−2·log2(e)·Z)) − 1 =
+                    # 2 / (1 + e^(−2Z)) − 1 (overflow to inf gives −1; errstate is set).
+                    exp2(Z, A)
                     add(A, ONE, A)
                     divide(TWO, A, A)
                     subtract(A, ONE, A)
@@ -358,23 +229,27 @@ def train(
                 # negated layer: s·Y − s·σ(Z[L]) = s·Y − s / (1 + e^(−Z[L])). It
                 # keeps a tiny σ, and e^(−Z[L]) = inf gives exactly σ = 0.
                 exp(Z, D)
-                if recording:
-                    # loss = log(1 + e^z) − y·z = log1p(e^−z) + (y − 1)·(−z)
-                    log1p(D, batch.losses)
                 add(D, ONE, D)
                 if recording:
+                    # loss = log(1 + e^z) − y·z = log(1 + e^−z) + (y − 1)·(−z).
+                    # log of 1 + e^−z rounded, not log1p: its error, under
+                    # 1.2e-16 an example, is below that of the sum with
+                    # (y − 1)·(−z) when y = 0 and e^−z is large, and log is
+                    # twice as fast.
+                    ln(D, batch.losses)
                     # σ ≥ 0.5 exactly when 1 + e^−z ≤ 2: the label predict gives.
                     less_equal(D, TWO, batch.predicted_one)
                 divide(s, D, D)
                 subtract(Y_scaled, D, D)
                 if recording:
-                    dot(batch.rows, batch.columns, batch.products)
-                    sums = batch.products_flat.tolist()
-                    total = sums[0] + sums[4]
+                    dot(batch.terms_row, batch.weights_column, batch.total)
+                    total = batch.total.item()  # Python floats below: faster
                     if not isfinite(total):  # e^−z overflowed: the stable form
                         N = batch.output_row
                         total = float((np.logaddexp(0.0, N) + batch.Y_minus_one * N).sum())
-                    correct = batch.negatives + sums[8]
+                    correct = count_nonzero(
+                        equal(batch.predicted_one, batch.positive, batch.predicted_one)
+                    )
             else:
                 if recording:
                     # softmax(Z) as outputs._softmax computes it, keeping the
@@ -389,9 +264,9 @@ def train(
                 multiply(A, s, D)
                 subtract(D, Y_scaled, D)
                 if recording:
-                    log_ufunc(batch.sums, batch.sums)
+                    ln(batch.sums, batch.sums)
                     ones = batch.ones
-                    total = (
+                    total = float(
                         dot(batch.top[0], ones)
                         + dot(batch.sums[0], ones)
                         - dot(batch.Y_flat, batch.output_flat)
@@ -414,25 +289,24 @@ def train(
             if l2:
                 multiply(theta, weight_mask, scratch)
                 if recording:
-                    penalty = 0.5 * l2 * dot(scratch, scratch)
+                    penalty = 0.5 * l2 * float(dot(scratch, scratch))
                 multiply(scratch, scale * l2, scratch)
                 add(grad, scratch, grad)
             if l1:
                 np.sign(theta, scratch)
                 multiply(scratch, weight_mask, scratch)
                 if recording:
-                    penalty += l1 * dot(scratch, theta)  # Σ sign(w)·w = Σ|w|
+                    penalty += l1 * float(dot(scratch, theta))  # Σ sign(w)·w = Σ|w|
                 multiply(scratch, scale * l1, scratch)
                 add(grad, scratch, grad)
             if recording:
                 # J and accuracy of this batch at θ before the update below.
                 cost = total / batch.m + penalty
                 if not full:  # full batches: filled in below, one step an epoch
-                    log_step[i] = step + k + 1
-                    log_epoch[i] = epoch
-                log_cost[i] = cost
-                log_accuracy[i] = correct / batch.m
-                i += 1
+                    add_step(step + k + 1)
+                    add_epoch(epoch)
+                add_cost(cost)
+                add_accuracy(correct / batch.m)
                 if watching:
                     if full:
                         estimate = cost
@@ -468,7 +342,8 @@ def train(
                 # θ − α·dθ is finite whenever θ and Σ(α·dθ)² are (a step so
                 # large that the sum overflows is divergence too), so checking
                 # before the update keeps θ as it was, with nothing to copy.
-                if not isfinite(dot(grad, grad)):
+                dot(grad_row, grad_column, square)
+                if not isfinite(square.item()):
                     raise Diverged("non-finite", k)
                 subtract(theta, grad, theta)
             else:
@@ -484,11 +359,17 @@ def train(
                     record(step + k + 1, epoch)
     finally:
         if recording:
-            log.written = i
+            first, n = log.written, len(costs)
+            entries = slice(first, first + n)
+            log.cost[entries] = costs
+            log.accuracy[entries] = accuracies
             if full:
-                n = i - first_entry
-                log.step[first_entry:i] = np.arange(step + 1, step + 1 + n)
-                log.epoch[first_entry:i] = np.arange(epoch0, epoch0 + n)
+                log.step[entries] = np.arange(step + 1, step + 1 + n)
+                log.epoch[entries] = np.arange(epoch0, epoch0 + n)
+            else:
+                log.step[entries] = steps_done
+                log.epoch[entries] = epochs_done
+            log.written = first + n
         if watching:
             watch.lowest, watch.limit, watch.keep_below, watch.above = (
                 lowest,

@@ -41,7 +41,7 @@ class Watch:
     while the spiral at α = 1000 (cost 0.68 → 250–2,500) stayed above it from
     the second estimate to the end of every run.
 
-    The parameters kept (``_kernel.Packed.best``) are those of an estimate that was
+    The parameters kept (``_packed.Packed.best``) are those of an estimate that was
     ``KEEP_MARGIN`` below the one kept before and whose batch predictions were
     finite: within 1 % of the lowest cost seen, copied a few hundred times per
     run at most.

@@ -77,7 +77,7 @@ def _sigmoid_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray) -> np.ndarra
 def _tanh_forward(Z: np.ndarray, out: np.ndarray) -> np.ndarray:
     # tanh(z) = 2 / (1 + e^(−2z)) − 1: one exp and four cheap passes, within
     # 4e−16 of np.tanh, cost less than it unless NumPy runs its AVX-512 tanh
-    # (see core._kernel.fastest_tanh). Clipping −2z at 709 keeps e^(−2z)
+    # (see core._packed.fastest_tanh). Clipping −2z at 709 keeps e^(−2z)
     # finite and changes nothing: tanh(z) is −1 in float64 well before z = −354.
     np.multiply(Z, -2.0, out=out)
     np.minimum(out, 709.0, out=out)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from . import _kernel
-from ._kernel import Batch, Packed
-from ._kernel import fastest_tanh as fastest_tanh  # where the benchmarks read it
+from ._kernel import Batch
+from ._packed import Packed
+from ._packed import fastest_tanh as fastest_tanh  # where the benchmarks read it
 from ._watch import Diverged, Watch
 from .network import MLP, Cache
 from .optimizers import OPTIMIZERS, make_optimizer
@@ -248,7 +249,6 @@ class Trainer:
         self._test_labels = (
             self.net.output_kind.labels(self.Y_test) if self.Y_test is not None else None
         )
-        self._signs = 2.0 * self._labels - 1.0  # for the sigmoid's step accuracy
         self._batches: dict[int, Batch] = {}
         self._full: Batch | None = None
         self._eval_caches: dict[str, Cache] = {}
@@ -387,7 +387,7 @@ class Trainer:
         if batch is None or (recording and not batch.filled_labels):
             batch = self._full = Batch(self.net, self.m)
             if recording:
-                batch.fill(self.X, self.Y, self._labels, self._signs)
+                batch.fill(self.X, self.Y, self._labels)
             else:
                 batch.fill(self.X, self.Y)
             batch.filled_labels = recording
@@ -405,7 +405,7 @@ class Trainer:
         if batch is None:
             batch = self._batches[index.size] = Batch(self.net, index.size)
         if recording:
-            batch.fill(self.X, self.Y, self._labels, self._signs, index)
+            batch.fill(self.X, self.Y, self._labels, index)
         else:
             batch.fill(self.X, self.Y, index=index)
         return batch, first, self._position >= self.m

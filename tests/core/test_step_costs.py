@@ -89,6 +89,23 @@ def test_a_saturated_sigmoid_output_gives_a_finite_cost():
     assert trainer.steps.accuracy[0] == 0.0
 
 
+def test_a_tie_at_one_half_predicts_class_1_as_predict_does():
+    # Output weights and bias 0: z = 0 and σ = 0.5 on every point, which
+    # predict calls class 1. By hand: 7 of the 20 points are class 1, so the
+    # accuracy is 7/20 and the cost log 2 (−log 0.5 on every point).
+    points, _ = make_dataset("circle", 20, seed=0)
+    labels = (np.arange(20) % 3 == 0).astype(np.int64)
+    assert labels.sum() == 7
+    net = MLP([2, 3, 1], "tanh", seed=0)
+    net.params["W2"][:] = 0.0
+    net.params["b2"][:] = 0.0
+    assert (net.predict(points) == 1).all()
+    trainer = Trainer(net, points, labels, TrainConfig(record_steps=True, record_every=0))
+    trainer.run(1)
+    assert trainer.steps.accuracy[0] == 7 / 20
+    assert trainer.steps.cost[0] == pytest.approx(np.log(2.0), rel=1e-15)
+
+
 def test_nothing_is_recorded_unless_asked():
     points, labels = data(1)
     trainer = Trainer(MLP([2, 4, 1], seed=0), points, labels, TrainConfig(record_every=0))

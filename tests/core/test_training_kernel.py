@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from backprop_gui.core import MLP, DivergenceError, TrainConfig, Trainer, make_dataset
-from backprop_gui.core import _kernel as kernel_module
+from backprop_gui.core import _packed as packed_module
 from backprop_gui.core.activations import ACTIVATIONS
 from backprop_gui.core.optimizers import make_optimizer
 
@@ -54,7 +54,7 @@ CASES = [
 @pytest.fixture(params=["exp", "numpy"])
 def tanh_form(request, monkeypatch):
     """Each way the loop can compute tanh, whichever this machine would pick."""
-    monkeypatch.setattr(kernel_module, "fastest_tanh", lambda: request.param)
+    monkeypatch.setattr(packed_module, "fastest_tanh", lambda: request.param)
     return request.param
 
 
@@ -76,12 +76,12 @@ def test_training_matches_backward_and_the_optimizer(sizes, activation, config, 
 @pytest.mark.parametrize(("features", "form"), [({"AVX512_SKX": True}, "numpy"), ({}, "exp")])
 def test_the_tanh_form_follows_the_cpu_not_a_timing(monkeypatch, features, form):
     # Every process on a machine must train alike: the app's and its trainer's.
-    monkeypatch.setattr(kernel_module, "_numpy_cpu_features", lambda: features)
-    kernel_module.fastest_tanh.cache_clear()
+    monkeypatch.setattr(packed_module, "_numpy_cpu_features", lambda: features)
+    packed_module.fastest_tanh.cache_clear()
     try:
-        assert kernel_module.fastest_tanh() == form
+        assert packed_module.fastest_tanh() == form
     finally:
-        kernel_module.fastest_tanh.cache_clear()
+        packed_module.fastest_tanh.cache_clear()
 
 
 @pytest.mark.parametrize("logit", [800.0, -800.0, 40.0, -40.0, -20.0, -36.0])
