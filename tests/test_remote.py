@@ -1,10 +1,14 @@
 """The app's trainer in a child process answers like the one in-process."""
 
+import io
+import sys
+
 import numpy as np
 import pytest
 
 from backprop_gui.core import DivergenceError, TrainConfig, make_dataset, train_test_split
 from backprop_gui.session import Engine, Frame, RemoteEngine, RemoteError
+from backprop_gui.session.wire import send
 
 
 def built(engine, lr=0.03, activation="tanh"):
@@ -212,3 +216,20 @@ def test_the_optimizers_state_crosses_both_ways(remote):
     fresh.run(3)
     remote.run(3)
     assert np.array_equal(fresh.theta(), remote.theta())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_a_whole_frame_with_every_unit_map_fits_in_the_reply_pipe(remote):
+    import fcntl
+
+    # Else the trainer waits in write until the app has read the frame's
+    # start, instead of training on while the app draws it.
+    local = Engine()  # the app's default network and surface
+    local.build([2, 8, 8, 1], "tanh", ("x1", "x2"), 0, TrainConfig(0.03, record_every=0), 128)
+    local.set_data(*train_test_split(*make_dataset("circle", 200, seed=1), 0.2, seed=1))
+    local.run(5)
+    frame = local.frame(True, inspect={"gradients": True, "health": True, "unit_maps": 32})
+    wire = io.BytesIO()
+    send(wire, ("ok", frame, (0, 0, 0)))
+    held = fcntl.fcntl(remote._process.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+    assert held >= len(wire.getvalue()) > 64 * 1024  # more than a pipe holds by default

@@ -35,6 +35,12 @@ from .wire import receive, send
 
 CHILD_MODULE = "backprop_gui.session.child"
 NICE = 5  # the trainer process's scheduling priority, below the app's
+# What the child's reply pipe holds. A frame is 78 KB (the surface) to 150 KB
+# (with the unit maps) and a pipe holds 64 KiB by default: the child waited in
+# write until the worker had read the frame's start, instead of training on.
+# Linux lets any process widen a pipe up to /proc/sys/fs/pipe-max-size (1 MiB
+# unless changed).
+REPLY_PIPE_BYTES = 1 << 20
 
 
 class RemoteError(RuntimeError):
@@ -78,13 +84,31 @@ def child_command(module: str, *args: str) -> list[str]:
 def start_child(module: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """``module`` answering on pipes, isolated (``child_command``), started in
     the package's own folder. ``env`` defaults to this process's."""
-    return subprocess.Popen(
+    process = subprocess.Popen(
         child_command(module, *args),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=dict(os.environ if env is None else env),
         cwd=PACKAGE_ROOT,
     )
+    widen_pipe(process.stdout, REPLY_PIPE_BYTES)
+    return process
+
+
+def widen_pipe(stream: BinaryIO, size: int) -> int:
+    """Let the pipe behind ``stream`` hold ``size`` bytes where the system
+    allows it (Linux: up to pipe-max-size); returns what it holds now, or 0
+    where that cannot be asked (then it keeps the system's default)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return 0
+    setsize, getsize = getattr(fcntl, "F_SETPIPE_SZ", None), getattr(fcntl, "F_GETPIPE_SZ", None)
+    if setsize is None or getsize is None:  # not Linux
+        return 0
+    with contextlib.suppress(OSError):  # above the limit: keep what it has
+        fcntl.fcntl(stream.fileno(), setsize, size)
+    return fcntl.fcntl(stream.fileno(), getsize)
 
 
 def reply_stream() -> BinaryIO:
