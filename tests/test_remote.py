@@ -231,5 +231,9 @@ def test_a_whole_frame_with_every_unit_map_fits_in_the_reply_pipe(remote):
     frame = local.frame(True, inspect={"gradients": True, "health": True, "unit_maps": 32})
     wire = io.BytesIO()
     send(wire, ("ok", frame, (0, 0, 0)))
+    size = len(wire.getvalue())
+    with open("/proc/sys/fs/pipe-max-size") as limit:
+        if int(limit.read()) < size:
+            pytest.skip("this system lets no pipe hold a frame")
     held = fcntl.fcntl(remote._process.stdout.fileno(), fcntl.F_GETPIPE_SZ)
-    assert held >= len(wire.getvalue()) > 64 * 1024  # more than a pipe holds by default
+    assert held >= size > 64 * 1024  # more than a pipe holds by default

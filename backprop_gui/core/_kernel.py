@@ -359,16 +359,18 @@ def train(
                     record(step + k + 1, epoch)
     finally:
         if recording:
-            first, n = log.written, len(costs)
+            # The steps whose entry is whole: an interrupt (Ctrl-C, SIGTERM) can
+            # come between two appends, and accuracy is appended last.
+            first, n = log.written, len(accuracies)
             entries = slice(first, first + n)
-            log.cost[entries] = costs
+            log.cost[entries] = costs[:n]
             log.accuracy[entries] = accuracies
             if full:
                 log.step[entries] = np.arange(step + 1, step + 1 + n)
                 log.epoch[entries] = np.arange(epoch0, epoch0 + n)
             else:
-                log.step[entries] = steps_done
-                log.epoch[entries] = epochs_done
+                log.step[entries] = steps_done[:n]
+                log.epoch[entries] = epochs_done[:n]
             log.written = first + n
         if watching:
             watch.lowest, watch.limit, watch.keep_below, watch.above = (

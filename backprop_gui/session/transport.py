@@ -96,9 +96,10 @@ def start_child(module: str, *args: str, env: dict[str, str] | None = None) -> s
 
 
 def widen_pipe(stream: BinaryIO, size: int) -> int:
-    """Let the pipe behind ``stream`` hold ``size`` bytes where the system
-    allows it (Linux: up to pipe-max-size); returns what it holds now, or 0
-    where that cannot be asked (then it keeps the system's default)."""
+    """Let the pipe behind ``stream`` hold at least ``size`` bytes where the
+    system allows it (Linux: up to pipe-max-size); never makes it smaller.
+    Returns what it holds now, or 0 where that cannot be asked (then it keeps
+    the system's default)."""
     try:
         import fcntl
     except ImportError:  # Windows
@@ -106,9 +107,14 @@ def widen_pipe(stream: BinaryIO, size: int) -> int:
     setsize, getsize = getattr(fcntl, "F_SETPIPE_SZ", None), getattr(fcntl, "F_GETPIPE_SZ", None)
     if setsize is None or getsize is None:  # not Linux
         return 0
-    with contextlib.suppress(OSError):  # above the limit: keep what it has
-        fcntl.fcntl(stream.fileno(), setsize, size)
-    return fcntl.fcntl(stream.fileno(), getsize)
+    try:
+        if fcntl.fcntl(stream.fileno(), getsize) < size:
+            fcntl.fcntl(stream.fileno(), setsize, size)
+        return fcntl.fcntl(stream.fileno(), getsize)
+    except OSError:  # above the limit (EPERM): it keeps what it has
+        with contextlib.suppress(OSError):
+            return fcntl.fcntl(stream.fileno(), getsize)
+        return 0
 
 
 def reply_stream() -> BinaryIO:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from backprop_gui.core import MLP, TrainConfig, Trainer, make_dataset
+from backprop_gui.core._kernel import Batch
 from backprop_gui.core.steplog import StepLog
 
 
@@ -148,3 +149,43 @@ def test_a_reader_can_drop_the_entries_before_a_step():
     trainer.steps.drop_before(8)  # nothing before 8 is left
     trainer.run(2)  # and the log goes on after what it kept
     assert trainer.steps.step.tolist() == [8, 9, 10, 11, 12]
+
+
+class InterruptingCount(int):
+    """A batch size whose ``k``-th use as the divisor of a NumPy integer raises
+    KeyboardInterrupt: in the loop, that is ``correct / m``, between a step's
+    cost and its accuracy being kept (as a signal can)."""
+
+    __array_ufunc__ = None  # NumPy's scalars leave the division to us
+
+    def __new__(cls, m: int, k: int):
+        count = super().__new__(cls, m)
+        count.left = k
+        return count
+
+    def __rtruediv__(self, other):
+        self.left -= 1
+        if self.left == 0:
+            raise KeyboardInterrupt
+        return other / int(self)
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_an_interrupt_mid_step_keeps_the_whole_entries_before_it(batch_size):
+    points, labels = data(1, 48)
+    net = MLP([2, 4, 1], "tanh", seed=0)
+    config = TrainConfig(0.1, batch_size=batch_size, seed=3, record_every=0, record_steps=True)
+    trainer = Trainer(net, points, labels, config)
+    if batch_size is None:
+        batch = trainer._full_batch(True)
+    else:
+        batch = trainer._batches[16] = Batch(net, 16)  # 48 points: 3 batches of 16
+    batch.m = InterruptingCount(batch.m, 5)
+    reference = Trainer(MLP([2, 4, 1], "tanh", seed=0), points, labels, config)
+    reference.run(4)
+    costs = reference.steps.cost[:4].tolist()
+    with pytest.raises(KeyboardInterrupt):
+        trainer.run(10)
+    assert len(trainer.steps) == 4
+    assert trainer.steps.step.tolist() == [1, 2, 3, 4]
+    assert trainer.steps.cost[:4].tolist() == costs
