@@ -93,6 +93,47 @@ def envelope_indices(cost: np.ndarray, max_entries: int) -> np.ndarray:
     return kept[kept < n]
 
 
+def envelope_over(x: np.ndarray, cost: np.ndarray, buckets: int) -> np.ndarray:
+    """Indices into ``x`` (n,), non-decreasing, and ``cost`` (n,), in order:
+    of each of ``buckets`` equal spans of x, and of each of ``buckets`` equal
+    spans of log(1 + x) (what a log axis shows), the entry of lowest and the
+    entry of highest finite cost and the first non-finite one; and the last
+    entry. At most 4·buckets + 1 entries, and a few more on a divergence.
+
+    Unlike ``envelope_indices``, whose buckets hold equally many entries, a
+    bucket never spans more than its share of the axis: a plot that keeps
+    re-enveloping its whole history keeps a steep early fall as the fall it
+    was, not as a straight line across thousands of epochs."""
+    x = np.asarray(x, np.float64)
+    cost = np.asarray(cost, np.float64)
+    if x.size == 0:
+        return np.arange(0)
+    kept = [_extremes(_spans(x, buckets), cost), _extremes(_spans(np.log1p(x), buckets), cost)]
+    return np.unique(np.concatenate([*kept, [x.size - 1]]))
+
+
+def _spans(x: np.ndarray, buckets: int) -> np.ndarray:
+    """Which of ``buckets`` equal spans of [x[0], x[-1]] each x lies in."""
+    span = x[-1] - x[0]
+    if not span > 0:
+        return np.zeros(x.size, np.int64)
+    return np.minimum(((x - x[0]) * (buckets / span)).astype(np.int64), buckets - 1)
+
+
+def _extremes(ids: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Of each run of equal ``ids`` (non-decreasing): the indices of the lowest
+    and the highest finite cost (the first of equals) and of the first
+    non-finite one."""
+    n = cost.size
+    finite = np.isfinite(cost)
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    # Sorted by id, then by cost: the first of each run is its lowest (stable).
+    low = np.lexsort((np.where(finite, cost, np.inf), ids))[starts]
+    high = np.lexsort((np.where(finite, -cost, np.inf), ids))[starts]
+    first_odd = np.minimum.reduceat(np.where(finite, n, np.arange(n)), starts)
+    return np.concatenate([low, high, first_odd[first_odd < n]])
+
+
 def envelope(costs: StepCosts, max_entries: int = MAX_FRAME_ENTRIES) -> StepCosts:
     """``costs`` with at most about ``max_entries`` entries (see ``envelope_indices``)."""
     if len(costs) <= max_entries:

@@ -8,7 +8,7 @@ import pytest
 
 from backprop_gui.core import TrainConfig, make_dataset
 from backprop_gui.session import Engine, Frame
-from backprop_gui.session.stepcosts import StepCosts, envelope, envelope_indices
+from backprop_gui.session.stepcosts import StepCosts, envelope, envelope_indices, envelope_over
 from backprop_gui.session.wire import receive, send
 
 
@@ -38,6 +38,40 @@ def test_the_envelope_contains_every_cost(n, limit):
         bucket = cost[start : start + k]
         kept = cost[keep[(keep >= start) & (keep < start + k)]]
         assert kept.min() == bucket.min() and kept.max() == bucket.max()
+
+
+def test_a_hand_worked_envelope_over_the_axis_keeps_each_spans_min_and_max():
+    # x from 0 to 8 in 2 equal spans, [0, 4) and [4, 8]; log(1 + x) from 0 to
+    # 2.197 in 2 spans, split at 1.0986 (x = 2): [0, 2) and [2, 8].
+    x = np.array([0.0, 1.0, 2.0, 3.0, 5.0, 6.0, 8.0])
+    cost = np.array([5.0, 1.0, 4.0, 9.0, 2.0, 7.0, 3.0])
+    # linear: {0,1,2,3} → min at 1, max at 3; {4,5,6} → min at 4, max at 5
+    # log:    {0,1} → min 1, max 0;  {2,...,6} → min 4, max 3;  and the last, 6
+    assert envelope_over(x, cost, 2).tolist() == [0, 1, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("n, buckets", [(10_000, 250), (1_001, 25), (5, 1), (40_000, 500)])
+def test_the_envelope_over_the_axis_contains_every_cost(n, buckets):
+    rng = np.random.default_rng(n)
+    x = np.sort(rng.exponential(1000.0, n))  # dense early, sparse late
+    cost = np.exp(rng.normal(size=n)) + (rng.random(n) < 0.001) * 1e6  # rare spikes
+    keep = envelope_over(x, cost, buckets)
+    assert keep.size <= 4 * buckets + 1 and keep[-1] == n - 1
+    assert np.all(np.diff(keep) > 0)  # a subsequence, in step order
+    for axis in (x, np.log1p(x)):  # every span of either axis keeps its min and max
+        share = (axis - axis[0]) * (buckets / (axis[-1] - axis[0]))
+        span = np.minimum(share.astype(int), buckets - 1)
+        for b in np.unique(span):
+            inside = np.flatnonzero(span == b)
+            kept = np.intersect1d(keep, inside)
+            assert cost[kept].min() == cost[inside].min() and cost[kept].max() == cost[inside].max()
+
+
+def test_the_envelope_over_the_axis_keeps_a_divergence():
+    cost = np.concatenate([np.linspace(1, 0.1, 5000), [47.0, 3e6, 1e153, np.nan, np.inf]])
+    x = np.arange(cost.size, dtype=float)
+    kept = cost[envelope_over(x, cost, 10)]
+    assert 1e153 in kept and np.isnan(kept).sum() == 1 and kept[-1] == np.inf
 
 
 def test_a_non_finite_cost_is_kept_as_the_highest():

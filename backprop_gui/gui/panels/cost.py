@@ -5,7 +5,9 @@ the plot and log-scale boxes below.
 What is drawn, and how it stays true:
 - the thin line is every step's batch cost J at the parameters before that
   step's update (``Frame.step_costs``); beyond ``STEP_CAPACITY`` points it is
-  kept as a min/max envelope (``session.stepcosts``), so no spike is lost;
+  kept as a min/max envelope over equal spans of the epoch axis, linear and
+  log (``session.stepcosts.envelope_over``), so no spike is lost and a steep
+  fall keeps its shape;
 - the thick solid and dashed lines are the train and test cost at their
   evaluations (the read-outs' numbers);
 - costs above ``CLIP_FACTOR`` times the larger of the run's first cost and
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from ...core.series import DecimatingSeries
 from ...core.trainer import Evaluation
 from ...session import Frame
-from ...session.stepcosts import StepCosts, envelope_indices
+from ...session.stepcosts import StepCosts, envelope_over
 from ..theme import TEST_PEN, TRAIN_PEN, cache_axes
 from .base import Panel
 
@@ -128,7 +130,7 @@ class CostPlot(pg.PlotWidget):
         self._steps_x = np.concatenate([self._steps_x, np.asarray(costs.at, np.float64)])
         self._steps_y = np.concatenate([self._steps_y, np.asarray(costs.cost, np.float64)])
         if self._steps_x.size > STEP_CAPACITY:
-            keep = envelope_indices(self._steps_y, STEP_CAPACITY // 2)
+            keep = envelope_over(self._steps_x, self._steps_y, STEP_CAPACITY // 8)
             self._steps_x, self._steps_y = self._steps_x[keep], self._steps_y[keep]
 
     @property

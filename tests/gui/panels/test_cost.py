@@ -237,3 +237,32 @@ def test_fast_training_redraws_a_few_times_a_second_and_slow_with_every_step(qtb
     assert panel.plot.steps[0].size == 2 + FAST  # every step drawn in the end
     panel.show(Frame(steps=99, training=False, step_costs=_steps(3 + FAST, 99)))
     assert timer.interval() == 0  # paused: at once, however many steps
+
+
+def test_the_kept_step_costs_follow_a_steep_fall_however_long_the_run(qtbot):
+    # Seen at full speed: the cost falls from 0.7 to near 0 within the first
+    # few hundred epochs of a run of 30,000, and after many frames the thin
+    # line was a straight diagonal from (0, 0.7) to (~9,000, 0) — buckets of
+    # equal counts had come to span thousands of early epochs. Wherever the
+    # kept line is drawn, it must stay within the costs near that epoch.
+    import numpy as np
+
+    from backprop_gui.session.stepcosts import StepCosts, envelope
+
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+
+    def truth(x):
+        return 0.7 * np.exp(-x / 100.0)
+
+    for first in range(0, 30_000, 700):  # frames of 700 steps, as at "max"
+        steps = np.arange(first + 1, first + 701)
+        x = (steps - 1).astype(float)
+        plot.add_steps(envelope(StepCosts(steps, steps - 1, x, truth(x))))
+    kept_x, kept_y = plot.steps
+    assert kept_x.size <= 4000 and np.all(np.diff(kept_x) >= 0)
+    for at in (50.0, 200.0, 500.0, 1000.0, 3000.0, 10_000.0, 25_000.0):
+        drawn = np.interp(at, kept_x, kept_y)
+        # Within the costs a pixel's width of epochs either side (500 px wide).
+        width = 30_000 / 500
+        assert truth(at + width) - 1e-12 <= drawn <= truth(max(at - width, 0.0)) + 1e-12, at
