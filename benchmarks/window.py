@@ -136,7 +136,7 @@ class AppSession:
         the frames carry what they draw; returns what is visible."""
         from PySide6.QtCore import Qt
 
-        from backprop_gui.gui.inspector import reveal
+        from backprop_gui.gui.inspector import on_screen, reveal
         from backprop_gui.gui.panels import HealthPanel, NetworkDiagram
 
         w = self.window
@@ -160,8 +160,8 @@ class AppSession:
         )
         maps = w.snapshot.unit_maps
         return {
-            "diagram": diagram.isVisible() and diagram.on_screen,
-            "health": health.isVisible() and health.on_screen,
+            "diagram": on_screen(diagram),
+            "health": on_screen(health),
             "unit_maps": [int(m.shape[0]) for m in maps],
             "unit_map_resolution": int(maps[0].shape[1]),
         }

@@ -22,6 +22,7 @@ import numpy as np
 
 class SGD:
     name = "sgd"
+    state_names: tuple[str, ...] = ()  # the running state, attributes of an instance
 
     def __init__(self, size: int) -> None:
         self._step = np.empty(size)
@@ -34,6 +35,7 @@ class SGD:
 class Momentum:
     name = "momentum"
     beta = 0.9
+    state_names = ("velocity",)
 
     def __init__(self, size: int) -> None:
         self.velocity = np.zeros(size)
@@ -49,6 +51,7 @@ class Momentum:
 class Adam:
     name = "adam"
     beta1, beta2, eps = 0.9, 0.999, 1e-8
+    state_names = ("m", "v", "t")  # t: the step count, an int
 
     def __init__(self, size: int) -> None:
         self.m = np.zeros(size)

@@ -169,10 +169,9 @@ class Trainer:
         self.net.theta[:] = theta
         self._optimizer = make_optimizer(self._config.optimizer, self.net.theta.size)
 
-    # The optimizers' running state: arrays that change sign with θ (the packed
-    # kernel keeps a sigmoid output layer negated) and those that do not.
-    _SIGNED_STATE = ("velocity", "m")
-    _UNSIGNED_STATE = ("v",)
+    # Of the optimizers' running state (``state_names``), the arrays that change
+    # sign with θ: the packed kernel keeps a sigmoid output layer negated.
+    _SIGNED_STATE = frozenset({"velocity", "m"})
 
     def optimizer_state(self) -> dict:
         """Copies of the optimizer's running state, each array in
@@ -180,29 +179,30 @@ class Trainer:
         "velocity"; Adam's moments "m", "v" and its step count "t"; {} for SGD."""
         packed, optimizer = self._packed, self._optimizer
         state: dict = {}
-        for name in (*self._SIGNED_STATE, *self._UNSIGNED_STATE):
-            if hasattr(optimizer, name):
-                signed = name in self._SIGNED_STATE
-                state[name] = packed.unpack(getattr(optimizer, name), signed)
-        if hasattr(optimizer, "t"):
-            state["t"] = int(optimizer.t)
+        for name in optimizer.state_names:
+            value = getattr(optimizer, name)
+            if isinstance(value, np.ndarray):
+                state[name] = packed.unpack(value, name in self._SIGNED_STATE)
+            else:
+                state[name] = int(value)
         return state
 
     def set_optimizer_state(self, state: dict) -> None:
         """Take up ``optimizer_state()``'s result (of the same optimizer and
         network), e.g. after one step walked by hand with a copy of it."""
         packed, optimizer = self._packed, self._optimizer
+        if set(state) != set(optimizer.state_names):
+            raise ValueError(f"not a {optimizer.name} optimizer's state: {sorted(state)}")
         size = self.net.theta.size
-        for name in (*self._SIGNED_STATE, *self._UNSIGNED_STATE):
-            if hasattr(optimizer, name) != (name in state):
-                raise ValueError(f"not a {optimizer.name} optimizer's state: {sorted(state)}")
-            if name in state:
-                flat = np.asarray(state[name], dtype=np.float64).reshape(-1)
-                if flat.size != size:
-                    raise ValueError(f"{name} has {flat.size} entries, θ has {size}")
-                packed.pack(flat, getattr(optimizer, name), name in self._SIGNED_STATE)
-        if hasattr(optimizer, "t"):
-            optimizer.t = int(state["t"])
+        for name in optimizer.state_names:
+            current = getattr(optimizer, name)
+            if not isinstance(current, np.ndarray):
+                setattr(optimizer, name, int(state[name]))
+                continue
+            flat = np.asarray(state[name], dtype=np.float64).reshape(-1)
+            if flat.size != size:
+                raise ValueError(f"{name} has {flat.size} entries, θ has {size}")
+            packed.pack(flat, current, name in self._SIGNED_STATE)
 
     @property
     def best_theta(self) -> np.ndarray | None:

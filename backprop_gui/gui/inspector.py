@@ -321,11 +321,8 @@ class Inspector(QObject):
         # Its state after the step goes with θ, unless another optimizer was
         # chosen meanwhile (that one starts afresh, as after any change).
         if optimizer is not None and optimizer.name == self._optimizer():
-            more["optimizer_state"] = {
-                key: getattr(optimizer, key)
-                for key in ("velocity", "m", "v", "t")
-                if hasattr(optimizer, key)
-            }
+            names = optimizer.state_names
+            more["optimizer_state"] = {key: getattr(optimizer, key) for key in names}
         self.window.worker.post(
             theta=(self.window._spec(), theta), resume=(epoch + int(full), steps + 1), **more
         )

@@ -25,6 +25,14 @@ class PacedTraining:
     """The worker's calls that train what is due, never past a stop, and at
     "max" as fast as frames allow."""
 
+    def _has_points(self) -> bool:
+        """True when there are training points; else training stops and says why."""
+        if self._trainer.m:
+            return True
+        self._training = False
+        self._message = "Nothing to train on: add some points first."
+        return False
+
     def _steps_per_epoch(self) -> int:
         size, m = self._config.batch_size, self._trainer.m
         return 1 if size is None or size >= m else -(-m // size)
@@ -45,9 +53,7 @@ class PacedTraining:
     def _train_paced(self) -> float | None:
         """Train what the pacer says is due; None when there is something new
         to show (trained, or a stop is due), else how long until something is."""
-        if self._trainer.m == 0:
-            self._training = False
-            self._message = "Nothing to train on: add some points first."
+        if not self._has_points():
             return None
         epoch0, steps0 = self._resumed_at
         due = self._pacer.due(
@@ -66,9 +72,7 @@ class PacedTraining:
 
     def _train_for(self, seconds: float) -> None:
         """Train for about ``seconds``, by the measured rate."""
-        if self._trainer.m == 0:
-            self._training = False
-            self._message = "Nothing to train on: add some points first."
+        if not self._has_points():
             return
         steps = max(1, int(self._rate * seconds))
         start = time.perf_counter()

@@ -242,8 +242,8 @@ class Engine:
     def run_after(self, made: Frame, steps: int) -> float:
         """Train ``steps`` steps after the frame ``made`` was sent: the trainer
         process does it while the window draws that frame (see
-        ``transport.RemoteEngine.frame``). None after a frame that reports a
-        divergence: the app goes back to good weights first. Returns the
+        ``transport.RemoteEngine.frame``). No steps after a frame that reports
+        a divergence: the app goes back to good weights first. Returns the
         seconds they took (0.0 for none), which the app paces its requests by."""
         if steps <= 0 or made.divergence or not self.trainer.m:
             return 0.0

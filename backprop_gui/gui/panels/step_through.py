@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ...core import MLP
 from .base import RIGHT, Panel
-from .equations import ASSIGN, hat
+from .equations import ASSIGN, UPDATES, hat
 from .heat import MatrixView, fmt
 
 POINTS_SHOWN = 8  # columns (points) of Z, A and dZ shown in the bar
@@ -30,7 +30,7 @@ STAGE_BOX = 64  # pixels: the largest side of a stage's value drawn as a heatmap
 # The update stage's rule, by optimizer (core.optimizers, in its notation;
 # the live equations spell Adam's moments out).
 UPDATE_RULES = {
-    "sgd": f"θ{ASSIGN}θ − α·dθ",
+    "sgd": UPDATES["sgd"],
     "momentum": f"momentum: v{ASSIGN}β·v − α·dθ, θ{ASSIGN}θ + v",
     "adam": f"Adam: θ{ASSIGN}θ − α·{hat('m')} / (√{hat('v')} + ε)",
 }
