@@ -19,6 +19,7 @@ moment prints "interrupted" and exits with 130.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from . import signals
@@ -156,17 +157,33 @@ def _main(argv: list[str] | None) -> int:
             print(f"{prog}: error: {one_line(exc)}", file=sys.stderr)
             return EXIT_USAGE
     except KeyboardInterrupt:
-        # Ctrl-C: the atomic writes on the way removed their temporary files.
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return signals.EXIT_INTERRUPTED
+        return _interrupted(prog)
     except signals.Terminated:
-        print(f"{prog}: terminated", file=sys.stderr)
-        return signals.EXIT_TERMINATED
+        return _terminated(prog)
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): stop quietly.
         # Point stdout at devnull so the interpreter's final flush is quiet too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
+    except Exception:
+        # A signal that arrived in C code can come out as another exception
+        # (see ``signals.received``): it ended the command all the same.
+        if signals.received() == signal.SIGINT:
+            return _interrupted(prog)
+        if signals.received() is not None:
+            return _terminated(prog)
+        raise
+
+
+def _interrupted(prog: str) -> int:
+    # Ctrl-C: the atomic writes on the way removed their temporary files.
+    print(f"{prog}: interrupted", file=sys.stderr)
+    return signals.EXIT_INTERRUPTED
+
+
+def _terminated(prog: str) -> int:
+    print(f"{prog}: terminated", file=sys.stderr)
+    return signals.EXIT_TERMINATED
 
 
 __all__ = ["COMMANDS", "build_parser", "commands", "main"]

@@ -21,21 +21,42 @@ class Terminated(BaseException):
     ``except Exception`` on the way swallows it."""
 
 
+_received: int | None = None  # the signal that arrived since ``install``
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    global _received
+    _received = signum
+    raise KeyboardInterrupt
+
+
 def _terminate(signum: int, frame: object) -> None:
+    global _received
+    _received = signum
     raise Terminated
 
 
+def received() -> int | None:
+    """The signal (SIGINT or SIGTERM) that arrived since ``install``, if any.
+    Raised inside C code, its exception can come out as another: a Ctrl-C
+    while NumPy's C extension imports ``datetime`` ends that import with an
+    ImportError. Whatever then ends the command, the signal ended it."""
+    return _received
+
+
 def install() -> dict[int, object]:
-    """SIGTERM raises ``Terminated``; SIGINT raises KeyboardInterrupt (Python's
-    own handler, in case a caller set another, unless SIGINT is ignored, as
-    for a background job of a non-interactive shell). Returns the previous
-    handlers, for ``restore``."""
+    """SIGTERM raises ``Terminated``; SIGINT raises KeyboardInterrupt (as
+    Python's own handler, in case a caller set another, unless SIGINT is
+    ignored, as for a background job of a non-interactive shell); both are
+    noted for ``received``. Returns the previous handlers, for ``restore``."""
+    global _received
+    _received = None
     previous: dict[int, object] = {signal.SIGINT: signal.getsignal(signal.SIGINT)}
     if hasattr(signal, "SIGTERM"):
         previous[signal.SIGTERM] = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, _terminate)
     if previous[signal.SIGINT] is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, _interrupt)  # raises KeyboardInterrupt, as Python's
     return previous
 
 

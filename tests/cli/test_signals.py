@@ -156,3 +156,47 @@ def test_main_called_in_process_puts_the_handlers_back() -> None:
     before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     assert main(["--version"]) == 0
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+
+
+@pytest.mark.parametrize(
+    ("signum", "status", "said"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+)
+def test_a_signal_that_comes_out_of_c_code_as_another_error_still_ends_in_one_line(
+    monkeypatch, capsys, signum: str, status: int, said: str
+) -> None:
+    # Seen in CI: Ctrl-C while NumPy's C extension imported datetime came out
+    # as "ImportError: PyCapsule_Import could not import module datetime", and
+    # the command printed that traceback. Here a command stands in for that C
+    # code: the signal arrives, and what leaves is an ImportError.
+    import argparse
+
+    import backprop_gui.cli as cli
+
+    def run(args) -> int:
+        try:
+            os.kill(os.getpid(), getattr(signal, signum))
+            time.sleep(5)  # the handler raises before this ends
+        except BaseException:
+            raise ImportError("PyCapsule_Import could not import module datetime") from None
+        return 0
+
+    command = argparse.Namespace(command="train", prog="backprop-gui train", run=run)
+    monkeypatch.setattr(cli, "build_parser", lambda: None)
+    monkeypatch.setattr(cli, "_parse", lambda parser, argv: command)
+    assert cli.main(["train"]) == status
+    assert capsys.readouterr().err.splitlines() == [f"backprop-gui train: {said}"]
+
+
+def test_an_error_with_no_signal_is_not_called_an_interrupt(monkeypatch) -> None:
+    import argparse
+
+    import backprop_gui.cli as cli
+
+    def run(args) -> int:
+        raise ImportError("a real one")
+
+    command = argparse.Namespace(command="train", prog="backprop-gui train", run=run)
+    monkeypatch.setattr(cli, "build_parser", lambda: None)
+    monkeypatch.setattr(cli, "_parse", lambda parser, argv: command)
+    with pytest.raises(ImportError, match="a real one"):
+        cli.main(["train"])
