@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from ...core import ACTIVATIONS, FEATURE_LABELS, MLP
+from ...core import ACTIVATIONS, FEATURE_LABELS, MLP, OPTIMIZERS
 from .base import RIGHT, Panel
 from .heat import MatrixView, fmt
 
@@ -57,13 +57,29 @@ def hat(letter: str) -> str:
 
 ASSIGN = "&nbsp;:=&nbsp;"  # never wrapped away from its sides
 
+
+def constant(value: float) -> str:
+    """An optimizer's constant as a student reads it: 0.9, 0.999, 10⁻⁸."""
+    exponent = round(math.log10(value))
+    if value < 1e-3 and value == 10.0**exponent:
+        return "10" + str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{value:g}"
+
+
+# Each optimizer's rule in core.optimizers' notation, with its constants
+# read from there (the step-through shows the same rule).
+_momentum, _adam = OPTIMIZERS["momentum"], OPTIMIZERS["adam"]
+MOMENTUM_CONSTANTS = f"β = {constant(_momentum.beta)}"
+ADAM_CONSTANTS = (
+    f"β₁ = {constant(_adam.beta1)}, β₂ = {constant(_adam.beta2)}, ε = {constant(_adam.eps)}"
+)
 UPDATES = {
     "sgd": f"θ{ASSIGN}θ − α·dθ",
-    "momentum": f"v{ASSIGN}0.9·v − α·dθ<br>θ{ASSIGN}θ + v",
+    "momentum": f"v{ASSIGN}β·v − α·dθ &nbsp;{grey(MOMENTUM_CONSTANTS)}<br>θ{ASSIGN}θ + v",
     "adam": (
         f"m{ASSIGN}β₁·m + (1−β₁)·dθ; &nbsp; v{ASSIGN}β₂·v + (1−β₂)·dθ²<br>"
         f"{hat('m')} = m/(1−β₁ᵗ), &nbsp; {hat('v')} = v/(1−β₂ᵗ)<br>"
-        f"θ{ASSIGN}θ − α·{hat('m')}/(√{hat('v')} + ε)"
+        f"θ{ASSIGN}θ − α·{hat('m')}/(√{hat('v')} + ε) &nbsp;{grey(ADAM_CONSTANTS)}"
     ),
 }
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ...core import MLP
 from .base import RIGHT, Panel
-from .equations import ASSIGN, UPDATES, hat
+from .equations import ADAM_CONSTANTS, ASSIGN, MOMENTUM_CONSTANTS, UPDATES, hat
 from .heat import MatrixView, fmt
 
 POINTS_SHOWN = 8  # columns (points) of Z, A and dZ shown in the bar
@@ -31,8 +31,8 @@ STAGE_BOX = 64  # pixels: the largest side of a stage's value drawn as a heatmap
 # the live equations spell Adam's moments out).
 UPDATE_RULES = {
     "sgd": UPDATES["sgd"],
-    "momentum": f"momentum: v{ASSIGN}β·v − α·dθ, θ{ASSIGN}θ + v",
-    "adam": f"Adam: θ{ASSIGN}θ − α·{hat('m')} / (√{hat('v')} + ε)",
+    "momentum": f"momentum: v{ASSIGN}β·v − α·dθ, θ{ASSIGN}θ + v ({MOMENTUM_CONSTANTS})",
+    "adam": f"Adam: θ{ASSIGN}θ − α·{hat('m')} / (√{hat('v')} + ε) ({ADAM_CONSTANTS})",
 }
 IDLE_TEXT = (
     "<span style='color:#555'>One training step, stage by stage, with its numbers: "

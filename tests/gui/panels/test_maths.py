@@ -32,3 +32,22 @@ def test_the_cost_says_plainly_how_it_is_computed_and_what_m_is():
     assert "m = the number of training points (full batch)" in full
     batched = equations_html(spec, {"batch_size": 32})
     assert "m = 32 (the mini-batch size" in batched
+
+
+def test_each_optimizers_rule_names_its_constants_as_the_optimizer_has_them():
+    from backprop_gui.core.optimizers import Adam, Momentum
+    from backprop_gui.gui.panels.equations import constant
+    from backprop_gui.gui.panels.step_through import UPDATE_RULES
+
+    assert (constant(0.9), constant(0.999), constant(1e-8), constant(0.5)) == (
+        "0.9",
+        "0.999",
+        "10⁻⁸",
+        "0.5",
+    )
+    momentum = equations_html(NetworkSpec(), {"optimizer": "momentum"})
+    assert "v&nbsp;:=&nbsp;β·v − α·dθ" in momentum and "0.9·v" not in momentum
+    adam = equations_html(NetworkSpec(), {"optimizer": "adam"})
+    for rules in (momentum + adam, UPDATE_RULES["momentum"] + UPDATE_RULES["adam"]):
+        assert f"β = {Momentum.beta:g}" in rules
+        assert f"β₁ = {Adam.beta1:g}, β₂ = {Adam.beta2:g}, ε = 10⁻⁸" in rules
