@@ -48,7 +48,9 @@ decision surface: ms to evaluate P(class 1) on 100², 200² and 256² grids
 the live app, offscreen (the real main window; needs PySide6 and pyqtgraph),
   with its default network (2-8-8-1 tanh, sgd lr 0.03, full batch) on the
   default circle preset (200 points, 20 % test): training steps/s in the app
-  against the same training headless (alternating rounds), new surfaces
+  against the same training headless (alternating rounds: no cost recorded,
+  every step's cost recorded, and the trainer process's whole work without
+  the window: recording and making the frames the app got), new surfaces
   painted per second, event-loop lateness (p50, p99, max) from a precise
   5 ms QTimer probe, with the worst ticks one by one and where the time
   went meanwhile (on Linux: the CPU time a virtual machine's host took, the

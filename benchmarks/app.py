@@ -9,7 +9,11 @@ on the same network, weights and points), with the app's default network
 on its default circle preset:
 
 - training steps per second in the app (from the frames the window
-  shows) against the same ``Trainer`` run headless in a plain loop;
+  shows) against the same ``Trainer`` run headless in a plain loop, with
+  and without recording every step's cost; and against the trainer
+  process's ``Engine`` alone, making the frames the app received (read from
+  them: ``window.frame_work``) as often, which leaves out only what the
+  window and the pipe cost;
 - surface updates per second: new decision surfaces painted on the
   canvas (a surface the window took in but never painted does not count);
 - event-loop lateness: a ``Qt.PreciseTimer`` probe re-armed every
@@ -27,6 +31,8 @@ in the worker thread (``BACKPROP_GUI_TRAINER=thread``).
 from __future__ import annotations
 
 import gc
+import io
+import itertools
 import math
 import os
 import statistics
@@ -66,6 +72,38 @@ def _headless_rate(trainer: Trainer, seconds: float) -> float:
     return steps / (time.perf_counter() - start)
 
 
+def _making_frames_rate(engine, work: list, per_second: float, seconds: float) -> float:
+    """Steps per second of the trainer's own work in the app, without the
+    window: ``engine`` makes the frames the app received (``work``, in turn),
+    ``per_second`` of them, each sent into a buffer as the trainer process
+    sends it, and trains up to the next one in one call, as the trainer
+    process does at "max"."""
+    from backprop_gui.session.wire import send
+
+    if not work or per_second <= 0:
+        return math.nan
+    sink = io.BytesIO()
+    period = 1.0 / per_second
+    rate, steps = 1000.0, 0
+    start = time.perf_counter()
+    end = due = start
+    end += seconds
+    for k in itertools.count():
+        if time.perf_counter() >= end:
+            break
+        job = work[k % len(work)]
+        frame = engine.frame(job.evaluate, job.exact, inspect=job.inspect or None)
+        sink.seek(0)
+        send(sink, ("ok", frame, (engine.trainer.step_count, 0, 0)))
+        due += period
+        before = time.perf_counter()
+        chunk = max(1, int(rate * (due - before)))
+        engine.run(chunk)
+        steps += chunk
+        rate = chunk / max(time.perf_counter() - before, 1e-9)
+    return steps / (time.perf_counter() - start)
+
+
 def measure_app(
     rounds: int,
     app_seconds: float,
@@ -92,6 +130,7 @@ def measure_app(
         design = trainer
         app_rates, headless_rates, surface_rates, taken_rates = [], [], [], []
         recording_rates: list[float] = []
+        making_frames_rates: list[float] = []
         lateness = array("d")
         ticks: list[Tick] = []  # each round's worst
         rss: list[tuple[float, int]] = []
@@ -100,7 +139,9 @@ def measure_app(
         t_first = None
         stolen, recorded = 0.0, 0.0
         for k in range(rounds):
+            frames_per_second = 0.0
             session.snapshots.clear()
+            session.recorder.work.clear()
             session.painted.times.clear()
             session.recording = True
             session.set_training(True)
@@ -133,6 +174,7 @@ def measure_app(
                 surface_rates.append(painted / (t1 - t0))
                 taken = sum(1 for s in training[1:] if s[2])
                 taken_rates.append(taken / (t1 - t0))
+                frames_per_second = (len(training) - 1) / (t1 - t0)
             lateness.extend(probe.lateness_ms)
             ticks.extend(probe.worst_ticks())
             probe.clear()
@@ -149,6 +191,19 @@ def measure_app(
             recording_rates.append(_headless_rate(trainer, headless_seconds))
             # Its step log (MiB) must not count as the app's memory growth.
             del trainer
+            # The trainer process's own share: the same frames made and sent
+            # as often as the window received them, with no window reading.
+            engine = session.headless_engine()
+            gc.collect()
+            making_frames_rates.append(
+                _making_frames_rate(
+                    engine,
+                    session.recorder.work,
+                    frames_per_second,
+                    headless_seconds,
+                )
+            )
+            del engine
             gc.collect()
         training_seconds = rounds * app_seconds
         end_rss = rss[-1] if rss else None
@@ -171,9 +226,11 @@ def measure_app(
                 "app": summary(app_rates),
                 "headless": summary(headless_rates),
                 "headless_recording": summary(recording_rates),
+                "headless_making_frames": summary(making_frames_rates),
             },
             "app_over_headless": _ratio(app_rates, headless_rates),
             "app_over_headless_recording": _ratio(app_rates, recording_rates),
+            "app_over_headless_making_frames": _ratio(app_rates, making_frames_rates),
             "surface_updates_per_second": summary(surface_rates),
             "surfaces_received_per_second": summary(taken_rates),
             "lateness_ms": {**lateness_summary(lateness, ticks), "probe_interval_ms": PROBE_MS},

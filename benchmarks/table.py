@@ -51,6 +51,16 @@ def _app_rows(app: dict, memory: bool = True) -> list[list[str]]:
             "the same work",
         ],
         [
+            "training steps/s, headless making frames",
+            _fmt(sps.get("headless_making_frames", {}).get("median")),
+            "the trainer process's work alone: recording, and the frames the app got",
+        ],
+        [
+            "app / headless making frames",
+            _fmt(app.get("app_over_headless_making_frames"), ".2f"),
+            "what the window and the pipe cost",
+        ],
+        [
             "surface updates/s (painted)",
             _fmt(surfaces["median"], ".1f"),
             f"{_fmt(surfaces['min'], '.1f')}-{_fmt(surfaces['max'], '.1f')}; "

@@ -21,7 +21,7 @@ import random
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from backprop_gui.core import Trainer, transform
@@ -38,13 +38,16 @@ def _recorder_class():
     from PySide6.QtCore import QObject, Slot
 
     class Recorder(QObject):
-        """(time, steps, surface id, training) of every snapshot the window got."""
+        """(time, steps, surface id, training) of every snapshot the window
+        got, and what the trainer computed for it (``FrameWork``)."""
 
         def __init__(self) -> None:
             super().__init__()
             self.snapshots: list[tuple[float, int, bool, bool]] = []
+            self.work: list[FrameWork] = []
             self.recording = False
             self._last_surface = None
+            self._last = None  # the last snapshot, whose fields the next may reuse
 
         @Slot(object)
         def record(self, snap) -> None:
@@ -54,8 +57,43 @@ def _recorder_class():
                 new = snap.surface is not self._last_surface
                 self._last_surface = snap.surface
                 self.snapshots.append((time.perf_counter(), snap.steps, new, snap.training))
+                if snap.training:
+                    self.work.append(frame_work(snap, self._last))
+            self._last = snap
 
     return Recorder
+
+
+@dataclass(frozen=True)
+class FrameWork:
+    """What the trainer computed for one frame, read from the frame: the
+    ``Engine.frame`` arguments that make the same one again."""
+
+    evaluate: bool
+    exact: bool
+    inspect: dict
+
+
+def frame_work(frame, previous) -> FrameWork:
+    """The work behind ``frame``, read from the fields it carries that
+    ``previous`` (the frame before, or None) did not: the window's worker
+    passes on what it did not ask for again. Its evaluation; its surface, in
+    float32 while training (``exact`` when still); what it inspected (unit
+    maps: their resolution and units per layer)."""
+
+    def new(name: str):
+        value = getattr(frame, name)
+        return None if previous is not None and value is getattr(previous, name) else value
+
+    inspect: dict = {}
+    for name in ("gradients", "health", "optimizer"):
+        if new(name) is not None:
+            inspect[name] = True
+    if (maps := new("unit_maps")) is not None:
+        inspect["unit_maps"] = (maps[0].shape[-1], max(m.shape[0] for m in maps))
+    if new("unit_map") is not None or new("example") is not None:
+        raise NotImplementedError("replaying a frame with one unit's map or an example's pass")
+    return FrameWork(new("evaluation") is not None, not frame.training, inspect)
 
 
 def _Recorder():
@@ -248,6 +286,34 @@ class AppSession:
             transform(w.model.points[:, test], features),
             w.model.labels[test],
         )
+
+    def headless_engine(self):
+        """The trainer process's ``Engine``, in this process, on what the window
+        trains (as ``headless_trainer``): to make the frames it made."""
+        from backprop_gui.gui.worker import SURFACE_RESOLUTION
+        from backprop_gui.session import Engine
+
+        w = self.window
+        frame = w.snapshot
+        test = w.model.test_mask(w.canvas.test_ratio)
+        engine = Engine()
+        spec = frame.spec
+        engine.build(
+            spec.layer_sizes(),
+            spec.activation,
+            spec.features,
+            spec.seed,
+            replace(frame.config, record_every=0),
+            SURFACE_RESOLUTION,
+        )
+        engine.set_points(
+            w.model.points[:, ~test],
+            w.model.labels[~test],
+            w.model.points[:, test],
+            w.model.labels[test],
+        )
+        engine.set_theta(w.current_network().theta)
+        return engine
 
     def close(self) -> None:
         self.window.close()

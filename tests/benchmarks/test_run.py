@@ -82,6 +82,11 @@ def test_bench_emits_valid_json_with_every_section():
     assert app["app_over_headless_recording"] == pytest.approx(
         rates["app"]["median"] / rates["headless_recording"]["median"]
     )
+    # ...and the trainer's own work alone: recording, and making the frames the app got.
+    assert rates["headless_making_frames"]["median"] > 0
+    assert app["app_over_headless_making_frames"] == pytest.approx(
+        rates["app"]["median"] / rates["headless_making_frames"]["median"]
+    )
     # Surfaces count once painted on the canvas, not when the window took them in.
     assert app["surface_updates_per_second"]["median"] > 0
     painted, received = app["surface_updates_per_second"], app["surfaces_received_per_second"]

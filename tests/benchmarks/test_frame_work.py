@@ -1,0 +1,43 @@
+"""The benchmark's "headless making frames" replays the app's frames: what
+each one cost the trainer is read from the frame, counting only the fields
+the frame before did not already carry."""
+
+import numpy as np
+
+from backprop_gui.core import TrainConfig
+from backprop_gui.session import Engine
+from benchmarks.window import FrameWork, frame_work
+
+INSPECT = {"gradients": True, "health": True, "unit_maps": (16, 9)}
+
+
+def engine() -> Engine:
+    e = Engine()
+    e.build([2, 3, 1], "tanh", ("x1", "x2"), 0, TrainConfig(record_every=0), 16)
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-1, 1, (2, 20))
+    e.set_points(points, (points[0] > 0).astype(np.int64), points[:, :0], np.zeros(0, np.int64))
+    return e
+
+
+def test_a_frame_with_new_inspections_is_replayed_with_the_same_request():
+    e = engine()
+    frame = e.frame(True, False, inspect=INSPECT)
+    work = frame_work(frame, None)
+    # Three units at most in a layer: the maps are (n_l, 16, 16), n_l ≤ 3.
+    assert work == FrameWork(True, True, {"gradients": True, "health": True, "unit_maps": (16, 3)})
+    again = e.frame(work.evaluate, work.exact, inspect=work.inspect)
+    assert [m.shape for m in again.unit_maps] == [m.shape for m in frame.unit_maps]
+    assert again.gradients.keys() == frame.gradients.keys() and len(again.health) == 2
+
+
+def test_what_a_frame_passes_on_from_the_one_before_was_not_computed_for_it():
+    e = engine()
+    first = e.frame(True, False, inspect=INSPECT)
+    # The window's worker hands the last evaluation and inspections on.
+    reused = first.__class__(
+        **{**{f: getattr(first, f) for f in first.__dataclass_fields__}, "training": True}
+    )
+    assert frame_work(reused, first) == FrameWork(False, False, {})
+    fresh = e.frame(True, False, inspect={"health": True})
+    assert frame_work(fresh, first) == FrameWork(True, True, {"health": True})
