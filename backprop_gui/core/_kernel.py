@@ -151,6 +151,7 @@ def train(
     log: Steps | None,
     watch: Watch | None,
     m_total: int,
+    accuracy: bool = True,
 ) -> int:
     """Run ``steps`` updates on the packed θ; returns the epoch count after them.
 
@@ -158,8 +159,9 @@ def train(
     epoch, last of its epoch) for each mini-batch. ``step`` and ``epoch`` count
     the updates and epochs done before; ``record(step, epoch)`` is called after
     every ``every``-th epoch (0: never). With ``log``, each step's cost and
-    accuracy on its batch, at θ before its update, are written there; with
-    ``watch`` too, the cost is checked at each epoch boundary (see ``Watch``).
+    accuracy on its batch, at θ before its update, are written there (the
+    accuracy NaN unless ``accuracy``); with ``watch`` too, the cost is
+    checked at each epoch boundary (see ``Watch``).
     Raises ``Diverged`` with the number of updates done.
     """
     sgd = optimizer.name == "sgd"
@@ -179,6 +181,7 @@ def train(
     ln, less_equal, equal = np.log, np.less_equal, np.equal
     count_nonzero, amax, asum, argmax = np.count_nonzero, np.max, np.sum, np.argmax
     recording = log is not None
+    counting = recording and accuracy  # each step's hits, for its accuracy
     watching = recording and watch is not None
     if recording:
         # Python lists while the loop runs (an append is cheaper than a store
@@ -237,6 +240,7 @@ def train(
                     # (y − 1)·(−z) when y = 0 and e^−z is large, and log is
                     # twice as fast.
                     ln(D, batch.losses)
+                if counting:
                     # σ ≥ 0.5 exactly when 1 + e^−z ≤ 2: the label predict gives.
                     less_equal(D, TWO, batch.predicted_one)
                 divide(s, D, D)
@@ -247,6 +251,7 @@ def train(
                     if not isfinite(total):  # e^−z overflowed: the stable form
                         N = batch.output_row
                         total = float((np.logaddexp(0.0, N) + batch.Y_minus_one * N).sum())
+                if counting:
                     correct = count_nonzero(
                         equal(batch.predicted_one, batch.positive, batch.predicted_one)
                     )
@@ -271,6 +276,7 @@ def train(
                         + dot(batch.sums[0], ones)
                         - dot(batch.Y_flat, batch.output_flat)
                     )
+                if counting:
                     argmax(A, axis=0, out=batch.predicted)
                     correct = count_nonzero(equal(batch.predicted, batch.labels, batch.hits[0]))
             for A, G in slopes:  # tanh′ = 1 − A²
@@ -306,7 +312,8 @@ def train(
                     add_step(step + k + 1)
                     add_epoch(epoch)
                 add_cost(cost)
-                add_accuracy(correct / batch.m)
+                if counting:
+                    add_accuracy(correct / batch.m)
                 if watching:
                     if full:
                         estimate = cost
@@ -360,11 +367,11 @@ def train(
     finally:
         if recording:
             # The steps whose entry is whole: an interrupt (Ctrl-C, SIGTERM) can
-            # come between two appends, and accuracy is appended last.
-            first, n = log.written, len(accuracies)
+            # come between two appends, and accuracy (else the cost) comes last.
+            first, n = log.written, len(accuracies if counting else costs)
             entries = slice(first, first + n)
             log.cost[entries] = costs[:n]
-            log.accuracy[entries] = accuracies
+            log.accuracy[entries] = accuracies if counting else math.nan
             if full:
                 log.step[entries] = np.arange(step + 1, step + 1 + n)
                 log.epoch[entries] = np.arange(epoch0, epoch0 + n)

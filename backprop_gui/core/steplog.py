@@ -10,7 +10,8 @@ counts them):
   (from the logits, stable) plus l1·Σ|W| + (l2/2)·Σ‖W‖², what a PyTorch loop
   reports as ``loss.item()``. With full batches it is the training cost;
   with mini-batches it is the cost of that mini-batch alone.
-- ``accuracy[i]``: the fraction of that batch classified right, same parameters.
+- ``accuracy[i]``: the fraction of that batch classified right, same
+  parameters; NaN with ``TrainConfig(step_accuracy=False)``.
 - ``epoch[i]``: the epochs completed before that step (0 during the first).
 """
 

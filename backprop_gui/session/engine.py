@@ -21,6 +21,11 @@ from ..core.surface import SurfaceEvaluator, grid_centres, winners
 from .frame import Frame
 from .stepcosts import StepCosts, envelope
 
+# How the engine's trainer records: every step's cost, which the frames carry
+# (and which watches for divergence); not each step's accuracy, which no frame
+# carries (the read-outs show the evaluation's).
+RECORDING = {"record_steps": True, "step_accuracy": False}
+
 # The app's live cost and accuracy on bigger sets are estimates on this many.
 EVALUATION_SAMPLE = 4096
 
@@ -84,7 +89,7 @@ class Engine:
         cost that explodes is divergence."""
         net = MLP(layer_sizes, activation, seed=seed, features=features)
         empty = np.zeros((net.layer_sizes[0], 0))
-        config = replace(config, record_steps=True)
+        config = replace(config, **RECORDING)
         self.trainer = Trainer(net, empty, np.zeros(0, np.int64), config)
         self._sent_step = 0  # the last step whose cost a frame has carried
         # float32 is three times faster and looks the same while the surface
@@ -125,7 +130,7 @@ class Engine:
         return done
 
     def configure(self, **changes: object) -> TrainConfig:
-        return self.trainer.configure(**changes)
+        return self.trainer.configure(**{**changes, **RECORDING})
 
     def set_data(self, X, Y, X_test=None, Y_test=None) -> None:
         self.trainer.set_data(X, Y, X_test, Y_test)

@@ -76,6 +76,27 @@ def test_recording_leaves_the_training_bit_for_bit_the_same(sizes, activation, c
     assert np.array_equal(runs[0], runs[1])
 
 
+@pytest.mark.parametrize(("sizes", "batch_size"), [([2, 6, 1], None), ([2, 5, 3], 16)])
+def test_without_the_accuracy_the_costs_and_the_training_are_the_same(sizes, batch_size):
+    points, labels = data(sizes[-1], 50)
+    logs, thetas = [], []
+    for counting in (True, False):
+        net = MLP(sizes, "tanh", seed=0)
+        config = TrainConfig(
+            0.1, batch_size=batch_size, seed=3, record_steps=True, step_accuracy=counting
+        )
+        trainer = Trainer(net, points, labels, config)
+        trainer.run(30)
+        logs.append(trainer.steps)
+        thetas.append(net.theta)
+    counted, uncounted = logs
+    assert np.array_equal(thetas[0], thetas[1])
+    for name in ("step", "epoch", "cost"):
+        assert np.array_equal(getattr(counted, name), getattr(uncounted, name))
+    assert len(uncounted) == 30 and np.isnan(uncounted.accuracy).all()
+    assert not np.isnan(counted.accuracy).any()
+
+
 def test_a_saturated_sigmoid_output_gives_a_finite_cost():
     # e^(−z) overflows for z < −709: the cost comes from the logits all the same.
     points, _ = make_dataset("circle", 20, seed=0)

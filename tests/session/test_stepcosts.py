@@ -112,6 +112,16 @@ def test_each_frame_carries_the_steps_since_the_last_at_the_pre_update_parameter
     assert engine.frame(False).step_costs.step.tolist() == [4, 5]
 
 
+def test_the_engine_records_every_steps_cost_but_counts_no_steps_accuracy():
+    # No frame carries a step's accuracy: counting its hits would slow each step.
+    engine = Engine()
+    engine.build([2, 4, 1], "tanh", ("x1", "x2"), 0, TrainConfig(record_steps=False), 16)
+    assert engine.trainer.config.record_steps and not engine.trainer.config.step_accuracy
+    # ...whatever the window changes later.
+    config = engine.configure(learning_rate=0.5, record_steps=False, step_accuracy=True)
+    assert config.record_steps and not config.step_accuracy and config.learning_rate == 0.5
+
+
 def test_mini_batch_steps_are_placed_within_their_epoch():
     engine = Engine()
     config = TrainConfig(record_every=0, batch_size=25, seed=0)
