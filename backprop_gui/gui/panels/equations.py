@@ -79,7 +79,7 @@ UPDATES = {
     "adam": (
         f"m{ASSIGN}β₁·m + (1−β₁)·dθ; &nbsp; v{ASSIGN}β₂·v + (1−β₂)·dθ²<br>"
         f"{hat('m')} = m/(1−β₁ᵗ), &nbsp; {hat('v')} = v/(1−β₂ᵗ)<br>"
-        f"θ{ASSIGN}θ − α·{hat('m')}/(√{hat('v')} + ε) &nbsp;{grey(ADAM_CONSTANTS)}"
+        f"θ{ASSIGN}θ − α·{hat('m')}/(√{hat('v')} + ε)<br>{grey(ADAM_CONSTANTS)}"
     ),
 }
 
