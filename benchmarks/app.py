@@ -86,18 +86,18 @@ def _making_frames_rate(engine, work: list, per_second: float, seconds: float) -
     period = 1.0 / per_second
     rate, steps = 1000.0, 0
     start = time.perf_counter()
-    end = due = start
-    end += seconds
+    end = start + seconds
     for k in itertools.count():
-        if time.perf_counter() >= end:
+        if (made := time.perf_counter()) >= end:
             break
         job = work[k % len(work)]
         frame = engine.frame(job.evaluate, job.exact, inspect=job.inspect or None)
         sink.seek(0)
         send(sink, ("ok", frame, (engine.trainer.step_count, 0, 0)))
-        due += period
+        # The next frame a period after this one began, never sooner: a late
+        # one is not caught up with a burst, as in the app.
         before = time.perf_counter()
-        chunk = max(1, int(rate * (due - before)))
+        chunk = max(1, int(rate * (made + period - before)))
         engine.run(chunk)
         steps += chunk
         rate = chunk / max(time.perf_counter() - before, 1e-9)
