@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from backprop_gui.core import Trainer, transform
+from backprop_gui.session.engine import RECORDING
 
 
 def prepare_qt() -> None:
@@ -266,7 +267,7 @@ class AppSession:
         """A Trainer on what the window trains: the network and config of the
         last frame drawn, its weights, and the window's training and test
         points; with ``record_steps``, recording every step's cost as the
-        app's trainer does."""
+        app's trainer does (``session.engine.RECORDING``)."""
         w = self.window
         frame = w.snapshot
         net = w.current_network()  # frame.spec with frame.theta
@@ -282,7 +283,11 @@ class AppSession:
             net,
             transform(w.model.points[:, ~test], features),
             w.model.labels[~test],
-            replace(frame.config, record_every=0, record_steps=record_steps),
+            replace(
+                frame.config,
+                record_every=0,
+                **(RECORDING if record_steps else {"record_steps": False}),
+            ),
             transform(w.model.points[:, test], features),
             w.model.labels[test],
         )

@@ -41,3 +41,21 @@ def test_what_a_frame_passes_on_from_the_one_before_was_not_computed_for_it():
     assert frame_work(reused, first) == FrameWork(False, False, {})
     fresh = e.frame(True, False, inspect={"health": True})
     assert frame_work(fresh, first) == FrameWork(True, True, {"health": True})
+
+
+def test_the_headless_runs_train_what_the_window_trains_and_record_as_its_trainer(qapp):
+    from backprop_gui.session.engine import RECORDING
+    from benchmarks.window import AppSession
+
+    session = AppSession()
+    try:
+        frame = session.window.snapshot
+        recording = session.headless_trainer(record_steps=True)
+        assert {k: getattr(recording.config, k) for k in RECORDING} == RECORDING
+        assert not session.headless_trainer().config.record_steps
+        engine = session.headless_engine()
+        assert engine.trainer.m == recording.m == frame.n_train
+        assert np.array_equal(engine.trainer.net.theta, frame.theta)
+        assert np.array_equal(recording.net.theta, frame.theta)
+    finally:
+        session.close()

@@ -218,7 +218,8 @@ def test_another_preset_starts_a_new_run(qtbot, window, tmp_path):
     fresh = wait_for(qtbot, window, lambda s: s.generation > before.generation)
     first = next(s for s in seen if s.generation == fresh.generation)
     assert (first.epoch, first.steps) == (0, 0)  # a new run...
-    wait_for(qtbot, window, lambda s: s.generation == fresh.generation and s.epoch > 0)  # ...trains on
+    # ...and trains on.
+    wait_for(qtbot, window, lambda s: s.generation == fresh.generation and s.epoch > 0)
     window.data_panel.regenerate.click()
     again = wait_for(qtbot, window, lambda s: s.generation > fresh.generation)
     press_train(qtbot, window)
