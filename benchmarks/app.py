@@ -12,8 +12,8 @@ on its default circle preset:
   shows) against the same ``Trainer`` run headless in a plain loop, with
   and without recording every step's cost; and against the trainer
   process's ``Engine`` alone, making the frames the app received (read from
-  them: ``window.frame_work``) as often, which leaves out only what the
-  window and the pipe cost;
+  them: ``window.frame_work``) as often, which leaves out what the window,
+  the pipe and the worker's requests cost;
 - surface updates per second: new decision surfaces painted on the
   canvas (a surface the window took in but never painted does not count);
 - event-loop lateness: a ``Qt.PreciseTimer`` probe re-armed every
@@ -74,10 +74,12 @@ def _headless_rate(trainer: Trainer, seconds: float) -> float:
 
 def _making_frames_rate(engine, work: list, per_second: float, seconds: float) -> float:
     """Steps per second of the trainer's own work in the app, without the
-    window: ``engine`` makes the frames the app received (``work``, in turn),
-    ``per_second`` of them, each sent into a buffer as the trainer process
-    sends it, and trains up to the next one in one call, as the trainer
-    process does at "max"."""
+    window: ``engine`` makes the frames the app received (``work``, in turn
+    from the round's first, as many as ``seconds`` take), ``per_second`` of
+    them, each sent into a buffer as the trainer process sends it, and trains
+    up to the next one in one call, as the trainer process does at "max".
+    Left out with the window and the pipe: the worker's requests between
+    frames (extra chunks of steps), each a round trip."""
     from backprop_gui.session.wire import send
 
     if not work or per_second <= 0:
@@ -195,14 +197,11 @@ def measure_app(
             # as often as the window received them, with no window reading.
             engine = session.headless_engine()
             gc.collect()
-            making_frames_rates.append(
-                _making_frames_rate(
-                    engine,
-                    session.recorder.work,
-                    frames_per_second,
-                    headless_seconds,
-                )
+            rate = _making_frames_rate(
+                engine, session.recorder.work, frames_per_second, headless_seconds
             )
+            if math.isfinite(rate):  # a round with frames to replay
+                making_frames_rates.append(rate)
             del engine
             gc.collect()
         training_seconds = rounds * app_seconds

@@ -58,7 +58,7 @@ def _app_rows(app: dict, memory: bool = True) -> list[list[str]]:
         [
             "app / headless making frames",
             _fmt(app.get("app_over_headless_making_frames"), ".2f"),
-            "what the window and the pipe cost",
+            "what the window, the pipe and the requests cost",
         ],
         [
             "surface updates/s (painted)",
@@ -161,7 +161,7 @@ def format_table(result: dict) -> str:
         if recorded:
             out.append(
                 f"  {'-'.join(map(str, case['network']))}: the engine recording every step's "
-                "cost (the same work as plain) is "
+                "cost and accuracy (plain computes the cost) is "
                 + ", ".join(f"{v:.2f}x {k}" for k, v in recorded.items())
             )
     for case in result["training"].values():

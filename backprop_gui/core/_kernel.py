@@ -118,7 +118,8 @@ class Batch:
         index: np.ndarray | None = None,
     ) -> None:
         """Copy the examples in (all of them, or the columns ``index``); when
-        the step's accuracy is recorded, the labels (m,) too."""
+        the steps are recorded, the labels (m,) too (the sigmoid cost needs
+        y − 1; the accuracy, the labels)."""
         if index is None:
             np.copyto(self.X, X)
             np.copyto(self.Y, Y)

@@ -92,7 +92,8 @@ class StepLog:
 
     @property
     def accuracy(self) -> np.ndarray:
-        """(n,) float64: the step's batch accuracy before its update."""
+        """(n,) float64: the step's batch accuracy before its update (NaN
+        unless ``TrainConfig.step_accuracy``)."""
         return self._view(self._steps.accuracy)
 
     def _view(self, array: np.ndarray) -> np.ndarray:

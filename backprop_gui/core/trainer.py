@@ -117,7 +117,8 @@ class Trainer:
     (n_out, m) target matrix. Optional test data are only evaluated.
 
     ``steps`` is the log of every step's cost and accuracy (with
-    ``TrainConfig(record_steps=True)``); ``history`` holds the evaluations
+    ``TrainConfig(record_steps=True)``; the accuracy NaN without
+    ``step_accuracy``); ``history`` holds the evaluations
     (cost and accuracy of the whole training and test sets at one moment).
     """
 

@@ -2,6 +2,8 @@
 each one cost the trainer is read from the frame, counting only the fields
 the frame before did not already carry."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from backprop_gui.core import TrainConfig
@@ -22,10 +24,11 @@ def engine() -> Engine:
 
 def test_a_frame_with_new_inspections_is_replayed_with_the_same_request():
     e = engine()
-    frame = e.frame(True, False, inspect=INSPECT)
+    # As the window gets it while training: the worker marks it so.
+    frame = replace(e.frame(True, False, inspect=INSPECT), training=True)
     work = frame_work(frame, None)
     # Three units at most in a layer: the maps are (n_l, 16, 16), n_l ≤ 3.
-    assert work == FrameWork(True, True, {"gradients": True, "health": True, "unit_maps": (16, 3)})
+    assert work == FrameWork(True, False, {"gradients": True, "health": True, "unit_maps": (16, 3)})
     again = e.frame(work.evaluate, work.exact, inspect=work.inspect)
     assert [m.shape for m in again.unit_maps] == [m.shape for m in frame.unit_maps]
     assert again.gradients.keys() == frame.gradients.keys() and len(again.health) == 2
@@ -39,8 +42,8 @@ def test_what_a_frame_passes_on_from_the_one_before_was_not_computed_for_it():
         **{**{f: getattr(first, f) for f in first.__dataclass_fields__}, "training": True}
     )
     assert frame_work(reused, first) == FrameWork(False, False, {})
-    fresh = e.frame(True, False, inspect={"health": True})
-    assert frame_work(fresh, first) == FrameWork(True, True, {"health": True})
+    fresh = replace(e.frame(True, False, inspect={"health": True}), training=True)
+    assert frame_work(fresh, first) == FrameWork(True, False, {"health": True})
 
 
 def test_the_headless_runs_train_what_the_window_trains_and_record_as_its_trainer(qapp):

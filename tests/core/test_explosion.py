@@ -15,14 +15,25 @@ def spiral():
     return make_dataset("spiral", 200, seed=1)
 
 
+@pytest.mark.parametrize("step_accuracy", [True, False])  # the app's trainer: False
 @pytest.mark.parametrize("batch_size", [None, 16])
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
-def test_the_spiral_at_learning_rate_1000_is_reported_as_diverged(optimizer, batch_size):
+def test_the_spiral_at_learning_rate_1000_is_reported_as_diverged(
+    optimizer, batch_size, step_accuracy
+):
     # tanh keeps every weight finite while the cost goes from 0.68 to hundreds.
     points, labels = spiral()
     net = MLP([2, 8, 8, 1], "tanh", seed=0)
     first = net.cost(points, labels)
-    config = TrainConfig(1000.0, optimizer, batch_size, seed=0, record_steps=True, record_every=0)
+    config = TrainConfig(
+        1000.0,
+        optimizer,
+        batch_size,
+        seed=0,
+        record_steps=True,
+        record_every=0,
+        step_accuracy=step_accuracy,
+    )
     trainer = Trainer(net, points, labels, config)
     with pytest.raises(DivergenceError) as caught:
         trainer.run(3000)
