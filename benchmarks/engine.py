@@ -7,9 +7,9 @@ sigmoid output with binary cross-entropy, in float64:
 - ``engine``: ``core.Trainer`` with plain SGD; it computes the cost only when
   asked (``record_every=0``).
 - ``recorded``: the same, recording every step's cost and batch accuracy
-  (``record_steps=True``, as the CLI trains; the app's trainer records the
-  cost alone, ``session.engine.RECORDING``): the work per step of ``plain``,
-  which computes the cost every step, and the accuracy besides.
+  (``record_steps=True``; the app's trainer and the CLI record the cost
+  alone, ``step_accuracy=False``): the work per step of ``plain``, which
+  computes the cost every step, and the accuracy besides.
 - ``plain``: the seeds' equations as a textbook loop (``plain_steps``): new
   arrays every step, ``np.tanh``, and the cost computed every step.
 - ``torch``: PyTorch on one CPU thread, the idiomatic ``nn.Sequential`` +

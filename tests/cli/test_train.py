@@ -293,3 +293,12 @@ def test_epochs_beyond_the_limit_are_refused_at_once() -> None:
         run_cli("train", "--dataset", "xor", "--epochs", "99999999999999999999999", timeout=60)
     )
     assert "--epochs" in line and "10,000,000" in line
+
+
+def test_training_records_every_steps_cost_to_catch_an_explosion_but_no_accuracy() -> None:
+    from backprop_gui.cli import build_parser
+    from backprop_gui.cli.train import plan
+
+    args = build_parser().parse_args(["train", "--dataset", "xor", "--epochs", "10"])
+    config = plan(args).config
+    assert config.record_steps and not config.step_accuracy
