@@ -116,20 +116,23 @@ class Batch:
         Y: np.ndarray,
         labels: np.ndarray | None = None,
         index: np.ndarray | None = None,
+        recording: bool = False,
     ) -> None:
         """Copy the examples in (all of them, or the columns ``index``); when
-        the steps are recorded, the labels (m,) too (the sigmoid cost needs
-        y − 1; the accuracy, the labels)."""
+        the steps are ``recording``, y − 1 for a sigmoid output's cost; with
+        ``labels`` (m,) too, what the step's accuracy is counted against."""
         if index is None:
             np.copyto(self.X, X)
             np.copyto(self.Y, Y)
         else:
             np.take(X, index, axis=1, out=self.X)
             np.take(Y, index, axis=1, out=self.Y)
+        sigmoid = self.Y.shape[0] == 1
+        if recording and sigmoid:
+            np.subtract(self.Y[0], ONE, out=self.Y_minus_one)
         if labels is None:
             return
-        if self.Y.shape[0] == 1:  # sigmoid: y − 1 and the labels as booleans
-            np.subtract(self.Y[0], ONE, out=self.Y_minus_one)
+        if sigmoid:  # the labels as booleans
             np.greater_equal(self.Y, 0.5, out=self.positive)  # as SIGMOID.labels
         elif index is None:
             np.copyto(self.labels, labels)

@@ -392,10 +392,8 @@ class Trainer:
         batch = self._full
         if batch is None or (recording and not batch.filled_labels):
             batch = self._full = Batch(self.net, self.m)
-            if recording:
-                batch.fill(self.X, self.Y, self._labels)
-            else:
-                batch.fill(self.X, self.Y)
+            # Filled once: the labels too, whether or not the accuracy is counted.
+            batch.fill(self.X, self.Y, self._labels if recording else None, recording=recording)
             batch.filled_labels = recording
         return batch
 
@@ -410,10 +408,10 @@ class Trainer:
         batch = self._batches.get(index.size)
         if batch is None:
             batch = self._batches[index.size] = Batch(self.net, index.size)
-        if recording:
-            batch.fill(self.X, self.Y, self._labels, index)
-        else:
-            batch.fill(self.X, self.Y, index=index)
+        # The labels for each batch only when its accuracy is counted.
+        counting = recording and self._config.step_accuracy
+        labels = self._labels if counting else None
+        batch.fill(self.X, self.Y, labels, index, recording=recording)
         return batch, first, self._position >= self.m
 
     # -- evaluation --------------------------------------------------------
