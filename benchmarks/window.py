@@ -268,29 +268,35 @@ class AppSession:
         last frame drawn, its weights, and the window's training and test
         points; with ``record_steps``, recording every step's cost as the
         app's trainer does (``session.engine.RECORDING``)."""
-        w = self.window
-        frame = w.snapshot
-        net = w.current_network()  # frame.spec with frame.theta
-        test = w.model.test_mask(w.canvas.test_ratio)
-        if int((~test).sum()) != frame.n_train:
-            # The window's split rule changed: say so rather than time other points.
-            raise RuntimeError(
-                f"the window trains on {frame.n_train} points, the benchmark split "
-                f"{int((~test).sum())}"
-            )
+        frame = self.window.snapshot
+        points, labels, test_points, test_labels = self._points()
         features = frame.spec.features
         return Trainer(
-            net,
-            transform(w.model.points[:, ~test], features),
-            w.model.labels[~test],
+            self.window.current_network(),  # frame.spec with frame.theta
+            transform(points, features),
+            labels,
             replace(
                 frame.config,
                 record_every=0,
                 **(RECORDING if record_steps else {"record_steps": False}),
             ),
-            transform(w.model.points[:, test], features),
-            w.model.labels[test],
+            transform(test_points, features),
+            test_labels,
         )
+
+    def _points(self) -> tuple:
+        """(training points, labels, test points, labels) as the window splits
+        them, raw (2, m); checked against what its last frame trained on."""
+        w = self.window
+        test = w.model.test_mask(w.canvas.test_ratio)
+        n_train = int((~test).sum())
+        if n_train != w.snapshot.n_train:
+            # The window's split rule changed: say so rather than time other points.
+            raise RuntimeError(
+                f"the window trains on {w.snapshot.n_train} points, the benchmark split {n_train}"
+            )
+        points, labels = w.model.points, w.model.labels
+        return points[:, ~test], labels[~test], points[:, test], labels[test]
 
     def headless_engine(self):
         """The trainer process's ``Engine``, in this process, on what the window
@@ -298,9 +304,7 @@ class AppSession:
         from backprop_gui.gui.worker import SURFACE_RESOLUTION
         from backprop_gui.session import Engine
 
-        w = self.window
-        frame = w.snapshot
-        test = w.model.test_mask(w.canvas.test_ratio)
+        frame = self.window.snapshot
         engine = Engine()
         spec = frame.spec
         engine.build(
@@ -311,13 +315,8 @@ class AppSession:
             replace(frame.config, record_every=0),
             SURFACE_RESOLUTION,
         )
-        engine.set_points(
-            w.model.points[:, ~test],
-            w.model.labels[~test],
-            w.model.points[:, test],
-            w.model.labels[test],
-        )
-        engine.set_theta(w.current_network().theta)
+        engine.set_points(*self._points())
+        engine.set_theta(self.window.current_network().theta)
         return engine
 
     def close(self) -> None:
