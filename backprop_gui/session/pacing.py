@@ -7,6 +7,12 @@ second or fewer: then every step is a frame of its own). The schedule is
 kept from one start, so the average holds when one frame is late; a backlog
 longer than ``MAX_BACKLOG_SECONDS`` (a step slower than the rate, a machine
 too busy) is forgiven rather than made up in a burst.
+
+At speeds where every step is drawn (``STEP_PACED_UP_TO`` steps per second
+or fewer) a late frame is made up one unit a frame, over the frames after
+it: a burst of several steps in one frame would skip drawing the steps in
+between, which is what a student watching slowly came to see. Faster, what
+is due is trained at once.
 """
 
 from __future__ import annotations
@@ -58,11 +64,14 @@ class Pacer:
         self._anchor = None
 
     def due(self, epoch: int, steps: int, steps_per_epoch: int) -> Due:
-        """What is due now, given the counters (epochs and steps done so far)."""
+        """What is due now, given the counters (epochs and steps done so far).
+        Called once a frame: at speeds where every step is drawn, at most one
+        unit (see the module's docstring)."""
         if self.rate is None:
             raise ValueError("an unpaced run has no schedule")
         per_epoch = max(int(steps_per_epoch), 1)
-        stepwise = per_epoch > 1 and self.rate * per_epoch <= STEP_PACED_UP_TO
+        drawn = self.rate * per_epoch <= STEP_PACED_UP_TO  # every step a frame
+        stepwise = per_epoch > 1 and drawn
         unit, count = ("step", steps) if stepwise else ("epoch", epoch)
         per_second = self.rate * per_epoch if stepwise else self.rate
         now = self._clock()
@@ -80,5 +89,5 @@ class Pacer:
             self._anchor = (start, unit, count0)
             due = done + backlog
         if due > done:
-            return Due(unit, due - done)
+            return Due(unit, 1 if drawn else due - done)
         return Due(unit, 0, start + (done + 1) / per_second - now)

@@ -21,10 +21,32 @@ def test_ten_epochs_per_second_are_due_one_every_tenth_of_a_second():
     assert pacer.due(0, 0, 1) == Due("epoch", 1)  # the first at once
     wait = pacer.due(1, 1, 1)
     assert wait.count == 0 and abs(wait.wait - 0.1) < 1e-9
-    clock.now += 0.35  # a slow frame: what is due is caught up
-    assert pacer.due(1, 1, 1) == Due("epoch", 3)
+    clock.now += 0.35  # a slow frame: three epochs are due by now...
+    # ...and are made up one a frame, each drawn, not in one burst.
+    assert [pacer.due(e, e, 1) for e in (1, 2, 3)] == [Due("epoch", 1)] * 3
+    wait = pacer.due(4, 4, 1)  # caught up: the schedule holds from the start
+    assert wait.count == 0 and abs(wait.wait - 0.05) < 1e-9
     clock.now += 10.0  # far behind: only half a second's worth is made up
-    assert pacer.due(4, 4, 1) == Due("epoch", 5)
+    assert [pacer.due(e, e, 1).count for e in range(4, 10)] == [1, 1, 1, 1, 1, 0]
+
+
+def test_fast_speeds_make_up_a_late_frame_at_once():
+    clock = Clock()
+    pacer = Pacer(100.0, clock)  # 100 steps a second: not every one is drawn
+    assert pacer.due(0, 0, 1) == Due("epoch", 1)
+    clock.now += 0.035
+    assert pacer.due(1, 1, 1) == Due("epoch", 3)
+    clock.now += 10.0
+    assert pacer.due(4, 4, 1) == Due("epoch", 50)  # half a second's worth
+
+
+def test_an_epoch_of_many_steps_at_a_low_rate_is_made_up_a_step_a_frame():
+    clock = Clock()
+    pacer = Pacer(3.0, clock)  # 4 steps an epoch: 12 steps a second
+    assert pacer.due(0, 0, 4) == Due("step", 1)
+    clock.now += 0.5  # six steps are due
+    assert [pacer.due(0, s, 4) for s in range(1, 7)] == [Due("step", 1)] * 6
+    assert pacer.due(1, 7, 4).count == 0
 
 
 def test_an_epoch_of_many_steps_at_a_low_rate_goes_a_step_at_a_time():
