@@ -1,8 +1,11 @@
 """Presentation mode: the window for a projector at the back of a lecture hall.
 
 Full screen, the application font scaled, the canvas's points, boundary and
-the cost curves drawn larger and thicker. Leaving puts back exactly what was
-there: the font, every pen and size, the window's state and geometry.
+the cost curves drawn larger and thicker, and the left dock column widened to
+its panels' larger controls (the square canvas gives way; on a 1280×720
+projector the data panel was cut off at its right). Leaving puts back exactly
+what was there: the font, every pen and size, the column's width, the
+window's state and geometry.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -18,6 +22,7 @@ if TYPE_CHECKING:
 FONT_SCALE = 1.5  # the application font
 LINE_SCALE = 2.0  # the boundary, the cost curves, the points' outlines
 POINT_SCALE = 1.6  # the points
+MAX_LEFT_SHARE = 0.4  # of the window's width, at most, for the left column
 
 
 class Presentation:
@@ -38,6 +43,30 @@ class Presentation:
                 items.append(getattr(plot, name))
         return [(item, pg.mkPen(item.opts["pen"])) for item in items]
 
+    def _left_docks(self) -> list[QDockWidget]:
+        w = self.window
+        return [
+            d
+            for d in w.docks.values()
+            if w.dockWidgetArea(d) == Qt.LeftDockWidgetArea and not d.isFloating()
+        ]
+
+    def _fit_left_column(self) -> None:
+        """Widen the left column to its widest panel at the larger font."""
+        docks = self._left_docks()
+        if not self.on or not docks:
+            return
+        widths = []
+        for dock in docks:
+            scroll = dock.widget()
+            panel = scroll.widget() if isinstance(scroll, QScrollArea) else scroll
+            bar = scroll.verticalScrollBar().sizeHint().width() if scroll is not panel else 0
+            widths.append(panel.sizeHint().width() + bar)
+        limit = int(self.window.width() * MAX_LEFT_SHARE)
+        width = min(max(widths), limit)
+        if width > docks[0].width():
+            self.window.resizeDocks(docks[:1], [width], Qt.Horizontal)
+
     def set(self, on: bool) -> None:
         if on == self.on:
             return
@@ -52,6 +81,7 @@ class Presentation:
                 "symbols": [(layer, layer.size, layer.pen.widthF()) for layer in layers],
                 "state": w.windowState(),
                 "geometry": w.saveGeometry(),
+                "left": [(d, d.width()) for d in self._left_docks()[:1]],
             }
             font = app.font()
             font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
@@ -65,6 +95,9 @@ class Presentation:
                 layer.set_symbol(size * POINT_SCALE, width * LINE_SCALE)
             self.on = True
             w.showFullScreen()
+            # Once the larger font has reached the panels' layouts and the
+            # window is full screen.
+            QTimer.singleShot(0, self._fit_left_column)
         else:
             saved = self._saved
             app.setFont(saved["font"])
@@ -78,6 +111,9 @@ class Presentation:
             if not saved["state"]:
                 w.showNormal()
                 w.restoreGeometry(saved["geometry"])
+            left = [(d, width) for d, width in saved["left"] if d in self._left_docks()]
+            if left:
+                w.resizeDocks([d for d, _ in left], [width for _, width in left], Qt.Horizontal)
         action = getattr(w, "presentation_action", None)
         if action is not None and action.isChecked() != on:
             action.blockSignals(True)

@@ -159,3 +159,22 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     assert window.canvas.train_items[0].size == point
     assert window.cost_plot.train_curve.opts["pen"].widthF() == curve
     assert window.presentation_action.shortcut().toString() == "F11"
+
+
+def test_presentation_mode_widens_the_left_column_to_its_larger_controls(qtbot, window):
+    # At 1.5× the font the data panel's Regenerate button, noise and test
+    # share were cut off at the column's right edge (a scroll bar reached them).
+    left = [d for d in window.docks.values() if window.dockWidgetArea(d) == Qt.LeftDockWidgetArea]
+    before = window.docks["dock_DataPanel"].width()
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: window.docks["dock_DataPanel"].width() > before, timeout=3000)
+    for dock in left:  # each tab of the column in turn
+        dock.raise_()
+        QApplication.processEvents()
+        scroll = dock.widget()
+        assert not scroll.horizontalScrollBar().isVisible(), dock.objectName()
+        assert scroll.viewport().width() >= scroll.widget().sizeHint().width()
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
+    window.docks["dock_DataPanel"].raise_()
+    qtbot.waitUntil(lambda: window.docks["dock_DataPanel"].width() == before, timeout=3000)
