@@ -3,7 +3,10 @@ surface, with the few extra calls the app's worker makes (build a network,
 read and write θ, make a ``Frame``).
 
 It runs in the trainer process (``transport.RemoteEngine``) or, as a
-fallback, in the worker thread itself. It imports no Qt.
+fallback, in the worker thread itself. In the trainer process it sends θ
+and no surface (``frame(surface=False)``): the app's worker makes the
+surface from θ with the same ``surfaces.SurfaceMaker``, on the other core,
+while the trainer trains on. It imports no Qt.
 """
 
 from __future__ import annotations
@@ -16,10 +19,9 @@ import numpy as np
 
 from ..core import MLP, DivergenceError, Evaluation, TrainConfig, Trainer, transform
 from ..core import inspect as inspection
-from ..core.contour import class_boundaries, isoline_segments
-from ..core.surface import SurfaceEvaluator, grid_centres, winners
 from .frame import Frame
 from .stepcosts import StepCosts, envelope
+from .surfaces import SurfaceMaker
 
 # How the engine's trainer records: every step's cost, which the frames carry
 # (and which watches for divergence); not each step's accuracy, which no frame
@@ -92,13 +94,7 @@ class Engine:
         config = replace(config, **RECORDING)
         self.trainer = Trainer(net, empty, np.zeros(0, np.int64), config)
         self._sent_step = 0  # the last step whose cost a frame has carried
-        # float32 is three times faster and looks the same while the surface
-        # moves; a still surface is the network's own float64 forward pass.
-        self.surfaces = {
-            exact: SurfaceEvaluator(resolution, features, dtype=np.float64 if exact else np.float32)
-            for exact in (True, False)
-        }
-        self.centres = grid_centres(resolution)
+        self.surfaces = SurfaceMaker(features, resolution)
         self.resolution = resolution
         self._before_last = None
 
@@ -230,14 +226,17 @@ class Engine:
         exact: bool = True,
         inspect: dict | None = None,
         then_run: int = 0,
+        surface: bool = True,
     ) -> Frame:
         """What the window shows now; the evaluation only if asked (it is None
         without training points, and a non-finite cost comes back as
         ``divergence``). Not ``exact``: the surface in float32 (within 1e-6).
         ``inspect``: what ``inspect`` should add, in the frame's fields of the
         same names. ``then_run``: after making the frame, train that many
-        steps (``run_after``); a divergence is raised by ``collect()``."""
-        made = self._frame(evaluate, exact, inspect)
+        steps (``run_after``); a divergence is raised by ``collect()``.
+        ``surface`` False: no surface and no boundary (empty fields): the
+        caller makes them from the frame's θ (``SurfaceMaker.from_theta``)."""
+        made = self._frame(evaluate, exact, inspect, surface)
         try:
             self._owed = self.run_after(made, then_run)
         except DivergenceError as exc:
@@ -266,7 +265,7 @@ class Engine:
 
     _owed: float | DivergenceError = 0.0
 
-    def _frame(self, evaluate: bool, exact: bool, inspect: dict | None) -> Frame:
+    def _frame(self, evaluate: bool, exact: bool, inspect: dict | None, surface: bool) -> Frame:
         evaluation, message = None, ""
         trainer = self.trainer
         if evaluate and trainer.m:
@@ -275,7 +274,10 @@ class Engine:
             except DivergenceError as exc:
                 message = str(exc)
         net = trainer.net
-        surface, classes, boundary = self._surface(net, exact)
+        pictures = {}
+        if surface:
+            made = self.surfaces(net, exact)
+            pictures = dict(zip(("surface", "surface_class", "boundary"), made, strict=True))
         return Frame(
             step_costs=self._new_step_costs(),
             epoch=trainer.epoch,
@@ -283,32 +285,11 @@ class Engine:
             n_train=trainer.m,
             evaluation=evaluation,
             estimated=trainer.m > EVALUATION_SAMPLE,
-            surface=surface,
-            surface_class=classes,
-            boundary=boundary,
             theta=net.theta.copy(),
             divergence=message,
+            **pictures,
             **(self.inspect(inspect) if inspect else {}),
         )
-
-    def _surface(self, net: MLP, exact: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(surface, surface_class, boundary) for a Frame. Two classes: P(class 1)
-        and its 0.5 isoline. K ≥ 3: the winning probability and class, a
-        quarter of the K probabilities over the wire, and where the top two tie."""
-        surfaces = self.surfaces[exact]
-        if net.layer_sizes[-1] == 1:
-            with np.errstate(all="ignore"):
-                surface = surfaces(net)
-            if not np.isfinite(surface).all():
-                surface = np.nan_to_num(surface, nan=0.5).astype(np.float32)
-            boundary = isoline_segments(surface, 0.5, self.centres, self.centres)
-            return surface, np.zeros(0, np.uint8), boundary
-        with np.errstate(all="ignore"):
-            p = surfaces.probabilities(net)
-        if not np.isfinite(p).all():
-            p = np.nan_to_num(p, nan=1.0 / len(p)).astype(np.float32)
-        surface, classes = winners(p)
-        return surface, classes, class_boundaries(p, self.centres, self.centres)
 
     def _new_step_costs(self) -> StepCosts | None:
         """The costs of the steps since the last frame's (``envelope``d)."""

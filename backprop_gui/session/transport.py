@@ -35,9 +35,10 @@ from .wire import receive, send
 
 CHILD_MODULE = "backprop_gui.session.child"
 NICE = 5  # the trainer process's scheduling priority, below the app's
-# What the child's reply pipe holds. A frame is 78 KB (the surface) to 150 KB
-# (with the unit maps) and a pipe holds 64 KiB by default: the child waited in
-# write until the worker had read the frame's start, instead of training on.
+# What the child's reply pipe holds. A frame with the unit maps is about 80 KB
+# (150 KB when frames carried the surface too) and a pipe holds 64 KiB by
+# default: the child waited in write until the worker had read the frame's
+# start, instead of training on.
 # Linux lets any process widen a pipe up to /proc/sys/fs/pipe-max-size (1 MiB
 # unless changed).
 REPLY_PIPE_BYTES = 1 << 20
@@ -243,13 +244,23 @@ class RemoteEngine:
         exact: bool = True,
         inspect: dict | None = None,
         then_run: int = 0,
+        surface: bool = True,
     ) -> Frame:
         """``Engine.frame``. With ``then_run`` the trainer process sends the
         frame first and trains afterwards, while this side reads the frame
         and the window draws it: it never waits for the app between the two.
-        ``collect()`` (or the next call) takes the outcome of those steps."""
+        ``collect()`` (or the next call) takes the outcome of those steps.
+        ``surface`` False: this side makes the surface from the frame's θ
+        (the app's worker does, on the core the trainer does not use)."""
         then_run = int(then_run)
-        self._send("frame", evaluate, exact, inspect=inspect or None, then_run=then_run)
+        self._send(
+            "frame",
+            evaluate,
+            exact,
+            inspect=inspect or None,
+            then_run=then_run,
+            surface=bool(surface),
+        )
         # Owed before the frame's reply is read: a frame that fails is still
         # followed by the steps' reply, which the next call must take.
         self._owed = then_run > 0
