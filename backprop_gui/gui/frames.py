@@ -14,8 +14,11 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from ..session.frame import Frame
 from ..session.stepcosts import StepCosts
+from ..session.surfaces import SurfaceMaker
 
+SURFACE_RESOLUTION = 128  # the decision surface's grid: R×R cells
 EVALUATION_INTERVAL = 0.25  # seconds between cost/accuracy evaluations while training...
 MAX_EVALUATION_INTERVAL = 1.0  # ...growing to this after 20 s of training
 EVALUATE_EVERY_FRAME_UP_TO = 40.0  # epochs per second: slower, every frame is evaluated
@@ -54,11 +57,18 @@ class FrameMaking:
         # it is exactly the network's float64 forward pass.
         wanted = self._inspect.request(self._training, self._spec.layer_sizes(), self._trainer.m)
         ahead = self._ahead()
+        exact = not self._training
         made = self._counted(
-            self._trainer.frame(not reuse, exact=not self._training, inspect=wanted, then_run=ahead)
+            self._trainer.frame(
+                not reuse, exact=exact, inspect=wanted, then_run=ahead, surface=self.in_process
+            )
         )
         # None ran after a frame that reports a divergence (Engine.run_after).
         self._ran_ahead = 0 if made.divergence else ahead
+        self._trainer_frame_seconds = time.perf_counter() - now
+        # The trainer process trains on (``ahead``) while this thread makes
+        # the surface from the frame's θ.
+        made = self._with_surface(made, exact)
         self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:
@@ -68,7 +78,10 @@ class FrameMaking:
             self._on_divergence(made.divergence)
             if self._last_good is not None:
                 # The inspections too, at the weights gone back to.
-                again = self._counted(self._trainer.frame(True, exact=True, inspect=wanted))
+                again = self._counted(
+                    self._trainer.frame(True, exact=True, inspect=wanted, surface=self.in_process)
+                )
+                again = self._with_surface(again, exact=True)
                 # The steps that led there are the first frame's: keep them.
                 made = replace(
                     again, step_costs=StepCosts.joined(made.step_costs, again.step_costs)
@@ -109,6 +122,23 @@ class FrameMaking:
         self._last_snapshot = frame
         self._acknowledged.clear()
         self.snapshot.emit(frame)
+
+    def _with_surface(self, made: Frame, exact: bool) -> Frame:
+        """``made`` with its surface and boundary, made here from its θ when
+        the trainer is a process (which then sends θ alone): on the core the
+        trainer does not use, while it trains on (the worker set this
+        process's BLAS to one thread, ``session.blas``, so that it stays on
+        one core). In this thread's trainer the engine made them already."""
+        if self.in_process:
+            return made
+        spec = self._spec
+        maker = self._surfaces
+        if maker is None or maker.features != tuple(spec.features):
+            maker = self._surfaces = SurfaceMaker(spec.features, SURFACE_RESOLUTION)
+        surface, classes, boundary = maker.from_theta(
+            spec.layer_sizes(), spec.activations, made.theta, exact
+        )
+        return replace(made, surface=surface, surface_class=classes, boundary=boundary)
 
     def _emit_error(self) -> None:
         """A snapshot that reports ``self._error`` with the last frame's

@@ -104,7 +104,9 @@ class PacedTraining:
             or self._pending
         ):
             return 0
-        return int(self._rate * self._chunk_seconds(1.0 / MAX_FPS - self._frame_seconds[1]))
+        # Up to the next frame's request, less the trainer's part of a frame
+        # (the worker's part, the surface, is made while the trainer trains).
+        return int(self._rate * self._chunk_seconds(1.0 / MAX_FPS - self._trainer_frame_seconds))
 
     def _collect_ahead(self) -> bool:
         """True when steps were run after the last frame (see ``_ahead``).

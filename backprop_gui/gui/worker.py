@@ -21,7 +21,8 @@ surface) lives in a child process of its own (``session.RemoteEngine``), and
 this thread sends it requests: train up to the next frame (at most
 ``PROCESS_CHUNK_SECONDS``; when a big network's frames are slower than
 ``MAX_FPS``, as long as a frame takes, at most ``MAX_SLOW_FRAME_CHUNK``),
-compute a frame (evaluation, surface, boundary, θ), and so on. At "max"
+compute a frame (evaluation, θ, inspections), and so on; this thread makes
+the frame's surface from θ meanwhile (``FrameMaking._with_surface``). At "max"
 each frame request also asks for the steps up to the next frame
 (``then_run``, see ``_ahead``): the process trains them while this thread
 reads the frame and the GUI draws it, and the next loop collects them. Both
@@ -74,9 +75,11 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core import DivergenceError, Evaluation, TrainConfig
 from ..session import DataSpec, Engine, NetworkSpec, RemoteEngine, RemoteError
+from ..session.blas import set_blas_threads
 from ..session.pacing import DEFAULT_SPEED, Pacer
 from ..session.stopping import StopWatch
-from .frames import FrameMaking
+from ..session.surfaces import SurfaceMaker
+from .frames import SURFACE_RESOLUTION, FrameMaking
 from .inspect_plan import InspectSchedule
 from .paced import (
     MAX_FPS,
@@ -93,7 +96,6 @@ CHUNK_SECONDS = 0.003  # training between looks at the stop flag, mailbox and GU
 PROCESS_CHUNK_SECONDS = 0.03
 MAX_SLOW_FRAME_CHUNK = 0.25  # caps the training after a slow frame (pause waits for it)
 IDLE_WAIT = 0.05
-SURFACE_RESOLUTION = 128
 PULSE_MS = 2
 GUI_BUSY_SECONDS = 0.004  # a pulse older than this: the GUI is busy
 GUI_SETTLE_SECONDS = 0.001  # a pulse this long after an acknowledgement: drawn
@@ -148,6 +150,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         self._pulse_on = False
         self._rate = 0.0  # training steps per second, as last measured
         self._frame_seconds = (0.0, 0.0)  # how long the last two frames took to make
+        self._trainer_frame_seconds = 0.0  # of the last, the trainer's part
+        self._surfaces: SurfaceMaker | None = None  # made here, for a trainer process
         self._slow_step_said = False
         self._ran_ahead = 0  # steps asked to run after the last frame (``_ahead``)
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
@@ -208,10 +212,15 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
     def run(self) -> None:
         previous = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
+        blas = None
         try:
             self._start()
+            if not self.in_process:  # one core for the surfaces, one for the trainer
+                blas = set_blas_threads(1)
             self._loop()
         finally:
+            if blas is not None:
+                set_blas_threads(blas)
             sys.setswitchinterval(previous)
             self._set_pulse(False)
             self._trainer.close()

@@ -7,7 +7,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from backprop_gui.core import load_weights, transform
-from backprop_gui.core.surface import grid_points
+from backprop_gui.core.contour import isoline_segments
+from backprop_gui.core.surface import grid_centres, grid_points
 
 from .driving import EventCounter, click, load_dataset, wait_for
 
@@ -232,3 +233,27 @@ def test_the_cost_plot_draws_a_new_evaluation_a_turn_after_the_canvas(
     # Never in the same turn as the canvas, and the curve catches up.
     assert not any(drawn_at_once)
     qtbot.waitUntil(lambda: plot.train_curve.xData[-1] == plot.series.x[-1], timeout=5000)
+
+
+def test_every_frame_while_training_shows_the_surface_and_boundary_of_its_own_weights(
+    qtbot, window, tmp_path
+):
+    # The trainer process sends θ; the worker makes the surface from it.
+    assert window.trainer_pid is not None
+    load_dataset(window, tmp_path, "xor")
+    frames = []
+    window.worker.snapshot.connect(lambda f: frames.append(f) if f.training else None)
+    press_train(qtbot, window)
+    qtbot.waitUntil(lambda: len(frames) >= 5, timeout=10_000)
+    press_train(qtbot, window)
+    net = window.current_network()
+    res = frames[0].surface.shape[0]
+    X = transform(grid_points(res), net.features)
+    c = grid_centres(res)
+    for frame in frames[:5]:
+        net.theta[:] = frame.theta
+        p = net.predict_proba(X)[0].reshape(res, res)
+        assert frame.surface.dtype == np.float32
+        assert np.allclose(frame.surface, p, atol=1e-6)  # float32 while training
+        assert np.array_equal(frame.boundary, isoline_segments(frame.surface, 0.5, c, c))
+    assert len({f.steps for f in frames[:5]}) == 5  # five different weights
