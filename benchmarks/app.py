@@ -78,6 +78,8 @@ def _making_frames_rate(engine, work: list, per_second: float, seconds: float) -
     from the round's first, as many as ``seconds`` take), ``per_second`` of
     them, each sent into a buffer as the trainer process sends it, and trains
     up to the next one in one call, as the trainer process does at "max".
+    A frame's surface is made only where the trainer made it: a trainer
+    process sends θ and the app's worker makes the surface meanwhile.
     Left out with the window and the pipe: the worker's requests between
     frames (extra chunks of steps), each a round trip."""
     from backprop_gui.session.wire import send
@@ -93,7 +95,9 @@ def _making_frames_rate(engine, work: list, per_second: float, seconds: float) -
         if (made := time.perf_counter()) >= end:
             break
         job = work[k % len(work)]
-        frame = engine.frame(job.evaluate, job.exact, inspect=job.inspect or None)
+        frame = engine.frame(
+            job.evaluate, job.exact, inspect=job.inspect or None, surface=job.surface
+        )
         sink.seek(0)
         send(sink, ("ok", frame, (engine.trainer.step_count, 0, 0)))
         # The next frame a period after this one began, never sooner: a late

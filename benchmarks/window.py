@@ -47,6 +47,9 @@ def _recorder_class():
             self.snapshots: list[tuple[float, int, bool, bool]] = []
             self.work: list[FrameWork] = []
             self.recording = False
+            # Whether the trainer makes the frames' surfaces: in the worker
+            # thread it does; a trainer process sends θ and the worker makes them.
+            self.trainer_surfaces: Callable[[], bool] = lambda: True
             self._last_surface = None
             self._last = None  # the last snapshot, whose fields the next may reuse
 
@@ -59,7 +62,7 @@ def _recorder_class():
                 self._last_surface = snap.surface
                 self.snapshots.append((time.perf_counter(), snap.steps, new, snap.training))
                 if snap.training:
-                    self.work.append(frame_work(snap, self._last))
+                    self.work.append(frame_work(snap, self._last, self.trainer_surfaces()))
             self._last = snap
 
     return Recorder
@@ -73,14 +76,17 @@ class FrameWork:
     evaluate: bool
     exact: bool
     inspect: dict
+    surface: bool = True  # made by the trainer (see ``Engine.frame``)
 
 
-def frame_work(frame, previous) -> FrameWork:
+def frame_work(frame, previous, trainer_surface: bool = True) -> FrameWork:
     """The work behind ``frame``, read from the fields it carries that
     ``previous`` (the frame before, or None) did not: the window's worker
     passes on what it did not ask for again. Its evaluation; its surface, in
-    float32 while training (``exact`` when still); what it inspected (unit
-    maps: their resolution and units per layer)."""
+    float32 while training (``exact`` when still), if the trainer made it
+    (``trainer_surface``: a trainer process sends θ and the worker makes the
+    surface); what it inspected (unit maps: their resolution and units per
+    layer)."""
 
     def new(name: str):
         value = getattr(frame, name)
@@ -94,7 +100,7 @@ def frame_work(frame, previous) -> FrameWork:
         inspect["unit_maps"] = (maps[0].shape[-1], max(m.shape[0] for m in maps))
     if new("unit_map") is not None or new("example") is not None:
         raise NotImplementedError("replaying a frame with one unit's map or an example's pass")
-    return FrameWork(new("evaluation") is not None, not frame.training, inspect)
+    return FrameWork(new("evaluation") is not None, not frame.training, inspect, trainer_surface)
 
 
 def _Recorder():
@@ -167,6 +173,7 @@ class AppSession:
         # Connected after the window's own slot, so it runs right after the
         # window has taken the frame in, in the GUI thread.
         self.window.worker.snapshot.connect(self.recorder.record)
+        self.recorder.trainer_surfaces = lambda: self.window.trainer_pid is None
         self.wait(lambda: self.window.snapshot is not None, 10.0)
 
     def show_inspector(self) -> dict:

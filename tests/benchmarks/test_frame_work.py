@@ -46,6 +46,15 @@ def test_what_a_frame_passes_on_from_the_one_before_was_not_computed_for_it():
     assert frame_work(fresh, first) == FrameWork(True, False, {"health": True})
 
 
+def test_a_surface_the_worker_made_is_not_replayed_in_the_trainer():
+    e = engine()
+    frame = replace(e.frame(True, False), training=True)
+    work = frame_work(frame, None, trainer_surface=False)
+    assert work == FrameWork(True, False, {}, surface=False)
+    again = e.frame(work.evaluate, work.exact, surface=work.surface)
+    assert again.surface.size == 0 and again.boundary.size == 0
+
+
 def test_the_headless_runs_train_what_the_window_trains_and_record_as_its_trainer(qapp):
     from backprop_gui.session.engine import RECORDING
     from benchmarks.window import AppSession
@@ -58,6 +67,9 @@ def test_the_headless_runs_train_what_the_window_trains_and_record_as_its_traine
         assert not session.headless_trainer().config.record_steps
         engine = session.headless_engine()
         assert engine.trainer.m == recording.m == frame.n_train
+        # A trainer process: the window's worker made the surfaces.
+        assert session.window.trainer_pid is not None
+        assert session.recorder.trainer_surfaces() is False
         assert np.array_equal(engine.trainer.net.theta, frame.theta)
         assert np.array_equal(recording.net.theta, frame.theta)
     finally:
