@@ -11,8 +11,11 @@ too busy) is forgiven rather than made up in a burst.
 At speeds where every step is drawn (``STEP_PACED_UP_TO`` steps per second
 or fewer) a late frame is made up one unit a frame, over the frames after
 it: a burst of several steps in one frame would skip drawing the steps in
-between, which is what a student watching slowly came to see. Faster, what
-is due is trained at once.
+between, which is what a student watching slowly came to see. Only when
+the frames stay behind the schedule for ``CATCH_UP_SECONDS`` (frames slower
+than the rate: a busy machine, a big network) is the backlog trained at
+once, so that the rate still holds on average. Faster, what is due is
+trained at once.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ SPEEDS: tuple[float | None, ...] = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0, None)  
 DEFAULT_SPEED = 30.0  # epochs per second: watchable, as Playground is
 STEP_PACED_UP_TO = 40.0  # steps per second: slower than this, one step at a time
 MAX_BACKLOG_SECONDS = 0.5
+# Behind the schedule this long, one unit a frame: the frames are slower
+# than the rate, and what is due is trained at once.
+CATCH_UP_SECONDS = 1.0
 
 
 def speed_text(rate: float | None) -> str:
@@ -54,6 +60,7 @@ class Pacer:
         self.rate = rate
         self._clock = clock
         self._anchor: tuple[float, str, int] | None = None  # (time, unit, count at start)
+        self._behind_since: float | None = None  # drawn one by one, still behind since
 
     def set_rate(self, rate: float | None) -> None:
         self.rate = rate
@@ -62,6 +69,7 @@ class Pacer:
     def restart(self) -> None:
         """Start the schedule again at the next ``due`` (its first unit at once)."""
         self._anchor = None
+        self._behind_since = None
 
     def due(self, epoch: int, steps: int, steps_per_epoch: int) -> Due:
         """What is due now, given the counters (epochs and steps done so far).
@@ -79,6 +87,7 @@ class Pacer:
         if anchor is None or anchor[1] != unit or count < anchor[2]:
             # The first unit is due at once.
             anchor = self._anchor = (now - 1.0 / per_second, unit, count)
+            self._behind_since = None
         start, _, count0 = anchor
         done = count - count0
         due = math.floor((now - start) * per_second + 1e-9)
@@ -88,6 +97,16 @@ class Pacer:
             start = now - (done + backlog) / per_second
             self._anchor = (start, unit, count0)
             due = done + backlog
+        if due > done + 1 and drawn:
+            # Behind by more than this unit: made up one a frame, unless the
+            # frames have stayed behind for a while.
+            if self._behind_since is None:
+                self._behind_since = now
+            elif now - self._behind_since >= CATCH_UP_SECONDS:
+                self._behind_since = None
+                return Due(unit, due - done)
+            return Due(unit, 1)
+        self._behind_since = None
         if due > done:
-            return Due(unit, 1 if drawn else due - done)
+            return Due(unit, due - done)
         return Due(unit, 0, start + (done + 1) / per_second - now)

@@ -30,6 +30,21 @@ def test_ten_epochs_per_second_are_due_one_every_tenth_of_a_second():
     assert [pacer.due(e, e, 1).count for e in range(4, 10)] == [1, 1, 1, 1, 1, 0]
 
 
+def test_frames_slower_than_the_rate_still_keep_it_on_average():
+    # 30 epochs a second, but frames come only 25 times a second: one epoch a
+    # frame falls behind, so once a second the backlog is trained at once.
+    clock = Clock()
+    pacer = Pacer(30.0, clock)
+    epoch, counts = 0, []
+    for _ in range(25 * 4):  # four seconds of frames
+        due = pacer.due(epoch, epoch, 1)
+        counts.append(due.count)
+        epoch += due.count
+        clock.now += 1 / 25
+    assert 30 * 4 - 3 <= epoch <= 30 * 4 + 1
+    assert counts.count(1) >= 0.9 * len(counts)  # still almost every epoch drawn
+
+
 def test_fast_speeds_make_up_a_late_frame_at_once():
     clock = Clock()
     pacer = Pacer(100.0, clock)  # 100 steps a second: not every one is drawn
