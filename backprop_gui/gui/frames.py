@@ -66,10 +66,6 @@ class FrameMaking:
         # None ran after a frame that reports a divergence (Engine.run_after).
         self._ran_ahead = 0 if made.divergence else ahead
         self._trainer_frame_seconds = time.perf_counter() - now
-        # The trainer process trains on (``ahead``) while this thread makes
-        # the surface from the frame's θ.
-        made = self._with_surface(made, exact)
-        self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         evaluation = made.evaluation
         if reuse:
             evaluation = self._evaluation
@@ -81,7 +77,7 @@ class FrameMaking:
                 again = self._counted(
                     self._trainer.frame(True, exact=True, inspect=wanted, surface=self.in_process)
                 )
-                again = self._with_surface(again, exact=True)
+                exact = True
                 # The steps that led there are the first frame's: keep them.
                 made = replace(
                     again, step_costs=StepCosts.joined(made.step_costs, again.step_costs)
@@ -102,6 +98,10 @@ class FrameMaking:
         self._evaluation = evaluation
         self._stale = False
         self._show_now = False
+        # The trainer process trains on (``ahead``) while this thread makes
+        # the surface from the frame's θ.
+        made = self._with_surface(made, exact)
+        self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         frame = replace(
             made,
             evaluation=evaluation,
@@ -129,9 +129,9 @@ class FrameMaking:
         trainer does not use, while it trains on (the worker set this
         process's BLAS to one thread, ``session.blas``, so that it stays on
         one core). In this thread's trainer the engine made them already."""
-        if self.in_process:
+        spec = self._built  # the network θ belongs to: the last one built
+        if self.in_process or spec is None:
             return made
-        spec = self._spec
         maker = self._surfaces
         if maker is None or maker.features != tuple(spec.features):
             maker = self._surfaces = SurfaceMaker(spec.features, SURFACE_RESOLUTION)

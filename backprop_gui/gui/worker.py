@@ -16,8 +16,8 @@ Design (after Qt's mandelbrot RenderThread):
 - A trainer process that dies is replaced: ``restart.TrainerRestarts``.
 
 Where training runs (measured with ``python -m benchmarks``, which times both):
-the trainer (``session.Engine``: a Trainer, its network and its decision
-surface) lives in a child process of its own (``session.RemoteEngine``), and
+the trainer (``session.Engine``: a Trainer and its network) lives in a
+child process of its own (``session.RemoteEngine``), and
 this thread sends it requests: train up to the next frame (at most
 ``PROCESS_CHUNK_SECONDS``; when a big network's frames are slower than
 ``MAX_FPS``, as long as a frame takes, at most ``MAX_SLOW_FRAME_CHUNK``),
@@ -74,8 +74,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ..core import DivergenceError, Evaluation, TrainConfig
-from ..session import DataSpec, Engine, NetworkSpec, RemoteEngine, RemoteError
-from ..session.blas import set_blas_threads
+from ..session import DataSpec, Engine, NetworkSpec, RemoteEngine, RemoteError, blas
 from ..session.pacing import DEFAULT_SPEED, Pacer
 from ..session.stopping import StopWatch
 from ..session.surfaces import SurfaceMaker
@@ -152,6 +151,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         self._frame_seconds = (0.0, 0.0)  # how long the last two frames took to make
         self._trainer_frame_seconds = 0.0  # of the last, the trainer's part
         self._surfaces: SurfaceMaker | None = None  # made here, for a trainer process
+        self._built: NetworkSpec | None = None
         self._slow_step_said = False
         self._ran_ahead = 0  # steps asked to run after the last frame (``_ahead``)
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
@@ -212,15 +212,12 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
     def run(self) -> None:
         previous = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
-        blas = None
         try:
             self._start()
-            if not self.in_process:  # one core for the surfaces, one for the trainer
-                blas = set_blas_threads(1)
-            self._loop()
+            # With a trainer process: one core for the surfaces, one for it.
+            with contextlib.nullcontext() if self.in_process else blas.one_thread():
+                self._loop()
         finally:
-            if blas is not None:
-                set_blas_threads(blas)
             sys.setswitchinterval(previous)
             self._set_pulse(False)
             self._trainer.close()
@@ -460,6 +457,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
             self._config,
             SURFACE_RESOLUTION,
         )
+        self._built = spec  # the trainer's network (if a build fails, the one before)
         self._set_trainer_data()
         self._rate = 0.0  # unknown for this network: start from one step
         self._slow_step_said = False

@@ -20,6 +20,8 @@ import contextlib
 import ctypes
 import glob
 import os
+import threading
+from collections.abc import Callable, Iterator
 from functools import cache
 
 import numpy as np
@@ -31,7 +33,7 @@ _SUFFIXES = ("64_", "")
 
 
 @cache
-def _openblas() -> tuple[object, object] | None:
+def _openblas() -> tuple[Callable[[int], None], Callable[[], int]] | None:
     """(set_num_threads, get_num_threads) of NumPy's OpenBLAS, or None."""
     here = os.path.dirname(np.__file__)
     folders = (
@@ -70,3 +72,31 @@ def set_blas_threads(threads: int) -> int | None:
     before = int(getter())
     setter(max(1, int(threads)))
     return before
+
+
+_lock = threading.Lock()
+_holders = 0  # how many ``one_thread`` blocks are open
+_before: int | None = None  # the count to go back to when the last one ends
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """One BLAS thread while any such block is open, in any thread of this
+    process (several windows may each have a worker); the count before the
+    first block comes back when the last one ends. Another thread's product
+    running meanwhile is not disturbed: OpenBLAS reads the count as each
+    product starts, and lowering it then raising it back to what it was
+    keeps the threads it started at load."""
+    global _holders, _before
+    with _lock:
+        if _holders == 0:
+            _before = set_blas_threads(1)
+        _holders += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _holders -= 1
+            if _holders == 0 and _before is not None:
+                set_blas_threads(_before)
+                _before = None

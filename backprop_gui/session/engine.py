@@ -274,7 +274,7 @@ class Engine:
             except DivergenceError as exc:
                 message = str(exc)
         net = trainer.net
-        pictures = {}
+        pictures: dict[str, np.ndarray] = {}
         if surface:
             made = self.surfaces(net, exact)
             pictures = dict(zip(("surface", "surface_class", "boundary"), made, strict=True))

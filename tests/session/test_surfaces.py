@@ -43,10 +43,11 @@ def test_made_from_theta_it_is_the_engines_surface(sizes, classes, activation, e
     assert np.allclose(made[0], shown.reshape(32, 32), atol=0 if exact else 1e-6)
 
 
-def test_a_new_shape_or_new_weights_are_followed():
+def test_a_new_shape_a_new_activation_or_new_weights_are_followed():
     maker = SurfaceMaker(("x1", "x2"), 16)
     small, big = trained([2, 3, 1], 2), trained([2, 7, 7, 1], 2)
-    for engine in (small, big, small):  # the network kept is rebuilt each time
+    relu = trained([2, 3, 1], 2, "relu")  # small's shape, another activation
+    for engine in (small, big, small, relu):  # the network kept is rebuilt each time
         net = engine.trainer.net
         made = maker.from_theta(net.layer_sizes, net.activation_names, net.theta, True)
         c = grid_centres(16)
