@@ -51,21 +51,29 @@ class Presentation:
             if w.dockWidgetArea(d) == Qt.LeftDockWidgetArea and not d.isFloating()
         ]
 
+    def _shown_left_dock(self) -> QDockWidget | None:
+        """The left column's dock on screen (a tab behind it keeps a stale width)."""
+        return next((d for d in self._left_docks() if d.isVisible()), None)
+
     def _fit_left_column(self) -> None:
         """Widen the left column to its widest panel at the larger font."""
-        docks = self._left_docks()
-        if not self.on or not docks:
+        docks, shown = self._left_docks(), self._shown_left_dock()
+        if not self.on or shown is None:
             return
-        widths = []
+        widths = [0]
         for dock in docks:
             scroll = dock.widget()
             panel = scroll.widget() if isinstance(scroll, QScrollArea) else scroll
+            if panel is None:
+                continue
             bar = scroll.verticalScrollBar().sizeHint().width() if scroll is not panel else 0
             widths.append(panel.sizeHint().width() + bar)
-        limit = int(self.window.width() * MAX_LEFT_SHARE)
-        width = min(max(widths), limit)
-        if width > docks[0].width():
-            self.window.resizeDocks(docks[:1], [width], Qt.Horizontal)
+        # Of the screen: the window may not have reached full screen yet.
+        screen = self.window.screen()
+        full = screen.geometry().width() if screen is not None else self.window.width()
+        width = min(max(widths), int(full * MAX_LEFT_SHARE))
+        if width > shown.width():
+            self.window.resizeDocks([shown], [width], Qt.Horizontal)
 
     def set(self, on: bool) -> None:
         if on == self.on:
@@ -81,7 +89,8 @@ class Presentation:
                 "symbols": [(layer, layer.size, layer.pen.widthF()) for layer in layers],
                 "state": w.windowState(),
                 "geometry": w.saveGeometry(),
-                "left": [(d, d.width()) for d in self._left_docks()[:1]],
+                "left": self._shown_left_dock(),
+                "left_width": (self._shown_left_dock() or w).width(),
             }
             font = app.font()
             font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
@@ -97,7 +106,7 @@ class Presentation:
             w.showFullScreen()
             # Once the larger font has reached the panels' layouts and the
             # window is full screen.
-            QTimer.singleShot(0, self._fit_left_column)
+            QTimer.singleShot(0, w, self._fit_left_column)
         else:
             saved = self._saved
             app.setFont(saved["font"])
@@ -111,9 +120,9 @@ class Presentation:
             if not saved["state"]:
                 w.showNormal()
                 w.restoreGeometry(saved["geometry"])
-            left = [(d, width) for d, width in saved["left"] if d in self._left_docks()]
-            if left:
-                w.resizeDocks([d for d, _ in left], [width for _, width in left], Qt.Horizontal)
+            left = saved["left"]
+            if left is not None and left in self._left_docks():
+                w.resizeDocks([left], [saved["left_width"]], Qt.Horizontal)
         action = getattr(w, "presentation_action", None)
         if action is not None and action.isChecked() != on:
             action.blockSignals(True)
