@@ -1,8 +1,9 @@
 """``Frame``: everything one picture of the training shows, named and typed.
 
 The trainer (in its own process or in the worker thread) makes the part of a
-frame it knows: the evaluation, the decision surface and its boundary, θ, the
-counters. The worker adds what the window asked for (its request number, the
+frame it knows: the evaluation, θ, the counters, the decision surface and its
+boundary (a trainer process sends θ without them, and the worker makes them
+from it). The worker adds what the window asked for (its request number, the
 generation of the weights, messages) and hands the frame to every panel.
 Frames are immutable and their arrays read-only: a panel can keep one.
 """
