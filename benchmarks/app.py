@@ -26,6 +26,10 @@ on its default circle preset:
 
 ``measure_app(trainer="thread")`` measures the alternative design, training
 in the worker thread (``BACKPROP_GUI_TRAINER=thread``).
+
+The headless rounds run in this process while the window is open, whose
+worker holds OpenBLAS to one thread (``session.blas``): one thread, as in the
+app's trainer process (started with OPENBLAS_NUM_THREADS=1).
 """
 
 from __future__ import annotations
