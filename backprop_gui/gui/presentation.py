@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 FONT_SCALE = 1.5  # the application font
 LINE_SCALE = 2.0  # the boundary, the cost curves, the points' outlines
 POINT_SCALE = 1.6  # the points
-MAX_LEFT_SHARE = 0.4  # of the window's width, at most, for the left column
+MAX_LEFT_SHARE = 0.4  # of the screen's width, at most, for the left column in the mode
 
 
 class Presentation:

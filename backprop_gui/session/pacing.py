@@ -73,8 +73,9 @@ class Pacer:
 
     def due(self, epoch: int, steps: int, steps_per_epoch: int) -> Due:
         """What is due now, given the counters (epochs and steps done so far).
-        Called once a frame: at speeds where every step is drawn, at most one
-        unit (see the module's docstring)."""
+        Called once a frame: at speeds where every step is drawn, one unit,
+        unless the frames have stayed behind for ``CATCH_UP_SECONDS`` (see
+        the module's docstring)."""
         if self.rate is None:
             raise ValueError("an unpaced run has no schedule")
         per_epoch = max(int(steps_per_epoch), 1)
