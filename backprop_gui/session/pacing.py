@@ -12,10 +12,10 @@ At speeds where every step is drawn (``STEP_PACED_UP_TO`` steps per second
 or fewer) a late frame is made up one unit a frame, over the frames after
 it: a burst of several steps in one frame would skip drawing the steps in
 between, which is what a student watching slowly came to see. Only when
-the frames stay behind the schedule for ``CATCH_UP_SECONDS`` (frames slower
-than the rate: a busy machine, a big network) is the backlog trained at
-once, so that the rate still holds on average. Faster, what is due is
-trained at once.
+the backlog has not shrunk over ``CATCH_UP_SECONDS`` (frames slower than
+the rate: a busy machine, a big network, more steps a second than frames)
+is it trained at once, so that the rate still holds on average. Faster,
+what is due is trained at once.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ SPEEDS: tuple[float | None, ...] = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0, None)  
 DEFAULT_SPEED = 30.0  # epochs per second: watchable, as Playground is
 STEP_PACED_UP_TO = 40.0  # steps per second: slower than this, one step at a time
 MAX_BACKLOG_SECONDS = 0.5
-# Behind the schedule this long, one unit a frame: the frames are slower
-# than the rate, and what is due is trained at once.
+# Drawn one unit a frame, a backlog that has not shrunk over this long means
+# the frames are slower than the rate: what is due is then trained at once.
 CATCH_UP_SECONDS = 1.0
 
 
@@ -59,8 +59,10 @@ class Pacer:
     ):
         self.rate = rate
         self._clock = clock
-        self._anchor: tuple[float, str, int] | None = None  # (time, unit, count at start)
-        self._behind_since: float | None = None  # drawn one by one, still behind since
+        # (time, unit, count at start, units per second) of the schedule
+        self._anchor: tuple[float, str, int, float] | None = None
+        # (since when, by how many units) the frames have been behind it
+        self._behind: tuple[float, int] | None = None
 
     def set_rate(self, rate: float | None) -> None:
         self.rate = rate
@@ -69,12 +71,12 @@ class Pacer:
     def restart(self) -> None:
         """Start the schedule again at the next ``due`` (its first unit at once)."""
         self._anchor = None
-        self._behind_since = None
+        self._behind = None
 
     def due(self, epoch: int, steps: int, steps_per_epoch: int) -> Due:
         """What is due now, given the counters (epochs and steps done so far).
         Called once a frame: at speeds where every step is drawn, one unit,
-        unless the frames have stayed behind for ``CATCH_UP_SECONDS`` (see
+        unless the frames fall further behind over ``CATCH_UP_SECONDS`` (see
         the module's docstring)."""
         if self.rate is None:
             raise ValueError("an unpaced run has no schedule")
@@ -85,29 +87,36 @@ class Pacer:
         per_second = self.rate * per_epoch if stepwise else self.rate
         now = self._clock()
         anchor = self._anchor
-        if anchor is None or anchor[1] != unit or count < anchor[2]:
-            # The first unit is due at once.
-            anchor = self._anchor = (now - 1.0 / per_second, unit, count)
-            self._behind_since = None
-        start, _, count0 = anchor
+        if anchor is None or (anchor[1], anchor[3]) != (unit, per_second) or count < anchor[2]:
+            # A new schedule (a new unit or rate, counters gone back: a new
+            # network, another batch size): the first unit is due at once.
+            anchor = self._anchor = (now - 1.0 / per_second, unit, count, per_second)
+            self._behind = None
+        start, _, count0, _ = anchor
         done = count - count0
         due = math.floor((now - start) * per_second + 1e-9)
-        backlog = max(1, math.ceil(per_second * MAX_BACKLOG_SECONDS))
+        # Drawn one a frame, a backlog is kept while it is made up.
+        seconds = MAX_BACKLOG_SECONDS + (CATCH_UP_SECONDS if drawn else 0.0)
+        backlog = max(1, math.ceil(per_second * seconds))
         if due - done > backlog:
             # Far behind: forgive all but the backlog's worth.
             start = now - (done + backlog) / per_second
-            self._anchor = (start, unit, count0)
+            self._anchor = (start, unit, count0, per_second)
             due = done + backlog
-        if due > done + 1 and drawn:
-            # Behind by more than this unit: made up one a frame, unless the
-            # frames have stayed behind for a while.
-            if self._behind_since is None:
-                self._behind_since = now
-            elif now - self._behind_since >= CATCH_UP_SECONDS:
-                self._behind_since = None
-                return Due(unit, due - done)
+        behind = due - done
+        if behind > 1 and drawn:
+            # Made up one a frame while that gains on the schedule; when the
+            # frames have not gained in CATCH_UP_SECONDS, they are slower than
+            # the rate, and what is due is trained at once.
+            if self._behind is None:
+                self._behind = (now, behind)
+            elif now - self._behind[0] >= CATCH_UP_SECONDS:
+                if behind >= self._behind[1]:
+                    self._behind = None
+                    return Due(unit, behind)
+                self._behind = (now, behind)
             return Due(unit, 1)
-        self._behind_since = None
-        if due > done:
-            return Due(unit, due - done)
+        self._behind = None
+        if behind > 0:
+            return Due(unit, behind)
         return Due(unit, 0, start + (done + 1) / per_second - now)
