@@ -55,7 +55,9 @@ class FrameMaking:
         )
         # While training the surface is float32 (it moves on anyway); still,
         # it is exactly the network's float64 forward pass.
-        wanted = self._inspect.request(self._training, self._spec.layer_sizes(), self._trainer.m)
+        # The network the trainer has: after a failed build, the one before.
+        spec = self._built or self._spec
+        wanted = self._inspect.request(self._training, spec.layer_sizes(), self._trainer.m)
         ahead = self._ahead()
         exact = not self._training
         made = self._counted(
@@ -90,6 +92,10 @@ class FrameMaking:
             # on weights of 1e50, so "finite" alone is not good enough.)
             if evaluation.train_cost <= self._best_cost:
                 self._best_cost, self._last_good = evaluation.train_cost, made.theta
+        # The trainer process trains on (``ahead``) while this thread makes
+        # the surface from the frame's θ.
+        made = self._with_surface(made, exact)
+        self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         if self._training:
             stopped = self._stops.check(made.epoch, None if reuse else evaluation)
             if stopped:
@@ -98,17 +104,13 @@ class FrameMaking:
         self._evaluation = evaluation
         self._stale = False
         self._show_now = False
-        # The trainer process trains on (``ahead``) while this thread makes
-        # the surface from the frame's θ.
-        made = self._with_surface(made, exact)
-        self._frame_seconds = (self._frame_seconds[1], time.perf_counter() - now)
         frame = replace(
             made,
             evaluation=evaluation,
             generation=self._generation,
             training=self._training,
             steps_per_second=steps_per_second,
-            spec=self._spec,
+            spec=spec,
             config=self._config,
             message=self._message,
             diverged=self._diverged,

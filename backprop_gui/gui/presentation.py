@@ -62,6 +62,8 @@ class Presentation:
             return
         widths = [0]
         for dock in docks:
+            if not dock.toggleViewAction().isChecked():
+                continue  # closed by the user: it takes no room
             scroll = dock.widget()
             panel = scroll.widget() if isinstance(scroll, QScrollArea) else scroll
             if panel is None:
