@@ -53,12 +53,12 @@ class FrameMaking:
             and now - self._evaluated_at < self._evaluation_interval(now)
             and steps < 2 * self._evaluated_steps
         )
-        # While training the surface is float32 (it moves on anyway); still,
-        # it is exactly the network's float64 forward pass.
         # The network the trainer has: after a failed build, the one before.
         spec = self._built or self._spec
         wanted = self._inspect.request(self._training, spec.layer_sizes(), self._trainer.m)
         ahead = self._ahead()
+        # While training the surface is float32 (it moves on anyway); still,
+        # it is exactly the network's float64 forward pass.
         exact = not self._training
         made = self._counted(
             self._trainer.frame(
