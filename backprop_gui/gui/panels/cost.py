@@ -1,6 +1,6 @@
 """The cost panel: every step's cost, and train and test cost at their
-evaluations, against epoch, live, with memory that stays flat; a legend above
-the plot and log-scale boxes below.
+evaluations, against epoch, live, with memory that stays flat; a legend and
+log-scale boxes above the plot.
 
 What is drawn, and how it stays true:
 - the thin line is every step's batch cost J at the parameters before that
@@ -26,12 +26,13 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from ...core.series import DecimatingSeries
 from ...core.trainer import Evaluation
 from ...session import Frame
 from ...session.stepcosts import StepCosts, envelope_over
+from ..folding_row import FoldingRow
 from ..theme import TEST_PEN, TRAIN_PEN, cache_axes
 from .base import Panel
 
@@ -118,7 +119,7 @@ class CostPlot(pg.PlotWidget):
         self._redraw_timer.timeout.connect(self.redraw)
         self._redrawn_at = -math.inf  # time.monotonic() of the last redraw
         self.setToolTip("Cost J against epoch. Hover to read exact values.")
-        self.setMinimumHeight(160)
+        self.setMinimumHeight(110)
 
     def add(self, evaluation: Evaluation) -> None:
         test = evaluation.test_cost
@@ -372,7 +373,8 @@ FAST_REDRAW_SECONDS = 0.1
 
 
 class CostPanel(Panel, QWidget):
-    """The legend, the ``CostPlot`` and its log-scale boxes.
+    """The legend and log-scale boxes (one row where it fits), and the
+    ``CostPlot`` under them.
 
     From each frame: a new weights generation (a new run) starts an empty
     plot; its step costs extend the step line; a new evaluation (a new step,
@@ -389,28 +391,27 @@ class CostPanel(Panel, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         legend = QLabel(
-            f"<span style='color:{TRAIN_PEN}'>━━</span> train cost &nbsp;&nbsp; "
-            f"<span style='color:{TEST_PEN}'>╍╍</span> test cost &nbsp;&nbsp; "
+            f"<span style='color:{TRAIN_PEN}'>━━</span> train &nbsp; "
+            f"<span style='color:{TEST_PEN}'>╍╍</span> test &nbsp; "
             f"<span style='color:{STEP_PEN}'>──</span> every step"
         )
+        legend.setObjectName("costLegend")
         legend.setToolTip(
             "Cost J on the training points (solid) and the held-out test points (dashed), "
             "evaluated now and then; thin: every step's batch cost before its update"
         )
-        layout.addWidget(legend)
-        self.plot = CostPlot()
-        layout.addWidget(self.plot, 1)
         self.log_check = QCheckBox("Log cost", objectName="logCost")
         self.log_check.setToolTip("Show the cost on a logarithmic axis (L)")
         self.log_epochs = QCheckBox("Log epochs", objectName="logEpochs")
         self.log_epochs.setToolTip(
             "Show the epochs on a logarithmic axis: the early fall stays visible in long runs"
         )
-        boxes = QHBoxLayout()
-        boxes.addWidget(self.log_check)
-        boxes.addWidget(self.log_epochs)
-        boxes.addStretch(1)
-        layout.addLayout(boxes)
+        # One row where it fits: the plot gets the height of the boxes' row.
+        self.header = FoldingRow(legend, (self.log_check, self.log_epochs))
+        self.header.setObjectName("costHeader")
+        layout.addWidget(self.header)
+        self.plot = CostPlot()
+        layout.addWidget(self.plot, 1)
         self.log_check.toggled.connect(self.plot.set_log)
         self.log_epochs.toggled.connect(self.plot.set_log_x)
         self._generation = -1
