@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+import shiboken6
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -140,6 +141,7 @@ def build_layout(window: MainWindow) -> None:
     _share_heights(window)
     window.resize(fitting_size(window))
     window.default_layout = window.saveState(LAYOUT_VERSION)
+    window.installEventFilter(_SweepOnShow(window))
 
 
 def fitting_size(window: MainWindow, wanted: tuple[int, int] = (1440, 860)) -> QSize:
@@ -193,6 +195,53 @@ def reset_layout(window: MainWindow) -> None:
         if dock.isFloating():
             dock.setFloating(False)
     _share_heights(window)
+    QTimer.singleShot(0, window, lambda: hide_stale_tab_bars(window))
+
+
+def hide_stale_tab_bars(window: QMainWindow) -> list[QTabBar]:
+    """Hide the tab bars Qt left behind; returns them.
+
+    Qt (seen with 6.11) makes a second tab bar for a tab group as it grows while the
+    window is built, and new ones for every group in ``restoreState``; it
+    hides none of the old ones. They stay where they were, under the docks
+    and the canvas, and show through beside them (a sliver of a tab beside
+    the canvas; after Reset layout, a whole bar of a group that no longer
+    exists). Clicks on them do nothing.
+
+    A bar is live when its docks are one tab group as the window has them
+    now (``tabifiedDockWidgets``), and it is the newest such bar of that
+    group: Qt made the live one after the left-over one, and keeps it on top.
+    """
+    docks = {shiboken6.getCppPointer(d)[0]: d for d in window.findChildren(QDockWidget)}
+
+    def group(dock: QDockWidget) -> frozenset[QDockWidget]:
+        return frozenset([dock, *window.tabifiedDockWidgets(dock)])
+
+    bars = [b for b in window.findChildren(QTabBar) if b.parent() is window and not b.isHidden()]
+    newest: dict[frozenset, QTabBar] = {}
+    stale = []
+    for bar in bars:  # oldest first: children are kept in the order they were made
+        tabs = [docks.get(bar.tabData(i)) for i in range(bar.count())]
+        groups = {group(d) for d in tabs if d is not None}
+        if len(groups) != 1 or None in tabs:
+            stale.append(bar)  # its docks are no longer one group
+            continue
+        key = groups.pop()
+        if key in newest:
+            stale.append(newest[key])
+        newest[key] = bar
+    for bar in stale:
+        bar.hide()
+    return stale
+
+
+class _SweepOnShow(QObject):
+    """Hides the left-over tab bars once the window is shown and laid out."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Show:
+            QTimer.singleShot(0, watched, lambda: hide_stale_tab_bars(watched))
+        return False
 
 
 def save_layout(window: MainWindow) -> QByteArray:

@@ -6,7 +6,9 @@ presentation mode scales up and back."""
 from __future__ import annotations
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, QRect, QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QScrollBar,
+    QTabBar,
 )
 
 from backprop_gui.gui import MainWindow
@@ -178,3 +181,58 @@ def test_presentation_mode_widens_the_left_column_to_its_larger_controls(qtbot, 
     qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
     window.docks["dock_DataPanel"].raise_()
     qtbot.waitUntil(lambda: window.docks["dock_DataPanel"].width() == before, timeout=3000)
+
+
+def shown_tab_bars(window) -> list[QTabBar]:
+    return [b for b in window.findChildren(QTabBar) if b.parent() is window and b.isVisible()]
+
+
+def tab_docks(window, bar: QTabBar) -> set[QDockWidget]:
+    docks = {shiboken6.getCppPointer(d)[0]: d for d in window.docks.values()}
+    return {docks.get(bar.tabData(i)) for i in range(bar.count())}
+
+
+def assert_every_shown_tab_bar_is_a_group(window) -> None:
+    """Each tab bar on screen holds one tab group as it is now, and no dock
+    has two bars (Qt leaves old bars behind, see ``hide_stale_tab_bars``)."""
+    seen: set[QDockWidget] = set()
+    for bar in shown_tab_bars(window):
+        docks = tab_docks(window, bar)
+        first = next(iter(docks))
+        assert docks == {first, *window.tabifiedDockWidgets(first)}, [
+            bar.tabText(i) for i in range(bar.count())
+        ]
+        assert not docks & seen
+        seen |= docks
+
+
+def test_only_the_tab_bars_of_the_tab_groups_are_shown(qtbot, settings, session_dir):
+    # A second bar of the right column's group showed through beside the
+    # canvas as a sliver of a tab. (Qt deletes such bars itself at some later
+    # relayouts, as the first frames come: look before those.)
+    window = MainWindow(settings, session_dir)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    assert len(shown_tab_bars(window)) == 2
+    assert_every_shown_tab_bar_is_a_group(window)
+    window.close()
+
+
+def test_after_reset_layout_the_tabs_shown_are_the_ones_that_work(qtbot, window):
+    readouts, cost = window.docks["dock_MetricsPanel"], window.docks["dock_CostPanel"]
+    window.tabifyDockWidget(readouts, cost)
+    qtbot.waitUntil(lambda: len(shown_tab_bars(window)) == 3, timeout=3000)
+    window.reset_layout()
+    QApplication.processEvents()
+    # The bar of the read-outs and cost, a group reset dissolves, stayed on screen.
+    assert len(shown_tab_bars(window)) == 2
+    assert_every_shown_tab_bar_is_a_group(window)
+    assert not window.tabifiedDockWidgets(readouts)
+    health = window.docks["dock_healthPanel"]
+    bar = next(b for b in shown_tab_bars(window) if health in tab_docks(window, b))
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == health.windowTitle())
+    assert window.childAt(bar.mapTo(window, bar.tabRect(index).center())) is bar
+    QTest.mouseClick(bar, Qt.LeftButton, Qt.NoModifier, bar.tabRect(index).center())
+    qtbot.waitUntil(lambda: not health.visibleRegion().isEmpty(), timeout=3000)
