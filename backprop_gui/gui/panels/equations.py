@@ -58,6 +58,25 @@ def hat(letter: str) -> str:
 ASSIGN = "&nbsp;:=&nbsp;"  # never wrapped away from its sides
 
 
+def output_symbol(n_out: int) -> str:
+    """g of the output layer: σ for one unit (two classes), softmax for K units."""
+    return "σ" if n_out == 1 else "softmax"
+
+
+def cost_formula(n_out: int) -> str:
+    """J without the penalty: binary cross-entropy for one σ unit, categorical
+    cross-entropy (Y one-hot, K×m) for softmax."""
+    if n_out == 1:
+        return "J = −(1/m)·Σ [y·log ŷ + (1−y)·log(1−ŷ)]"
+    return "J = −(1/m)·Σ Σ<sub>k</sub> y<sub>k</sub>·log ŷ<sub>k</sub>"
+
+
+def penalty_formula(l1: float, l2: float) -> str:
+    """The L1 and L2 terms J includes, with their λ ("" for none)."""
+    text = f" + {l1:g}·Σ|W|" if l1 else ""
+    return text + (f" + ({l2:g}/2)·Σ‖W‖²" if l2 else "")
+
+
 def constant(value: float) -> str:
     """An optimizer's constant as a student reads it: 0.9, 0.999, 10⁻⁸."""
     exponent = round(math.log10(value))
@@ -264,7 +283,10 @@ class LiveEquations(Panel, QWidget):
         for l in range(1, L + 1):
             W, b = net.params[f"W{l}"], net.params[f"b{l}"]
             prev = sup("A", l - 1)
-            g = "σ" if l == L else ACTIVATIONS[net.activation_names[l - 1]].symbol
+            if l == L:
+                g = output_symbol(sizes[L])
+            else:
+                g = ACTIVATIONS[net.activation_names[l - 1]].symbol
             first = ""
             if l == 1 and names:
                 inputs = ", ".join(FEATURE_LABELS.get(n, n) for n in names)
@@ -280,9 +302,9 @@ class LiveEquations(Panel, QWidget):
             )
             row.matrices[0].set_matrix(W)
             row.matrices[1].set_matrix(b)
-        cost = "J = −(1/m)·Σ [y·log ŷ + (1−y)·log(1−ŷ)]"
-        if frame.config is not None and (frame.config.l1 or frame.config.l2):
-            cost += " + λ·Σ|W|" if frame.config.l1 else " + (λ/2)·Σ‖W‖²"
+        cost = cost_formula(sizes[L])
+        if frame.config is not None:
+            cost += penalty_formula(frame.config.l1, frame.config.l2)
         if frame.evaluation is not None:
             cost += f" = <b>{fmt(frame.evaluation.train_cost)}</b>"
         self.rows["cost"].set_text(cost)

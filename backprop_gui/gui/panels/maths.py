@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 from ...core import ACTIVATIONS, FEATURE_LABELS
 from ...session import NetworkSpec
 from .base import Panel
-from .equations import UPDATES, grey
+from .equations import UPDATES, grey, penalty_formula
 
 
 def symbol(activation: str) -> str:
@@ -49,11 +49,7 @@ def equations_html(spec: NetworkSpec, config: dict | None = None) -> str:
             f"&nbsp;{grey(f'W<sup>[{l}]</sup>: {sizes[l]}×{sizes[l - 1]}')}"
             f"<br>&nbsp;&nbsp;A<sup>[{l}]</sup> = {act}"
         )
-    penalty = ""
-    if config.get("l1"):
-        penalty = f" + {config['l1']:g}·Σ|W|"
-    elif config.get("l2"):
-        penalty = f" + ({config['l2']:g}/2)·Σ‖W‖²"
+    penalty = penalty_formula(config.get("l1") or 0.0, config.get("l2") or 0.0)
     if K <= 2:
         rows.append(grey("Output: one sigmoid unit for two classes, a = P(class 1); Y is 0/1"))
         rows.append(f"J = −(1/m) Σ [y·log a + (1−y)·log(1−a)]{penalty}")

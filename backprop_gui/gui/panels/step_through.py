@@ -22,7 +22,16 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ...core import MLP
 from .base import RIGHT, Panel
-from .equations import ADAM_CONSTANTS, ASSIGN, MOMENTUM_CONSTANTS, UPDATES, hat
+from .equations import (
+    ADAM_CONSTANTS,
+    ASSIGN,
+    MOMENTUM_CONSTANTS,
+    UPDATES,
+    cost_formula,
+    hat,
+    output_symbol,
+    penalty_formula,
+)
 from .heat import MatrixView, fmt
 
 POINTS_SHOWN = 8  # columns (points) of Z, A and dZ shown in the bar
@@ -76,6 +85,8 @@ class StepNumbers:
     theta_after: np.ndarray
     learning_rate: float
     optimizer: str = "sgd"  # the update's rule (core.optimizers)
+    l1: float = 0.0  # the penalty J includes
+    l2: float = 0.0
 
     def value(self, stage: Stage):
         if stage.kind == "J":
@@ -120,7 +131,7 @@ def step_numbers(
     else:
         update(twin.theta, flat)
     after = twin.theta.copy()
-    return StepNumbers(Z, A, dZ, dW, db, J, before, after, learning_rate, optimizer)
+    return StepNumbers(Z, A, dZ, dW, db, J, before, after, learning_rate, optimizer, l1, l2)
 
 
 def describe(stage: Stage, numbers: StepNumbers, activation_names: tuple[str, ...]) -> str:
@@ -135,10 +146,11 @@ def describe(stage: Stage, numbers: StepNumbers, activation_names: tuple[str, ..
     if stage.kind == "Z":
         text = f"{s('Z', l)} = {s('W', l)}·{s('A', l - 1)} + {s('b', l)}"
     elif stage.kind == "A":
-        g = "σ" if l == L else activation_names[l - 1]
+        g = output_symbol(numbers.Z[L].shape[0]) if l == L else activation_names[l - 1]
         text = f"{s('A', l)} = {g}({s('Z', l)})" + (" = Ŷ" if l == L else "")
     elif stage.kind == "J":
-        return f"J = −(1/m)·Σ [y·log ŷ + (1−y)·log(1−ŷ)] = <b>{fmt(value)}</b>"
+        cost = cost_formula(numbers.Z[L].shape[0]) + penalty_formula(numbers.l1, numbers.l2)
+        return f"{cost} = <b>{fmt(value)}</b>"
     elif stage.kind == "dZ" and l == L:
         text = f"{s('dZ', L)} = {s('A', L)} − Y"
     elif stage.kind == "dZ":

@@ -170,3 +170,26 @@ def test_frames_faster_than_readable_are_gathered(qtbot):
 
 def test_negative_zero_reads_as_zero():
     assert fmt(-0.0) == "0" and fmt(-0.5) == "−0.5" and fmt(-2e-5) == "−2.00e−05"
+
+
+def test_three_classes_read_as_softmax_and_categorical_cross_entropy(panel):
+    # The live equations said σ and the binary cost beside a softmax diagram.
+    spec = NetworkSpec(hidden=(3,), n_classes=3, seed=4)
+    net = spec.build()
+    points, _ = blobs(24)
+    labels = np.arange(24) % 3
+    config = dataclasses.replace(TrainConfig(), l1=0.001, l2=0.002)
+    panel.show(frame_for(spec, net, points, labels, config=config))
+    forward = panel.rows["forward2"].label.text()
+    assert "A<sup>[2]</sup> = softmax(Z<sup>[2]</sup>) = Ŷ" in forward
+    cost = panel.rows["cost"].label.text()
+    assert cost.startswith("J = −(1/m)·Σ Σ<sub>k</sub> y<sub>k</sub>·log ŷ<sub>k</sub>")
+    assert "(1−y)" not in cost
+    assert " + 0.001·Σ|W| + (0.002/2)·Σ‖W‖²" in cost
+
+
+def test_two_classes_read_as_sigmoid_and_binary_cross_entropy(panel):
+    spec, net, points, labels = case()
+    panel.show(frame_for(spec, net, points, labels))
+    assert "A<sup>[2]</sup> = σ(Z<sup>[2]</sup>) = Ŷ" in panel.rows["forward2"].label.text()
+    assert panel.rows["cost"].label.text().startswith("J = −(1/m)·Σ [y·log ŷ + (1−y)·log(1−ŷ)]")

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from backprop_gui.core import MLP, TrainConfig, Trainer
-from backprop_gui.gui.step_through import Stage, StepThrough, stages, step_numbers
+from backprop_gui.gui.panels.heat import fmt
+from backprop_gui.gui.step_through import Stage, StepThrough, describe, stages, step_numbers
 
 from .handworked import ALPHA, B1, B2, W1, W2, X, by_hand, tiny
 
@@ -168,3 +169,31 @@ def test_many_points_show_their_first_columns_with_numbers(qtbot):
     for _ in range(bar.stages.index(Stage("dW", 2))):
         bar.forward()
     np.testing.assert_array_equal(bar.matrix.values, bar.numbers.dW[2])  # a whole gradient
+
+
+def test_the_equations_are_those_of_the_networks_output_and_cost():
+    # Three classes have a softmax output and categorical cross-entropy: the
+    # walk showed σ and the binary cost for them.
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(2, 12))
+    for sizes, labels, g, cost in (
+        ([2, 4, 1], np.arange(12) % 2, "σ(Z", "log(1−ŷ)"),
+        (
+            [2, 4, 3],
+            np.arange(12) % 3,
+            "softmax(Z",
+            "Σ<sub>k</sub> y<sub>k</sub>·log ŷ<sub>k</sub>",
+        ),
+    ):
+        net = MLP(sizes, "tanh", seed=5)
+        numbers = step_numbers(net, X, labels, 0.1, l1=0.01, l2=0.02)
+        output = describe(Stage("A", 2), numbers, net.activation_names)
+        assert output.startswith(f"A<sup>[2]</sup> = {g}")
+        J = describe(Stage("J", 2), numbers, net.activation_names)
+        assert cost in J
+        assert "(1−y)" not in J or sizes[-1] == 1
+        # The value is J with both penalties, and the formula says so.
+        assert " + 0.01·Σ|W| + (0.02/2)·Σ‖W‖² = " in J
+        expected = net.cost(X, labels, 0.01, 0.02)
+        assert expected == numbers.J
+        assert J.endswith(f"<b>{fmt(expected)}</b>")
