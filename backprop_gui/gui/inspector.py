@@ -324,7 +324,10 @@ class Inspector(QObject):
             names = optimizer.state_names
             more["optimizer_state"] = {key: getattr(optimizer, key) for key in names}
         self.window.worker.post(
-            theta=(self.window._spec(), theta), resume=(epoch + int(full), steps + 1), **more
+            theta=(self.window._spec(), theta),
+            resume=(epoch + int(full), steps + 1),
+            same_run=True,  # the walked step is one more step of this run
+            **more,
         )
         self.window.statusBar().showMessage("Applied the step you walked through.", 4000)
         self._update_walk()

@@ -171,9 +171,10 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         new_run=True (new data: new weights from the seed, counters at 0),
         theta=(NetworkSpec, flat array) with resume=(epoch, steps) to count on
         from and optimizer_state=dict (``Trainer.optimizer_state``'s) to go on
-        with, restore=True (the last good weights), speed=epochs per second
-        or None (max), stop=StopConditions, inspect=dict of ``Engine.inspect``
-        wishes for every frame from now on."""
+        with, and same_run=True when the run goes on from it (its curve kept),
+        restore=True (the last good weights), speed=epochs per second or None
+        (max), stop=StopConditions, inspect=dict of ``Engine.inspect`` wishes
+        for every frame from now on."""
         with self._lock:
             config = changes.pop("config", None)
             if config:
@@ -184,6 +185,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
                 if key in changes:
                     steps = int(changes.pop(key))
                     self._pending[key] = int(self._pending.get(key, 0)) + steps
+            if "theta" in changes:  # a θ says itself whether it goes on a run
+                changes.setdefault("same_run", False)
             self._pending.update(changes)
         self._wake.set()
 
@@ -387,7 +390,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
             self._message = f"New data: a new run from seed {self._spec.seed}."
         if "theta" in pending:
             spec, theta = pending["theta"]
-            self._build(spec)
+            self._build(spec, new_generation=not pending.get("same_run"))
             self._trainer.set_theta(theta)
             if pending.get("optimizer_state"):  # a step walked with momentum or Adam
                 # Another optimizer by now (a live child says so as RemoteError):

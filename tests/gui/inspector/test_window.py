@@ -299,3 +299,26 @@ def test_a_big_network_says_how_its_maps_are_made(qtbot, window):
     assert note.isVisible()
     # The drawn units' maps only: 8 of 256, and a summary.
     assert [m.shape[0] for m in window.snapshot.unit_maps] == [2, 9, 9, 1]
+
+
+def test_leaving_a_walk_keeps_the_cost_curve_and_goes_on_with_the_run(qtbot, window, tmp_path):
+    # Applying the walked step started a new run: the cost curve was wiped.
+    load_dataset(window, tmp_path, "circle", n=120)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    wait_for(qtbot, window, lambda s: s.epoch >= 20)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)  # pause
+    frame = wait_for(qtbot, window, lambda s: s.request == window.last_request and not s.training)
+    qtbot.waitUntil(lambda: window.cost_panel.curve()[-1, 0] == frame.epoch, timeout=5000)
+    before = window.cost_panel.curve().copy()
+    assert len(before) >= 2
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    QTest.keyClick(window, Qt.Key_Escape)
+    after = wait_for(qtbot, window, lambda s: s.steps == frame.steps + 1)
+    assert after.generation == frame.generation
+    qtbot.waitUntil(lambda: window.cost_panel.curve()[-1, 0] == after.epoch, timeout=5000)
+    curve = window.cost_panel.curve()
+    np.testing.assert_array_equal(curve[: len(before)], before)
+    # The walked step's cost is the next point, at the weights after it.
+    net = window.current_network()
+    X, labels = training_points(window)
+    assert curve[-1, 1] == pytest.approx(net.cost(X, labels), rel=1e-12)
