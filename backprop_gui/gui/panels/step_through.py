@@ -227,6 +227,9 @@ class StepThrough(Panel, QWidget):
         row.addWidget(self.matrix)
         column.addLayout(buttons)
         column.addLayout(row)
+        # Spare height goes below: the buttons stay put under the mouse as
+        # the stage's text and value change height.
+        column.addStretch(1)
         self._shortcuts = []
         for key, slot in (
             (Qt.Key_Right, self.forward),

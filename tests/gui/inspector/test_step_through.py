@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from backprop_gui.core import MLP, TrainConfig, Trainer
 from backprop_gui.gui.panels.heat import fmt
@@ -197,3 +198,25 @@ def test_the_equations_are_those_of_the_networks_output_and_cost():
         expected = net.cost(X, labels, 0.01, 0.02)
         assert expected == numbers.J
         assert J.endswith(f"<b>{fmt(expected)}</b>")
+
+
+def test_the_buttons_stay_put_while_walking(qtbot):
+    # The stage's text and value change height; the buttons moved up and down
+    # by 11 px with them, and repeated clicks on → missed.
+    bar = StepThrough()
+    qtbot.addWidget(bar)
+    bar.resize(420, 220)
+    bar.show()
+    qtbot.waitExposed(bar)
+    rng = np.random.default_rng(2)
+    net = MLP([2, 4, 3, 1], "tanh", seed=2)
+    bar.begin(net, rng.normal(size=(2, 30)), rng.integers(0, 2, 30), 0.1)
+    places = set()
+    heights = set()
+    for index in range(len(bar.stages)):
+        bar.go(index)
+        QApplication.processEvents()
+        places.add((bar.next_button.y(), bar.back_button.y(), bar.leave_button.y()))
+        heights.add(bar.label.height())
+    assert len(heights) > 1  # the stages do differ in height
+    assert len(places) == 1
