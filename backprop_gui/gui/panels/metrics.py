@@ -21,7 +21,14 @@ STATUS_TIPS = (
 
 
 def _number(value: float | None, fmt: str, unit: str = "") -> str:
-    return format(value, fmt) + unit if value is not None and np.isfinite(value) else "–"
+    if value is None or not np.isfinite(value):
+        return "–"
+    return format(value, fmt).removesuffix(".") + unit
+
+
+# Four significant digits, trailing zeros kept: 0.7160 beside 0.7066, not 0.716
+# (a cost of 1235 is written without the point "#" would leave).
+COST_FORMAT = "#.4g"
 
 
 EPOCH_POINTS, VALUE_POINTS = 20.0, 13.0  # the big read-outs' sizes, at scale 1
@@ -93,8 +100,8 @@ class MetricsPanel(Panel, QWidget):
         # Bigger sets are estimated on a fixed sample (session.EVALUATION_SAMPLE).
         approx = "≈" if frame.estimated else ""
         values = {
-            "cost_train": approx + _number(e and e.train_cost, ".4g"),
-            "cost_test": approx + _number(e and e.test_cost, ".4g"),
+            "cost_train": approx + _number(e and e.train_cost, COST_FORMAT),
+            "cost_test": approx + _number(e and e.test_cost, COST_FORMAT),
             "accuracy_train": approx + _number(e and 100 * e.train_accuracy, ".1f", " %"),
             "accuracy_test": approx + _number(e and 100 * e.test_accuracy, ".1f", " %"),
         }

@@ -1,0 +1,69 @@
+"""The read-outs and the status bar show the network's true cost and accuracy,
+on the training and the test points, to four significant digits."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from backprop_gui.core import transform
+from backprop_gui.gui.panels import metrics
+
+from ..driving import load_dataset, wait_for
+
+
+def significant_digits(text: str) -> int:
+    mantissa = text.split("e")[0].replace(".", "").lstrip("0")
+    return len(mantissa)
+
+
+def test_the_read_outs_are_the_cost_and_accuracy_of_the_weights_shown(qtbot, window, tmp_path):
+    load_dataset(window, tmp_path, "circle", n=200)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    wait_for(qtbot, window, lambda s: s.epoch >= 30)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)  # pause
+    frame = wait_for(qtbot, window, lambda s: s.request == window.last_request and not s.training)
+    qtbot.waitUntil(lambda: window.metric_labels["epoch"].text() == f"{frame.epoch:,}")
+    # The textbook's numbers at those weights, from MLP.forward alone.
+    net = window.current_network()
+    model = window.model
+    test = model.test_mask(window.canvas.test_ratio)
+    expected = {}
+    for name, mask in (("train", ~test), ("test", test)):
+        X, y = transform(model.points[:, mask], frame.spec.features), model.labels[mask]
+        A = net.forward(X).A[-1][0]
+        expected[f"cost_{name}"] = -np.mean(y * np.log(A) + (1 - y) * np.log(1 - A))
+        expected[f"accuracy_{name}"] = 100 * np.mean((A >= 0.5) == (y == 1))
+    labels = window.metric_labels
+    for key in ("cost_train", "cost_test"):
+        text = labels[key].text()
+        assert significant_digits(text) == 4, text  # trailing zeros kept
+        assert float(text) == pytest.approx(expected[key], rel=5e-4)
+    for key in ("accuracy_train", "accuracy_test"):
+        text = labels[key].text()
+        assert re.fullmatch(r"\d+\.\d %", text), text
+        assert float(text[:-2]) == pytest.approx(expected[key], abs=0.05)
+    status = window.status_labels
+    train, test = labels["cost_train"].text(), labels["cost_test"].text()
+    assert status["cost"].text() == f"Cost {train} / {test}"
+    train, test = labels["accuracy_train"].text(), labels["accuracy_test"].text()
+    assert status["accuracy"].text() == f"Accuracy {train} / {test}"
+
+
+@pytest.mark.parametrize(
+    ("cost", "text"),
+    [
+        (0.716, "0.7160"),
+        (0.70664, "0.7066"),
+        (5.7654e-5, "5.765e-05"),
+        (12.0, "12.00"),
+        (1234.4, "1234"),
+    ],
+)
+def test_costs_read_to_four_significant_digits_trailing_zeros_and_all(cost, text):
+    # 0.716 beside 0.7066 read as less precise; a whole 1234 keeps no point.
+    assert metrics._number(cost, metrics.COST_FORMAT) == text
+    assert metrics._number(float("nan"), metrics.COST_FORMAT) == "–"
