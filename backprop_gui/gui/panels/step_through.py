@@ -166,7 +166,11 @@ def describe(stage: Stage, numbers: StepNumbers, activation_names: tuple[str, ..
             f"{UPDATE_RULES.get(numbers.optimizer, UPDATE_RULES['sgd'])} &nbsp; with α = "
             f"{fmt(numbers.learning_rate)}: ‖Δθ‖ = <b>{fmt(norm)}</b>. Esc applies it."
         )
-    return f"{text}{shape} &nbsp; ‖·‖ = <b>{fmt(float(np.linalg.norm(value)))}</b>"
+    # The norm and the RMS (the norm over √(entries)), which the live
+    # equations give for dZ: the two read as one quantity measured twice.
+    norm = float(np.linalg.norm(value))
+    rms = norm / np.sqrt(value.size)
+    return f"{text}{shape} &nbsp; ‖·‖ = <b>{fmt(norm)}</b>, rms = {fmt(rms)}"
 
 
 class StepThrough(Panel, QWidget):

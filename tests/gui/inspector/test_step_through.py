@@ -220,3 +220,17 @@ def test_the_buttons_stay_put_while_walking(qtbot):
         heights.add(bar.label.height())
     assert len(heights) > 1  # the stages do differ in height
     assert len(places) == 1
+
+
+def test_each_matrix_stage_gives_its_norm_and_its_rms():
+    # The live equations give dZ's RMS; the walk gave only its norm, and the
+    # two read as disagreeing numbers.
+    rng = np.random.default_rng(4)
+    net = MLP([2, 4, 1], "tanh", seed=4)
+    X, y = rng.normal(size=(2, 40)), rng.integers(0, 2, 40)
+    numbers = step_numbers(net, X, y, 0.1)
+    for stage in (Stage("dZ", 2), Stage("dZ", 1), Stage("dW", 1), Stage("A", 1)):
+        value = numbers.value(stage)
+        text = describe(stage, numbers, net.activation_names)
+        assert f"‖·‖ = <b>{fmt(np.sqrt(np.sum(value**2)))}</b>" in text
+        assert f"rms = {fmt(np.sqrt(np.mean(value**2)))}" in text
