@@ -141,19 +141,35 @@ class HealthPanel(Panel, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
-        self.norm_plot = self._plot(0, "‖dW[l]‖", log=True)
+        # The two per-step plots share one step axis, on the left; the units
+        # bars stand beside them: in a dock 250 px tall, three plots one above
+        # the other left each about 20 px of data, and their labels overlapped.
+        self.norm_plot = self._plot(0, 0, "‖dW[l]‖", log=True)
         self.norm_plot.addLegend(offset=(-4, 4), labelTextSize="7pt", brush=(255, 255, 255, 200))
-        self.ratio_plot = self._plot(1, "‖ΔW‖/‖W‖", log=True)
+        self.ratio_plot = self._plot(1, 0, "‖ΔW‖/‖W‖", log=True)
+        self.ratio_plot.setXLink(self.norm_plot)
+        self.norm_plot.getAxis("bottom").setStyle(showValues=False)
+        self.ratio_plot.getAxis("bottom").setLabel("step")
         self.guide = pg.InfiniteLine(
             pos=np.log10(GUIDE_RATIO), angle=0, pen=pg.mkPen("#999", style=pg.QtCore.Qt.DashLine)
         )
         self.ratio_plot.addItem(self.guide, ignoreBounds=True)
-        self.units_plot = self._plot(2, "share of units", log=False)
+        self.units_plot = self._plot(0, 1, "share of units", log=False, rows=2)
+        self.units_plot.getAxis("left").setWidth(44)
         self.units_plot.setYRange(0, 1, padding=0.05)
         self.units_plot.getAxis("bottom").setLabel("layer")
-        self.norm_plot.setTitle("gradient size per layer, by step", size="8pt")
-        self.ratio_plot.setTitle("update size per layer, by step (dashed: 1e-3)", size="8pt")
-        self.units_plot.setTitle("saturated and dead units now", size="8pt")
+        grid = self.view.ci.layout
+        grid.setColumnStretchFactor(0, 3)
+        grid.setColumnStretchFactor(1, 1)
+        self.norm_plot.setTitle("gradient size per layer", size="8pt")
+        # Until there are steps to draw, the plot says how to get them (in the
+        # view's pixels: the data range means nothing yet).
+        self.empty_hint = pg.TextItem("Train or Step to draw", color="#666")
+        self.empty_hint.setAnchor((0, 1))
+        self.empty_hint.setParentItem(self.norm_plot.vb)
+        self.norm_plot.vb.sigResized.connect(self._place_hint)
+        self.ratio_plot.setTitle("update size (dashed: 1e-3)", size="8pt")
+        self.units_plot.setTitle("units now", size="8pt")
         self.saturated_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#E69F00")
         self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#555555")
         self.units_plot.addItem(self.saturated_bars)
@@ -169,9 +185,10 @@ class HealthPanel(Panel, QWidget):
         self.setMinimumSize(220, 240)
         self._throttle = Throttle(self, self._record, 1.0 / UPDATES_PER_SECOND)
 
-    def _plot(self, row: int, label: str, log: bool) -> pg.PlotItem:
+    def _plot(self, row: int, col: int, label: str, log: bool, rows: int = 1) -> pg.PlotItem:
         # The cost plot's axis: on a log scale, ticks at whole decades only.
-        plot = self.view.addPlot(row=row, col=0, axisItems={"left": HealthAxis("left")})
+        axes = {"left": HealthAxis("left")}
+        plot = self.view.addPlot(row=row, col=col, rowspan=rows, axisItems=axes)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.getViewBox().setMouseEnabled(False, False)
@@ -188,6 +205,11 @@ class HealthPanel(Panel, QWidget):
             plot.getAxis(axis).setStyle(maxTickLevel=0)
         cache_axes(plot)
         return plot
+
+    def _place_hint(self) -> None:
+        self.empty_hint.setPos(
+            4, self.norm_plot.vb.height()
+        )  # bottom left: the legend is top right
 
     def _reset(self, layers: int) -> None:
         self.steps[:] = np.nan
@@ -253,6 +275,7 @@ class HealthPanel(Panel, QWidget):
         self._undrawn = None
         layers = len(health)
         x = self.steps[: self.count]
+        self.empty_hint.setVisible(self.count < 2)
         for l in range(layers):
             self.norm_curves[l].setData(x, self.norms[l, : self.count], connect="finite")
             self.ratio_curves[l].setData(x, self.ratios[l, : self.count], connect="finite")

@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from backprop_gui.gui.panels.health import FLOOR, HealthPanel, health_warning
 from backprop_gui.session import NetworkSpec
@@ -161,3 +162,33 @@ def test_the_floor_reads_as_zero(panel):
         "0",
         "0.001",
     ]
+
+
+def test_in_a_short_dock_the_plots_keep_room_for_their_data(qtbot):
+    # Three plots stacked in a dock 250 px tall left each about 20 px of data
+    # and their axis labels overlapped: the units bars now stand beside the
+    # two per-step plots, which share one step axis.
+    widget = HealthPanel(capacity=5)
+    qtbot.addWidget(widget)
+    widget.resize(400, 250)
+    widget.show()
+    qtbot.waitExposed(widget)
+    QApplication.processEvents()
+    plots = (widget.norm_plot, widget.ratio_plot, widget.units_plot)
+    norm, ratio, units = (p.vb.sceneBoundingRect() for p in plots)
+    assert norm.height() >= 50 and ratio.height() >= 50
+    assert units.left() > max(norm.right(), ratio.right())
+    assert widget.ratio_plot.getViewBox().linkedView(0) is widget.norm_plot.getViewBox()
+    # Everything fits the width it is given: nothing is cut at the right.
+    assert widget.view.ci.geometry().width() <= widget.view.width()
+
+
+def test_until_there_are_steps_the_plot_says_how_to_get_them(panel):
+    panel.show(frame(0))
+    assert panel.empty_hint.isVisible()
+    assert "Train or Step" in panel.empty_hint.toPlainText()
+    panel.show(frame(1))
+    panel.show(frame(2))
+    assert not panel.empty_hint.isVisible()
+    panel.show(frame(0, generation=1))  # a new run: empty again
+    assert panel.empty_hint.isVisible()
