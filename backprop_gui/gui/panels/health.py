@@ -113,7 +113,8 @@ class HealthAxis(CostAxis):
 
 
 class HealthPanel(Panel, QWidget):
-    """Three small plots sharing the step axis; ``show(frame)`` per frame."""
+    """Two small plots sharing a step axis, the units bars beside them;
+    ``show(frame)`` per frame."""
 
     area = RIGHT
     dock_title = "Gradient health"

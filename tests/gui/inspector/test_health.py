@@ -77,14 +77,18 @@ def test_a_real_dead_network_is_reported():
     assert text.startswith("Layer 1: 8 of 8 ReLUs are dead")
 
 
-@pytest.fixture
-def panel(qtbot):
+def shown_panel(qtbot, width: int, height: int) -> HealthPanel:
     widget = HealthPanel(capacity=5)
     qtbot.addWidget(widget)
-    widget.resize(300, 400)
+    widget.resize(width, height)
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+@pytest.fixture
+def panel(qtbot):
+    return shown_panel(qtbot, 300, 400)
 
 
 def frame(step: int, generation: int = 0, layers: int = 2) -> InspectFrame:
@@ -168,11 +172,7 @@ def test_in_a_short_dock_the_plots_keep_room_for_their_data(qtbot):
     # Three plots stacked in a dock 250 px tall left each about 20 px of data
     # and their axis labels overlapped: the units bars now stand beside the
     # two per-step plots, which share one step axis.
-    widget = HealthPanel(capacity=5)
-    qtbot.addWidget(widget)
-    widget.resize(400, 250)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_panel(qtbot, 400, 250)
     QApplication.processEvents()
     plots = (widget.norm_plot, widget.ratio_plot, widget.units_plot)
     norm, ratio, units = (p.vb.sceneBoundingRect() for p in plots)
