@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QStyle, QToolBar, QWidget
@@ -318,6 +319,23 @@ def build_actions(window: MainWindow) -> None:
     toolbar.setMovable(False)
     toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
     fill(toolbar, TOOLBAR)
+    # Undo and redo as arrows: their text names the last edit ("Undo Clear
+    # points"), and as it changed every tool after it moved. The edit is in
+    # the tooltip and the Edit menu.
+    stack = window.undo_stack
+    for action, verb, changed, now in (
+        (window.undo_action, "undo", stack.undoTextChanged, stack.undoText),
+        (window.redo_action, "redo", stack.redoTextChanged, stack.redoText),
+    ):
+        toolbar.widgetForAction(action).setToolButtonStyle(Qt.ToolButtonIconOnly)
+        tip = action.toolTip()
+
+        def name_the_edit(text: str, action=action, verb=verb, tip=tip) -> None:
+            if shiboken6.isValid(action):  # the stack outlives it as the window closes
+                action.setToolTip(f"{tip}\nNext: {verb} “{text}”" if text else tip)
+
+        changed.connect(name_the_edit)
+        name_the_edit(now())
     window.addToolBar(toolbar)
     picker = QToolBar("Class", objectName="classPicker")
     picker.setMovable(False)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea
+from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QToolBar
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -77,6 +77,9 @@ class Presentation:
         if width > shown.width():
             self.window.resizeDocks([shown], [width], Qt.Horizontal)
 
+    def _tools(self) -> QToolBar:
+        return self.window.findChild(QToolBar, "toolsBar")
+
     def set(self, on: bool) -> None:
         if on == self.on:
             return
@@ -93,7 +96,11 @@ class Presentation:
                 "geometry": w.saveGeometry(),
                 "left": self._shown_left_dock(),
                 "left_width": (self._shown_left_dock() or w).width(),
+                "tools": self._tools().toolButtonStyle(),
             }
+            # Tools as icons (their tooltips name them): with their names at
+            # the larger font the class colours went behind the "»" at 1280 px.
+            self._tools().setToolButtonStyle(Qt.ToolButtonIconOnly)
             font = app.font()
             font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
             app.setFont(font)
@@ -112,6 +119,7 @@ class Presentation:
         else:
             saved = self._saved
             app.setFont(saved["font"])
+            self._tools().setToolButtonStyle(saved["tools"])
             w.metrics_panel.set_scale(1.0)
             for item, pen in saved["pens"]:
                 item.setPen(pen)

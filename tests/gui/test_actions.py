@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QToolBar
 
 from backprop_gui.gui.actions import ACTIONS, MENUS, SHORTCUTS, key_text
+
+from .driving import load_dataset
 
 # The help list as it was written by hand before the table: it must not change
 # (only grow, when a shortcut is added), but for issue #13's Step (one step, S),
@@ -87,3 +91,28 @@ def test_file_actions_open_their_dialog(window, tmp_path, monkeypatch):
     _, labels = read_points_csv(tmp_path / "saved.csv")
     assert labels.size == len(window.model)
     assert window.settings.value("last_dir") == str(tmp_path)
+
+
+def test_the_toolbar_stays_put_as_edits_and_training_change_its_labels(qtbot, window, tmp_path):
+    # Undo's text named the last edit, and Train turned into Pause: every
+    # tool after them moved as their widths changed.
+    toolbar = window.findChild(QToolBar, "toolsBar")
+    undo = toolbar.widgetForAction(window.undo_action)
+    assert undo.toolButtonStyle() == Qt.ToolButtonIconOnly
+    places = [toolbar.widgetForAction(a).pos() for a in toolbar.actions() if not a.isSeparator()]
+    load_dataset(window, tmp_path, "circle", n=60)
+    window.clear_action.trigger()
+    QApplication.processEvents()
+    assert "Next: undo “Clear points”" in window.undo_action.toolTip()
+    assert window.undo_action.toolTip().startswith("Undo the last edit")
+    now = [toolbar.widgetForAction(a).pos() for a in toolbar.actions() if not a.isSeparator()]
+    assert now == places
+    window.undo_action.trigger()
+    assert "Next: redo “Clear points”" in window.redo_action.toolTip()
+    button = window.train_button
+    width = button.width()
+    bar = window.commands
+    bar.set_training(True)
+    QApplication.processEvents()
+    assert button.text() == "Pause" and button.width() == width
+    bar.set_training(False)

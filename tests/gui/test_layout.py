@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QScrollBar,
     QTabBar,
+    QToolBar,
 )
 
 from backprop_gui.gui import MainWindow
@@ -144,8 +145,16 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     curve = window.cost_plot.train_curve.opts["pen"].widthF()
     epoch = window.metric_labels["epoch"].font().pointSizeF()
     cost = window.metric_labels["cost_train"].font().pointSizeF()
+    train = window.train_button.font().pointSizeF()
     window.presentation_action.trigger()
     assert window.presentation.on and window.isFullScreen()
+    # Train, bold, grows with the other buttons (a style sheet's font kept it small).
+    qtbot.waitUntil(lambda: window.step_button.font().pointSizeF() >= 1.4 * train, timeout=3000)
+    assert window.train_button.font().pointSizeF() >= 1.4 * train
+    assert window.train_button.font().bold()
+    # The tools as icons: with their names the class colours went behind "»".
+    tools = window.findChild(QToolBar, "toolsBar")
+    assert tools.toolButtonStyle() == Qt.ToolButtonIconOnly
     # The big read-outs, whose sizes their own style sets, grow too.
     assert window.metric_labels["epoch"].font().pointSizeF() >= 1.4 * epoch
     assert window.metric_labels["cost_train"].font().pointSizeF() >= 1.4 * cost
@@ -157,6 +166,7 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     assert not window.presentation.on and not window.isFullScreen()
     assert not window.presentation_action.isChecked()
     assert app.font().pointSizeF() == font
+    assert tools.toolButtonStyle() == Qt.ToolButtonTextBesideIcon
     assert window.metric_labels["epoch"].font().pointSizeF() == epoch
     assert window.canvas.boundary.opts["pen"].widthF() == pen
     assert window.canvas.train_items[0].size == point

@@ -3,7 +3,8 @@ New seed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -40,7 +41,11 @@ class CommandBar(Panel, QWidget):
         icon = self.style().standardIcon
         self.train_button = QPushButton("Train", objectName="trainButton")
         self.train_button.setIcon(icon(QStyle.SP_MediaPlay))
-        self.train_button.setStyleSheet("QPushButton { font-weight: bold; padding: 0 10px; }")
+        # Bold through its font, and no style sheet: with one (it set the
+        # weight and padding) the text kept its size in presentation mode.
+        bold = QFont()  # bold alone: the size still follows the application's
+        bold.setBold(True)
+        self.train_button.setFont(bold)
         self.step_button = QPushButton("Step", objectName="stepButton")
         self.step_button.setIcon(icon(QStyle.SP_MediaSkipForward))
         self.step_button.setToolTip(STEP_TIP)
@@ -75,6 +80,23 @@ class CommandBar(Panel, QWidget):
         speed.addWidget(self.speed)
         speed.addStretch(1)
         layout.addLayout(speed)
+        self._fit_train_button()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:  # the children take it after this bar
+            QTimer.singleShot(0, self._fit_train_button)
+
+    def _fit_train_button(self) -> None:
+        """As wide as its wider text: Train turning into Pause moves nothing."""
+        button, text = self.train_button, self.train_button.text()
+        button.setMinimumWidth(0)
+        widths = []
+        for label in ("Train", "Pause"):
+            button.setText(label)
+            widths.append(button.sizeHint().width())
+        button.setText(text)
+        button.setMinimumWidth(max(widths))
 
     def speed_value(self) -> float | None:
         """Epochs per second (None: max)."""
