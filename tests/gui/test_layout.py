@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_gui.gui import MainWindow
+from backprop_gui.gui.panels import ExampleView, LiveEquations
 from backprop_gui.session import LIMITS
 
 CONTROLS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox)
@@ -152,6 +153,10 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     qtbot.waitUntil(lambda: window.step_button.font().pointSizeF() >= 1.4 * train, timeout=3000)
     assert window.train_button.font().pointSizeF() >= 1.4 * train
     assert window.train_button.font().bold()
+    # The panels set a point larger than the application grow with it.
+    for kind in (LiveEquations, ExampleView):
+        panel = window.panel(kind)
+        assert panel.font().pointSizeF() == app.font().pointSizeF() + 1, kind
     # The tools as icons: with their names the class colours went behind "»".
     tools = window.findChild(QToolBar, "toolsBar")
     assert tools.toolButtonStyle() == Qt.ToolButtonIconOnly

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
 
 from ...session import Frame
 
@@ -102,3 +104,20 @@ def form_layout() -> QFormLayout:
     form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
     form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
     return form
+
+
+def larger_font(widget: QWidget, points: float = 1.0) -> None:
+    """``widget``'s font ``points`` larger than the application's, now and
+    whenever the application's changes (presentation mode): a size set once
+    would stop the larger font of presentation mode at this widget."""
+
+    def follow(font: QFont) -> None:
+        if shiboken6.isValid(widget):
+            larger = QFont(font)
+            larger.setPointSizeF(font.pointSizeF() + points)
+            widget.setFont(larger)
+
+    follow(QApplication.font())
+    app = QApplication.instance()
+    app.fontChanged.connect(follow)
+    widget.destroyed.connect(lambda: app.fontChanged.disconnect(follow))

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import ACTIVATIONS, FEATURE_LABELS, MLP, OPTIMIZERS
-from .base import RIGHT, Panel
+from .base import RIGHT, Panel, larger_font
 from .heat import MatrixView, fmt
 
 HIGHLIGHT = QColor("#FFF0B3")  # the step-through's current row
@@ -172,9 +172,7 @@ class LiveEquations(Panel, QWidget):
             "The equations the app runs, with this step's numbers: hover a matrix cell "
             "for its value."
         )
-        font = self.font()  # a point larger: the superscripts must stay readable
-        font.setPointSizeF(font.pointSizeF() + 1)
-        self.setFont(font)
+        larger_font(self)  # a point larger: the superscripts must stay readable
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)

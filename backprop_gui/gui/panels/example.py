@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import ACTIVATIONS, FEATURE_LABELS
-from .base import RIGHT, Panel
+from .base import RIGHT, Panel, larger_font
 from .heat import MatrixView, fmt
 
 SHOWN = 8  # entries of a vector printed before "… (+n)"
@@ -93,9 +93,7 @@ class ExampleView(Panel, QWidget):
             "One training point through the network: the forward pass to its prediction "
             "and loss, then the backward pass and what this point adds to each gradient."
         )
-        font = self.font()  # a point larger, as the live equations: superscripts must be read
-        font.setPointSizeF(font.pointSizeF() + 1)
-        self.setFont(font)
+        larger_font(self)  # a point larger: the superscripts must stay readable
         self.title = QLabel("Pick a point with the inspect tool to follow it through the network.")
         self.title.setObjectName("exampleTitle")
         self.title.setWordWrap(True)
