@@ -118,6 +118,12 @@ def layer_errors(
     return results
 
 
+IDLE_TEXT = (
+    "Check gradients compares backprop's dW[l] and db[l] with central differences of J, "
+    "layer by layer; each row turns green when they agree to 1e-7."
+)
+
+
 class GradcheckButton(Panel, QWidget):
     """The button (``gradcheckButton``) and a table of relative errors per layer.
 
@@ -153,7 +159,9 @@ class GradcheckButton(Panel, QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.status = QLabel("")
+        # Before any check, the status says what the button does and what the
+        # table will hold: an empty table alone is a dead end.
+        self.status = QLabel(IDLE_TEXT)
         self.status.setObjectName("gradcheckStatus")
         self.status.setToolTip("The outcome of the last gradient check")
         self.status.setWordWrap(True)

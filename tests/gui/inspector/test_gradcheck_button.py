@@ -129,3 +129,10 @@ def test_nothing_to_check(panel, qtbot):
     panel.provider = lambda: None
     qtbot.mouseClick(panel.button, Qt.LeftButton)
     assert "Nothing to check" in panel.status.text() and panel.button.isEnabled()
+
+
+def test_before_any_check_the_panel_says_what_the_button_does(panel):
+    # An empty table with no word was a dead end.
+    assert panel.table.rowCount() == 0
+    text = panel.status.text()
+    assert "central differences" in text and "Check gradients" in text
