@@ -135,10 +135,13 @@ class Canvas(pg.PlotWidget):
                 "<br>or pick a preset on the left</div>"
             ),
             anchor=(0.5, 0.5),
-            fill=pg.mkBrush(255, 255, 255, 220),
+            fill=pg.mkBrush(255, 255, 255, 245),
             border=pg.mkPen("#999"),
         )
         self.hint.setPos(0, 0)
+        # Above the boundary: after Clear points the network's boundary stays
+        # (it is still the network's), and it ran through the hint's text.
+        self.hint.setZValue(30)
         self.addItem(self.hint)
 
         # Says which unit's map is shown instead of the output, when one is.

@@ -99,6 +99,10 @@ def test_class_counts_follow_the_points(window):
 def test_empty_canvas_shows_how_to_draw(window):
     clear(window)
     assert window.canvas.hint.isVisible()
+    # Over the boundary the network still draws, and over the surface.
+    canvas = window.canvas
+    under = [canvas.boundary, canvas.surface, *canvas.train_items, *canvas.test_items]
+    assert all(canvas.hint.zValue() > item.zValue() for item in under)
     click(window, 0.0, 0.0)
     assert not window.canvas.hint.isVisible()
 
