@@ -16,9 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core import MLP
 from .base import RIGHT, Panel
@@ -43,10 +51,8 @@ UPDATE_RULES = {
     "momentum": f"momentum: v{ASSIGN}β·v − α·dθ, θ{ASSIGN}θ + v ({MOMENTUM_CONSTANTS})",
     "adam": f"Adam: θ{ASSIGN}θ − α·{hat('m')} / (√{hat('v')} + ε) ({ADAM_CONSTANTS})",
 }
-IDLE_TEXT = (
-    "<span style='color:#555'>One training step, stage by stage, with its numbers: "
-    "<b>Step through</b> (F10), → and ←, Esc applies it.</span>"
-)
+# Beside the button while no walk is on: the bar is then one row high.
+IDLE_TEXT = "<span style='color:#555'>one step, stage by stage (F10)</span>"
 
 
 @dataclass(frozen=True)
@@ -211,9 +217,10 @@ class StepThrough(Panel, QWidget):
         self.label.setToolTip("The current stage's equation, its shape and its norm")
         self.label.setTextFormat(Qt.RichText)
         self.label.setWordWrap(True)  # a narrow column wraps the equation, never cuts it
-        # Room for a wrapped equation from the start: the dock takes its height
-        # from this bar before any walk (later it would only scroll).
+        # Room for a wrapped equation: the dock grows to it as a walk begins.
         self.label.setMinimumHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
+        self.idle_hint = QLabel(IDLE_TEXT, objectName="stepIdleHint")
+        self.idle_hint.setToolTip(self.start_button.toolTip())
         self.label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.matrix = MatrixView("value", box=STAGE_BOX)
         self.matrix.setObjectName("stepValue")
@@ -223,7 +230,9 @@ class StepThrough(Panel, QWidget):
         column.setContentsMargins(2, 2, 2, 2)
         column.setSpacing(2)
         buttons = QHBoxLayout()
-        for w in (self.start_button, self.back_button, self.next_button, self.leave_button):
+        for w in (self.start_button, self.idle_hint):
+            buttons.addWidget(w)
+        for w in (self.back_button, self.next_button, self.leave_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
         row = QHBoxLayout()
@@ -247,15 +256,34 @@ class StepThrough(Panel, QWidget):
         self._set_active(False)
 
     def sizeHint(self) -> QSize:
-        # As tall as the buttons and a stage (two lines of its equation, or
-        # its value at STAGE_BOX pixels): a word-wrapped label would ask for
-        # the height of its text at some narrow width, and the dock column
-        # (shared with the cost plot at 1280×720) would give it that.
+        # Idle, one row: the button and what it does; at 1280×720 the
+        # column's height goes to the cost plot and the diagram. Walking, as
+        # tall as the buttons and a stage (two lines of its equation, or its
+        # value at STAGE_BOX pixels): a word-wrapped label would ask for the
+        # height of its text at some narrow width.
         hint, layout = super().sizeHint(), self.layout()
         margins = layout.contentsMargins()
-        stage = max(self.label.minimumHeight(), STAGE_BOX + 2)
-        height = self.start_button.sizeHint().height() + layout.spacing() + stage
+        height = self.start_button.sizeHint().height()
+        if self.active:
+            height += layout.spacing() + max(self.label.minimumHeight(), STAGE_BOX + 2)
         return QSize(hint.width(), height + margins.top() + margins.bottom())
+
+    def _fit_dock(self) -> None:
+        """Grow the dock this bar sits in to a walk's height, or give the
+        height back after it (the docks beside it take it)."""
+        dock = self.parentWidget()
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        window = dock.parentWidget() if dock is not None else None
+        if not isinstance(window, QMainWindow) or dock.isFloating():
+            return
+        scroll = dock.widget()  # the scroll area the bar is in
+        wanted = self.sizeHint().height()
+        # A minimum while walking, so the docks beside it give way; none
+        # after, so it gives the height back.
+        scroll.setMinimumHeight(wanted)
+        if wanted != scroll.height():
+            window.resizeDocks([dock], [dock.height() + wanted - scroll.height()], Qt.Vertical)
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text)
@@ -276,11 +304,13 @@ class StepThrough(Panel, QWidget):
         self.start_button.setEnabled(not on)
         for w in (self.back_button, self.next_button, self.leave_button):
             w.setVisible(on)
+        self.idle_hint.setVisible(not on)
+        self.label.setVisible(on)
         self.matrix.setVisible(False)
-        if not on:  # what the bar is for, where the walk's stages will be
-            self.label.setText(IDLE_TEXT)
         for shortcut in self._shortcuts:
             shortcut.setEnabled(on)
+        self.updateGeometry()
+        QTimer.singleShot(0, self, self._fit_dock)
 
     def _start_from_provider(self) -> None:
         if self.provider is not None:

@@ -322,3 +322,27 @@ def test_leaving_a_walk_keeps_the_cost_curve_and_goes_on_with_the_run(qtbot, win
     net = window.current_network()
     X, labels = training_points(window)
     assert curve[-1, 1] == pytest.approx(net.cost(X, labels), rel=1e-12)
+
+
+def test_the_step_through_is_one_row_until_a_walk_then_its_dock_grows_and_gives_back(
+    qtbot, window, tmp_path
+):
+    # Idle, the bar kept room for a stage it did not show: at 1280×720 that
+    # height was the cost plot's and the diagram's.
+    paused_on(qtbot, window, tmp_path)
+    stepper = window.panel(StepThrough)
+    dock = window.dock(stepper)
+    button = stepper.start_button
+    assert stepper.sizeHint().height() <= button.sizeHint().height() + 8
+    idle = dock.height()
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    assert stepper.active
+    # The whole stage fits: the docks beside it gave way.
+    qtbot.waitUntil(
+        lambda: dock.widget().height() >= stepper.sizeHint().height() and dock.height() > idle,
+        timeout=3000,
+    )
+    assert stepper.label.isVisible() and not stepper.idle_hint.isVisible()
+    QTest.keyClick(window, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: dock.height() <= idle + 4, timeout=3000)
+    assert stepper.idle_hint.isVisible() and not stepper.label.isVisible()
