@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QToolBar
 
 if TYPE_CHECKING:
@@ -42,6 +43,15 @@ class Presentation:
             if plot is not None and hasattr(plot, name):
                 items.append(getattr(plot, name))
         return [(item, pg.mkPen(item.opts["pen"])) for item in items]
+
+    def _axes(self) -> list[pg.AxisItem]:
+        """Every plot axis in the window: the canvas's, the cost plot's, the
+        health panel's. Their tick labels have a font of their own, which the
+        application's larger font does not reach."""
+        axes = []
+        for view in self.window.findChildren(pg.GraphicsView):
+            axes += [item for item in view.scene().items() if isinstance(item, pg.AxisItem)]
+        return axes
 
     def _left_docks(self) -> list[QDockWidget]:
         w = self.window
@@ -97,6 +107,7 @@ class Presentation:
                 "left": self._shown_left_dock(),
                 "left_width": (self._shown_left_dock() or w).width(),
                 "tools": self._tools().toolButtonStyle(),
+                "axes": [(axis, axis.style.get("tickFont")) for axis in self._axes()],
             }
             # Tools as icons (their tooltips name them): with their names at
             # the larger font the class colours went behind the "»" at 1280 px.
@@ -105,6 +116,10 @@ class Presentation:
             font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
             app.setFont(font)
             w.metrics_panel.set_scale(FONT_SCALE)
+            for axis, tick_font in self._saved["axes"]:
+                larger = QFont(tick_font or self._saved["font"])
+                larger.setPointSizeF(larger.pointSizeF() * FONT_SCALE)
+                axis.setStyle(tickFont=larger)
             for item, pen in self._saved["pens"]:
                 thick = pg.mkPen(pen)
                 thick.setWidthF(max(pen.widthF(), 1.0) * LINE_SCALE)
@@ -121,6 +136,8 @@ class Presentation:
             app.setFont(saved["font"])
             self._tools().setToolButtonStyle(saved["tools"])
             w.metrics_panel.set_scale(1.0)
+            for axis, tick_font in saved["axes"]:
+                axis.setStyle(tickFont=tick_font)
             for item, pen in saved["pens"]:
                 item.setPen(pen)
             for layer, size, width in saved["symbols"]:

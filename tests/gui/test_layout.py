@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_gui.gui import MainWindow
-from backprop_gui.gui.panels import ExampleView, LiveEquations
+from backprop_gui.gui.panels import ExampleView, LiveEquations, StepThrough
 from backprop_gui.session import LIMITS
 
 CONTROLS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox)
@@ -153,6 +153,12 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     qtbot.waitUntil(lambda: window.step_button.font().pointSizeF() >= 1.4 * train, timeout=3000)
     assert window.train_button.font().pointSizeF() >= 1.4 * train
     assert window.train_button.font().bold()
+    # The plots' tick labels, which have a font of their own, grow too.
+    ticks = window.cost_plot.getPlotItem().getAxis("left").style["tickFont"]
+    assert ticks is not None and ticks.pointSizeF() >= 1.4 * font
+    # The step-through's row never scrolls sideways at the larger font.
+    scroll = window.dock(window.panel(StepThrough)).widget()
+    qtbot.waitUntil(lambda: scroll.widget().width() <= scroll.viewport().width(), timeout=3000)
     # The panels set a point larger than the application grow with it.
     for kind in (LiveEquations, ExampleView):
         panel = window.panel(kind)
@@ -172,6 +178,7 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     assert not window.presentation_action.isChecked()
     assert app.font().pointSizeF() == font
     assert tools.toolButtonStyle() == Qt.ToolButtonTextBesideIcon
+    assert window.cost_plot.getPlotItem().getAxis("left").style["tickFont"] is None
     assert window.metric_labels["epoch"].font().pointSizeF() == epoch
     assert window.canvas.boundary.opts["pen"].widthF() == pen
     assert window.canvas.train_items[0].size == point

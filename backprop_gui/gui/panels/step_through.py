@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -221,6 +222,10 @@ class StepThrough(Panel, QWidget):
         self.label.setMinimumHeight(2 * self.label.fontMetrics().lineSpacing() + 4)
         self.idle_hint = QLabel(IDLE_TEXT, objectName="stepIdleHint")
         self.idle_hint.setToolTip(self.start_button.toolTip())
+        # It gives way (cut at the right) rather than scroll the bar sideways
+        # in a narrow column or at presentation mode's larger font.
+        self.idle_hint.setMinimumWidth(0)
+        self.idle_hint.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.matrix = MatrixView("value", box=STAGE_BOX)
         self.matrix.setObjectName("stepValue")
@@ -230,11 +235,11 @@ class StepThrough(Panel, QWidget):
         column.setContentsMargins(2, 2, 2, 2)
         column.setSpacing(2)
         buttons = QHBoxLayout()
-        for w in (self.start_button, self.idle_hint):
-            buttons.addWidget(w)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.idle_hint, 1)  # the row's spare width, while idle
         for w in (self.back_button, self.next_button, self.leave_button):
             buttons.addWidget(w)
-        buttons.addStretch(1)
+        buttons.addStretch(0)  # the spare width, while walking (the hint is hidden)
         row = QHBoxLayout()
         row.addWidget(self.label, 1)
         row.addWidget(self.matrix)
@@ -267,6 +272,11 @@ class StepThrough(Panel, QWidget):
         if self.active:
             height += layout.spacing() + max(self.label.minimumHeight(), STAGE_BOX + 2)
         return QSize(hint.width(), height + margins.top() + margins.bottom())
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:  # presentation mode: taller rows
+            QTimer.singleShot(0, self, self._fit_dock)
 
     def _fit_dock(self) -> None:
         """Grow the dock this bar sits in to a walk's height, or give the
