@@ -49,6 +49,13 @@ class _Canvas(QWidget):
     def resizeEvent(self, event) -> None:
         self._diagram._layout()
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:  # the headers' height follows the font
+            self._diagram._layout()
+            self._diagram._edge_pixmap = None
+            self.update()
+
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.LeftButton:
             self._diagram._click(event.position())

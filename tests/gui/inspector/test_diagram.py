@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QFontMetricsF, QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from backprop_gui.core import MLP, transform
@@ -217,3 +217,17 @@ def test_a_new_network_drops_the_picked_unit(diagram, qtbot):
     other = small_frame(hidden=(5, 2))
     diagram.show(other.frame)
     assert received == [(-1, -1)] and diagram.selected == (-1, -1)
+
+
+def test_a_larger_font_makes_room_for_the_column_headers(diagram, qtbot):
+    # Presentation mode's font reached the diagram without a resize: the
+    # headers ("A[1]" over "tanh 8") kept the old font's height and were cut.
+    diagram.show(small_frame().frame)
+    qtbot.waitUntil(lambda: bool(diagram.titles))
+    before = diagram.titles[0][0].height()
+    font = diagram.canvas.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    diagram.canvas.setFont(font)  # its size stays: no resize lays it out again
+    needed = 2 * QFontMetricsF(diagram.canvas.font()).height()
+    qtbot.waitUntil(lambda: diagram.titles[0][0].height() >= needed, timeout=3000)
+    assert diagram.titles[0][0].height() > before
