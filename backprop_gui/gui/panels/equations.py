@@ -71,6 +71,13 @@ def cost_formula(n_out: int) -> str:
     return "J = −(1/m)·Σ Σ<sub>k</sub> y<sub>k</sub>·log ŷ<sub>k</sub>"
 
 
+def loss_formula(n_out: int) -> str:
+    """One example's loss, the term J averages: binary or categorical cross-entropy."""
+    if n_out == 1:
+        return "loss = −[y·log ŷ + (1−y)·log(1−ŷ)]"
+    return "loss = −Σ<sub>k</sub> y<sub>k</sub>·log ŷ<sub>k</sub>"
+
+
 def penalty_formula(l1: float, l2: float) -> str:
     """The L1 and L2 terms J includes, with their λ ("" for none)."""
     text = f" + {l1:g}·Σ|W|" if l1 else ""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 
 from ...core import ACTIVATIONS, FEATURE_LABELS
 from .base import RIGHT, Panel, larger_font
+from .equations import loss_formula, output_symbol
 from .heat import MatrixView, fmt
 
 SHOWN = 8  # entries of a vector printed before "… (+n)"
@@ -189,6 +190,7 @@ class ExampleView(Panel, QWidget):
         else:
             xtext = f"x = {sup('A', 0)} = {vector(x)}"
         self.rows["x"].setText(xtext)
+        n_out = np.size(example.A[L])  # 1: σ and binary; K: softmax and categorical
         for l in range(1, L + 1):
             self.rows[f"Z{l}"].setText(
                 f"{sup('Z', l)} = {sup('W', l)}·{sup('A', l - 1)} + {sup('b', l)} = "
@@ -203,12 +205,11 @@ class ExampleView(Panel, QWidget):
             else:
                 y = np.ravel(np.asarray(example.y, dtype=np.float64))
                 self.rows[f"A{l}"].setText(
-                    f"Ŷ = {sup('A', l)} = σ({sup('Z', l)}) = <b>{vector(example.A[l])}</b>"
+                    f"Ŷ = {sup('A', l)} = {output_symbol(n_out)}({sup('Z', l)}) = "
+                    f"<b>{vector(example.A[l])}</b>"
                     f" &nbsp; against y = <b>{vector(y)}</b>"
                 )
-        self.rows["loss"].setText(
-            f"loss = −[y·log ŷ + (1−y)·log(1−ŷ)] = <b>{fmt(float(example.loss))}</b>"
-        )
+        self.rows["loss"].setText(f"{loss_formula(n_out)} = <b>{fmt(float(example.loss))}</b>")
         over = f"1/{m}" if m > 1 else "1/m, m = 1"
         for l in range(L, 0, -1):
             if l == L:

@@ -111,3 +111,17 @@ def test_frames_carry_the_example_to_the_view(view):
     view.rows["loss"].setText("")
     view.show(frame)  # the same example again: nothing to redo
     assert text(view, "loss") == ""
+
+
+def test_three_classes_read_as_softmax_and_categorical_cross_entropy(view):
+    # The point's pass said σ and the binary loss for a softmax network.
+    net = MLP([2, 4, 3], "tanh", seed=2)
+    x = np.array([0.4, -0.9])
+    example = example_pass(net, x, 2)
+    view.set_example(example, net.activation_names, ("x1", "x2"))
+    assert text(view, "A2").startswith("Ŷ = A<sup>[2]</sup> = softmax(Z<sup>[2]</sup>)")
+    loss = text(view, "loss")
+    assert loss.startswith("loss = −Σ<sub>k</sub> y<sub>k</sub>·log ŷ<sub>k</sub>")
+    # Its value: −log of the softmax probability of class 2, from MLP.forward.
+    p = net.forward(x.reshape(2, 1)).A[-1][:, 0]
+    assert loss.endswith(f"= <b>{fmt(-np.log(p[2]))}</b>")
