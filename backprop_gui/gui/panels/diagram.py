@@ -465,7 +465,10 @@ class NetworkDiagram(Panel, QWidget):
         if layer == 0:
             return f"{self._unit_name(0, unit)}: the feature's value over the plane"
         L = self.net.L
-        g = "σ (output)" if layer == L else self.net.activation_names[layer - 1]
+        if layer == L:
+            g = ("σ" if n == 1 else "softmax") + " (output)"
+        else:
+            g = self.net.activation_names[layer - 1]
         lines = [f"Layer {layer}, unit {unit + 1} of {n} ({g})"]
         b = float(self.net.params[f"b{layer}"][unit, 0])
         db = self.gradient(f"db{layer}")

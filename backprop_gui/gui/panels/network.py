@@ -81,7 +81,7 @@ class NetworkPanel(Panel, QGroupBox):
         _fill(self.activation)
         self.activation.setToolTip(
             "Activation g(z) of every hidden layer (the quick path); each layer "
-            "can have its own below. The output is σ"
+            "can have its own below. The output is σ for two classes, softmax for more."
         )
         form.addRow("Same for all", self.activation)
         layout.addLayout(form)

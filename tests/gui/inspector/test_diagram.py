@@ -231,3 +231,15 @@ def test_a_larger_font_makes_room_for_the_column_headers(diagram, qtbot):
     needed = 2 * QFontMetricsF(diagram.canvas.font()).height()
     qtbot.waitUntil(lambda: diagram.titles[0][0].height() >= needed, timeout=3000)
     assert diagram.titles[0][0].height() > before
+
+
+def test_an_output_node_names_its_activation(diagram):
+    c = small_frame()
+    diagram.show(c.frame)
+    L = c.net.L
+    assert "(σ (output))" in diagram.tooltip_at(diagram.node_rects()[(L, 0)].center())
+    spec = NetworkSpec(hidden=(3,), n_classes=3, seed=1)
+    net = spec.build()
+    points, _ = blobs(30)
+    diagram.show(frame_for(spec, net, points, np.arange(30) % 3))
+    assert "(softmax (output))" in diagram.tooltip_at(diagram.node_rects()[(L, 1)].center())
