@@ -62,7 +62,7 @@ class FoldingRow(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.FontChange:
             # The children take the new font after this widget: measure then.
-            QTimer.singleShot(0, self._refit)
+            QTimer.singleShot(0, self, self._refit)
 
     def _refit(self) -> None:
         self._arrange(self.width() >= self.one_row_width())

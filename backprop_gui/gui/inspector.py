@@ -74,7 +74,8 @@ class Inspector(QObject):
         self._posted: dict | None = None
         self._warning = ""
         self._unsaid = ""  # a new warning not yet in the status bar
-        self._walk_from: tuple[int, int, bool] | None = None  # (epoch, steps, full batch)
+        # (epoch, steps, full batch, generation) of the frame the walk began at.
+        self._walk_from: tuple[int, int, bool, int] | None = None
         self._walk_optimizer = None  # momentum's or Adam's copy the walk updated
         self.diagram.unit_selected.connect(self.select_unit)
         self.gradcheck.provider = self.gradcheck_args
@@ -306,7 +307,8 @@ class Inspector(QObject):
                 optimizer.update(theta, grad, lr)
 
         batch = config.get("batch_size")
-        self._walk_from = (frame.epoch, frame.steps, not batch or batch >= Y.size)
+        full = not batch or batch >= Y.size
+        self._walk_from = (frame.epoch, frame.steps, full, frame.generation)
         net: MLP = window.current_network()
         return (net, X, Y, lr, *self._penalties(), update, name)
 
@@ -314,8 +316,14 @@ class Inspector(QObject):
         """Leaving the walk: train on from θ after exactly that step."""
         if self._walk_from is None:
             return
-        epoch, steps, full = self._walk_from
+        epoch, steps, full, generation = self._walk_from
         self._walk_from = None
+        # The run goes on from the walked step only if nothing moved it since
+        # the walk began (the trainer ran ahead of the frame, or Train was
+        # pressed during the walk): else the step starts a new run, and the
+        # curve is not left holding costs of weights that were dropped.
+        now = self.window.snapshot
+        same_run = now is not None and (now.generation, now.steps) == (generation, steps)
         optimizer, self._walk_optimizer = self._walk_optimizer, None
         more = {}
         # Its state after the step goes with θ, unless another optimizer was
@@ -326,7 +334,7 @@ class Inspector(QObject):
         self.window.worker.post(
             theta=(self.window._spec(), theta),
             resume=(epoch + int(full), steps + 1),
-            same_run=True,  # the walked step is one more step of this run
+            same_run=same_run,
             **more,
         )
         self.window.statusBar().showMessage("Applied the step you walked through.", 4000)

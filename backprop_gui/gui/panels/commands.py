@@ -85,7 +85,7 @@ class CommandBar(Panel, QWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.FontChange:  # the children take it after this bar
-            QTimer.singleShot(0, self._fit_train_button)
+            QTimer.singleShot(0, self, self._fit_train_button)
 
     def _fit_train_button(self) -> None:
         """As wide as its wider text: Train turning into Pause moves nothing."""
