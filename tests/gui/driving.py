@@ -66,3 +66,11 @@ def diverge(qtbot, window, tmp_path):
     )
     qtbot.mouseClick(window.train_button, Qt.LeftButton)
     return wait_for(qtbot, window, lambda s: s.diverged)
+
+
+def train_then_pause(qtbot, window, epochs: int):
+    """Train to at least ``epochs`` epochs, pause; the first frame after the pause."""
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    wait_for(qtbot, window, lambda s: s.epoch >= epochs)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)  # pause
+    return wait_for(qtbot, window, lambda s: s.request == window.last_request and not s.training)

@@ -28,7 +28,7 @@ from backprop_gui.gui.panels import (
 from backprop_gui.gui.panels.equations import ASSIGN, hat
 from backprop_gui.gui.panels.heat import fmt
 
-from ..driving import canvas_pos, load_dataset, wait_for
+from ..driving import canvas_pos, load_dataset, train_then_pause, wait_for
 
 
 def training_points(window):
@@ -304,10 +304,7 @@ def test_a_big_network_says_how_its_maps_are_made(qtbot, window):
 def test_leaving_a_walk_keeps_the_cost_curve_and_goes_on_with_the_run(qtbot, window, tmp_path):
     # Applying the walked step started a new run: the cost curve was wiped.
     load_dataset(window, tmp_path, "circle", n=120)
-    qtbot.mouseClick(window.train_button, Qt.LeftButton)
-    wait_for(qtbot, window, lambda s: s.epoch >= 20)
-    qtbot.mouseClick(window.train_button, Qt.LeftButton)  # pause
-    frame = wait_for(qtbot, window, lambda s: s.request == window.last_request and not s.training)
+    frame = train_then_pause(qtbot, window, 20)
     qtbot.waitUntil(lambda: window.cost_panel.curve()[-1, 0] == frame.epoch, timeout=5000)
     before = window.cost_panel.curve().copy()
     assert len(before) >= 2

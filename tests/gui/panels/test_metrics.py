@@ -7,12 +7,11 @@ import re
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 
 from backprop_gui.core import transform
 from backprop_gui.gui.panels import metrics
 
-from ..driving import load_dataset, wait_for
+from ..driving import load_dataset, train_then_pause
 
 
 def significant_digits(text: str) -> int:
@@ -22,10 +21,7 @@ def significant_digits(text: str) -> int:
 
 def test_the_read_outs_are_the_cost_and_accuracy_of_the_weights_shown(qtbot, window, tmp_path):
     load_dataset(window, tmp_path, "circle", n=200)
-    qtbot.mouseClick(window.train_button, Qt.LeftButton)
-    wait_for(qtbot, window, lambda s: s.epoch >= 30)
-    qtbot.mouseClick(window.train_button, Qt.LeftButton)  # pause
-    frame = wait_for(qtbot, window, lambda s: s.request == window.last_request and not s.training)
+    frame = train_then_pause(qtbot, window, 30)
     qtbot.waitUntil(lambda: window.metric_labels["epoch"].text() == f"{frame.epoch:,}")
     # The textbook's numbers at those weights, from MLP.forward alone.
     net = window.current_network()
