@@ -289,8 +289,8 @@ class StepThrough(Panel, QWidget):
             return
         scroll = dock.widget()  # the scroll area the bar is in
         wanted = self.sizeHint().height()
-        # A minimum while walking, so the docks beside it give way; none
-        # after, so it gives the height back.
+        # Its minimum is the bar's height: a stage's while walking, so the docks
+        # beside it give way; one row after, so it gives the height back.
         scroll.setMinimumHeight(wanted)
         if wanted != scroll.height():
             window.resizeDocks([dock], [dock.height() + wanted - scroll.height()], Qt.Vertical)
