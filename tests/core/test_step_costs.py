@@ -191,17 +191,35 @@ class InterruptingCount(int):
         return other / int(self)
 
 
+class InterruptingRows(list):
+    """A full batch's rows for each step's predictions, whose ``k``-th use
+    raises KeyboardInterrupt: in the loop, as the step's predictions are
+    written, before its cost is kept."""
+
+    def __init__(self, rows, k: int):
+        super().__init__(rows)
+        self.left = k
+
+    def __getitem__(self, j):
+        self.left -= 1
+        if self.left == 0:
+            raise KeyboardInterrupt
+        return super().__getitem__(j)
+
+
 @pytest.mark.parametrize("batch_size", [None, 16])
 def test_an_interrupt_mid_step_keeps_the_whole_entries_before_it(batch_size):
     points, labels = data(1, 48)
     net = MLP([2, 4, 1], "tanh", seed=0)
     config = TrainConfig(0.1, batch_size=batch_size, seed=3, record_every=0, record_steps=True)
     trainer = Trainer(net, points, labels, config)
-    if batch_size is None:
+    if batch_size is None:  # its steps' hits are counted together (Batch.hit_rows)
         batch = trainer._full_batch(True)
+        rows = batch.hit_rows
+        batch.hit_rows = lambda: InterruptingRows(rows(), 5)
     else:
         batch = trainer._batches[16] = Batch(net, 16)  # 48 points: 3 batches of 16
-    batch.m = InterruptingCount(batch.m, 5)
+        batch.m = InterruptingCount(batch.m, 5)
     reference = Trainer(MLP([2, 4, 1], "tanh", seed=0), points, labels, config)
     reference.run(4)
     costs = reference.steps.cost[:4].tolist()
