@@ -150,6 +150,11 @@ def _main(argv: list[str] | None) -> int:
             signals.restore_defaults()
             return _run_gui()
         prog = args.prog
+        if signals.received() is not None:
+            # A signal during the imports whose exception (an ImportError by
+            # then, see ``signals.received``) an import caught and went on
+            # from, as imports of optional modules do: it ends the command.
+            raise KeyboardInterrupt if signals.received() == signal.SIGINT else signals.Terminated
         try:
             return args.run(args)
         except UsageError as exc:

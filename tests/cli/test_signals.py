@@ -200,3 +200,34 @@ def test_an_error_with_no_signal_is_not_called_an_interrupt(monkeypatch) -> None
     monkeypatch.setattr(cli, "_parse", lambda parser, argv: command)
     with pytest.raises(ImportError, match="a real one"):
         cli.main(["train"])
+
+
+@pytest.mark.parametrize(
+    ("signum", "status", "said"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+)
+def test_a_signal_an_import_swallowed_still_ends_the_command_before_it_runs(
+    monkeypatch, capsys, signum: str, status: int, said: str
+) -> None:
+    # Ctrl-C during NumPy's imports can come out as an ImportError (above);
+    # inside an import that catches ImportError and goes on without an
+    # optional module, it would vanish, and the command would run to the end.
+    import argparse
+
+    import backprop_gui.cli as cli
+
+    ran = []
+    command = argparse.Namespace(command="train", prog="backprop-gui train", run=ran.append)
+
+    def parse(parser, argv):
+        try:
+            os.kill(os.getpid(), getattr(signal, signum))
+            time.sleep(5)  # the handler raises before this ends
+        except BaseException:
+            pass  # as the import's own ``except`` did
+        return command
+
+    monkeypatch.setattr(cli, "build_parser", lambda: None)
+    monkeypatch.setattr(cli, "_parse", parse)
+    assert cli.main(["train"]) == status
+    assert ran == []
+    assert capsys.readouterr().err.splitlines() == [f"backprop-gui train: {said}"]
