@@ -97,12 +97,18 @@ class TrainerRestarts:
 
     @staticmethod
     def _merged(older: dict, newer: dict) -> dict:
+        """Changes not yet applied, then ``newer`` (``TrainingWorker.post``'s):
+        the later value of each, but config fields merged, steps added up, and
+        two θs one run only if both go on a run (a new run not yet begun
+        stays new, and the later θ goes on from it)."""
         merged = {**older, **newer}
         if "config" in older and "config" in newer:
             merged["config"] = {**older["config"], **newer["config"]}
         for key in ("step_epochs", "step_steps"):
             if key in older and key in newer:
                 merged[key] = older[key] + newer[key]
+        if "theta" in older and "theta" in newer:
+            merged["same_run"] = bool(older.get("same_run")) and bool(newer.get("same_run"))
         return merged
 
     def _counted(self, made: Frame) -> Frame:

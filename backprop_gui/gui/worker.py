@@ -175,19 +175,12 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         restore=True (the last good weights), speed=epochs per second or None
         (max), stop=StopConditions, inspect=dict of ``Engine.inspect`` wishes
         for every frame from now on."""
+        if "theta" in changes:  # a θ says itself whether it goes on a run
+            changes.setdefault("same_run", False)
+        if not changes.get("config", True):
+            del changes["config"]  # no fields: nothing to change
         with self._lock:
-            config = changes.pop("config", None)
-            if config:
-                merged = dict(self._pending.get("config", {}))
-                merged.update(config)
-                self._pending["config"] = merged
-            for key in ("step_epochs", "step_steps"):
-                if key in changes:
-                    steps = int(changes.pop(key))
-                    self._pending[key] = int(self._pending.get(key, 0)) + steps
-            if "theta" in changes:  # a θ says itself whether it goes on a run
-                changes.setdefault("same_run", False)
-            self._pending.update(changes)
+            self._pending = self._merged(self._pending, changes)
         self._wake.set()
 
     @property
