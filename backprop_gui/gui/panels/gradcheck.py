@@ -120,7 +120,7 @@ def layer_errors(
 
 IDLE_TEXT = (
     "Check gradients compares backprop's dW[l] and db[l] with central differences of J, "
-    "layer by layer; each row turns green when they agree to 1e-7."
+    f"layer by layer; each row turns green when they agree to {TOLERANCE:g}.".replace("e-0", "e-")
 )
 
 

@@ -136,3 +136,11 @@ def test_before_any_check_the_panel_says_what_the_button_does(panel):
     assert panel.table.rowCount() == 0
     text = panel.status.text()
     assert "central differences" in text and "Check gradients" in text
+
+
+def test_before_the_first_check_it_says_what_it_compares_and_to_what_tolerance():
+    from backprop_gui.core import TOLERANCE
+    from backprop_gui.gui.panels.gradcheck import IDLE_TEXT
+
+    assert "dW[l]" in IDLE_TEXT and "central differences" in IDLE_TEXT
+    assert f"agree to {TOLERANCE:.0e}".replace("e-0", "e-") in IDLE_TEXT  # 1e-7, as checked
