@@ -107,7 +107,10 @@ class Presentation:
                 "left": self._shown_left_dock(),
                 "left_width": (self._shown_left_dock() or w).width(),
                 "tools": self._tools().toolButtonStyle(),
-                "axes": [(axis, axis.style.get("tickFont")) for axis in self._axes()],
+                "axes": [
+                    (axis, axis.style.get("tickFont"), axis.textWidth, axis.textHeight)
+                    for axis in self._axes()
+                ],
             }
             # Tools as icons (their tooltips name them): with their names at
             # the larger font the class colours went behind the "»" at 1280 px.
@@ -116,7 +119,7 @@ class Presentation:
             font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
             app.setFont(font)
             w.metrics_panel.set_scale(FONT_SCALE)
-            for axis, tick_font in self._saved["axes"]:
+            for axis, tick_font, _, _ in self._saved["axes"]:
                 larger = QFont(tick_font or self._saved["font"])
                 larger.setPointSizeF(larger.pointSizeF() * FONT_SCALE)
                 axis.setStyle(tickFont=larger)
@@ -136,8 +139,15 @@ class Presentation:
             app.setFont(saved["font"])
             self._tools().setToolButtonStyle(saved["tools"])
             w.metrics_panel.set_scale(1.0)
-            for axis, tick_font in saved["axes"]:
+            for axis, tick_font, width, height in saved["axes"]:
                 axis.setStyle(tickFont=tick_font)
+                # pyqtgraph only ever widens an axis's room for its labels:
+                # give back the room it had, or the plots stay narrower.
+                axis.textWidth, axis.textHeight = width, height
+                if axis.orientation in ("left", "right"):
+                    axis._updateWidth()
+                else:
+                    axis._updateHeight()
             for item, pen in saved["pens"]:
                 item.setPen(pen)
             for layer, size, width in saved["symbols"]:

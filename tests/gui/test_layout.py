@@ -147,6 +147,8 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     epoch = window.metric_labels["epoch"].font().pointSizeF()
     cost = window.metric_labels["cost_train"].font().pointSizeF()
     train = window.train_button.font().pointSizeF()
+    axes = [plot.getPlotItem().getAxis("left") for plot in (window.canvas, window.cost_plot)]
+    widths = [axis.width() for axis in axes]
     window.presentation_action.trigger()
     assert window.presentation.on and window.isFullScreen()
     # Train, bold, grows with the other buttons (a style sheet's font kept it small).
@@ -184,6 +186,9 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     assert window.canvas.train_items[0].size == point
     assert window.cost_plot.train_curve.opts["pen"].widthF() == curve
     assert window.presentation_action.shortcut().toString() == "F11"
+    # The axes give back the room the larger tick labels took.
+    QApplication.processEvents()
+    assert [axis.width() for axis in axes] == widths
 
 
 def test_presentation_mode_widens_the_left_column_to_its_larger_controls(qtbot, window):
