@@ -128,12 +128,7 @@ def build_layout(window: MainWindow) -> None:
         leader.raise_()  # the group's first tab in front
     window.dock_leaders = list(first_of_group.values())
     for bar in window.findChildren(QTabBar):
-        # Whole tab titles, with scroll arrows when they do not all fit.
-        bar.setElideMode(Qt.ElideNone)
-        bar.setUsesScrollButtons(True)
-        for button in bar.findChildren(QAbstractButton):
-            side = "left" if "Left" in button.objectName() else "right"
-            button.setToolTip(f"Show the tabs further {side}")
+        style_tab_bar(bar)
     column.addWidget(SquareFrame(window.canvas), 1)
     window.setCentralWidget(centre)
     window.addToolBarBreak()
@@ -198,6 +193,16 @@ def reset_layout(window: MainWindow) -> None:
     QTimer.singleShot(0, window, lambda: hide_stale_tab_bars(window))
 
 
+def style_tab_bar(bar: QTabBar) -> None:
+    """Whole tab titles, with scroll arrows (that say what they do) when they
+    do not all fit."""
+    bar.setElideMode(Qt.ElideNone)
+    bar.setUsesScrollButtons(True)
+    for button in bar.findChildren(QAbstractButton):
+        side = "left" if "Left" in button.objectName() else "right"
+        button.setToolTip(f"Show the tabs further {side}")
+
+
 def hide_stale_tab_bars(window: QMainWindow) -> list[QTabBar]:
     """Hide the tab bars Qt left behind; returns them.
 
@@ -220,7 +225,9 @@ def hide_stale_tab_bars(window: QMainWindow) -> list[QTabBar]:
     bars = [b for b in window.findChildren(QTabBar) if b.parent() is window and not b.isHidden()]
     newest: dict[frozenset, QTabBar] = {}
     stale = []
-    for bar in bars:  # oldest first: children are kept in the order they were made
+    # In stacking order, bottom first (the order of the window's children,
+    # which raise_ changes): the live bar of a group is above those left behind.
+    for bar in bars:
         tabs = [docks.get(bar.tabData(i)) for i in range(bar.count())]
         groups = {group(d) for d in tabs if d is not None}
         if len(groups) != 1 or None in tabs:
@@ -236,11 +243,15 @@ def hide_stale_tab_bars(window: QMainWindow) -> list[QTabBar]:
 
 
 class _SweepOnShow(QObject):
-    """Hides the left-over tab bars once the window is shown and laid out."""
+    """Hides the left-over tab bars once the window is shown and laid out, and
+    styles each tab bar Qt adds later (docks tabbed together, restoreState)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Show:
+        kind = event.type()
+        if kind == QEvent.Show:
             QTimer.singleShot(0, watched, lambda: hide_stale_tab_bars(watched))
+        elif kind == QEvent.ChildPolished and isinstance(event.child(), QTabBar):
+            style_tab_bar(event.child())  # made whole by now, not yet shown
         return False
 
 

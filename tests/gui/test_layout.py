@@ -263,3 +263,26 @@ def test_after_reset_layout_the_tabs_shown_are_the_ones_that_work(qtbot, window)
     assert window.childAt(bar.mapTo(window, bar.tabRect(index).center())) is bar
     QTest.mouseClick(bar, Qt.LeftButton, Qt.NoModifier, bar.tabRect(index).center())
     qtbot.waitUntil(lambda: not health.visibleRegion().isEmpty(), timeout=3000)
+
+
+def assert_every_shown_tab_bar_shows_whole_titles(window) -> None:
+    for bar in shown_tab_bars(window):
+        assert bar.elideMode() == Qt.ElideNone and bar.usesScrollButtons()
+        buttons = bar.findChildren(QAbstractButton)
+        assert buttons and all(b.toolTip().startswith("Show the tabs further") for b in buttons)
+
+
+def test_tab_bars_made_after_the_window_was_built_show_whole_titles(qtbot, window):
+    # Qt makes new bars in restoreState (Reset layout, a saved layout) and when
+    # docks are tabbed together, with its own defaults: elided titles.
+    window.reset_layout()
+    qtbot.waitUntil(lambda: len(shown_tab_bars(window)) == 2, timeout=3000)
+    QApplication.processEvents()
+    assert_every_shown_tab_bar_shows_whole_titles(window)
+    readouts, cost = window.docks["dock_MetricsPanel"], window.docks["dock_CostPanel"]
+    window.tabifyDockWidget(readouts, cost)
+    qtbot.waitUntil(lambda: len(shown_tab_bars(window)) == 3, timeout=3000)
+    qtbot.waitUntil(
+        lambda: all(b.elideMode() == Qt.ElideNone for b in shown_tab_bars(window)), timeout=3000
+    )
+    assert_every_shown_tab_bar_shows_whole_titles(window)
