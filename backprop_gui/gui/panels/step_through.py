@@ -285,15 +285,23 @@ class StepThrough(Panel, QWidget):
         while dock is not None and not isinstance(dock, QDockWidget):
             dock = dock.parentWidget()
         window = dock.parentWidget() if dock is not None else None
-        if not isinstance(window, QMainWindow) or dock.isFloating():
+        if not isinstance(window, QMainWindow):
             return
         scroll = dock.widget()  # the scroll area the bar is in
         wanted = self.sizeHint().height()
         # Its minimum is the bar's height: a stage's while walking, so the docks
         # beside it give way; one row after, so it gives the height back.
         scroll.setMinimumHeight(wanted)
-        if wanted != scroll.height():
-            window.resizeDocks([dock], [dock.height() + wanted - scroll.height()], Qt.Vertical)
+        height = dock.height() + wanted - scroll.height()
+        if wanted == scroll.height():
+            return
+        if dock.isFloating():  # a window of its own: it grows and shrinks itself
+            # Once its layout has the new minimum, which a resize cannot pass.
+            QTimer.singleShot(0, dock, lambda: dock.resize(dock.width(), height))
+        elif wanted > scroll.height() or not window.tabifiedDockWidgets(dock):
+            # Tabbed with others, it keeps the height a walk gave it: the
+            # other tabs of the group had it before and may need it.
+            window.resizeDocks([dock], [height], Qt.Vertical)
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text)

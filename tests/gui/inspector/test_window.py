@@ -343,3 +343,40 @@ def test_the_step_through_is_one_row_until_a_walk_then_its_dock_grows_and_gives_
     QTest.keyClick(window, Qt.Key_Escape)
     qtbot.waitUntil(lambda: dock.height() <= idle + 4, timeout=3000)
     assert stepper.idle_hint.isVisible() and not stepper.label.isVisible()
+
+
+def test_a_floating_step_through_grows_to_a_walk_and_shrinks_after_it(qtbot, window, tmp_path):
+    paused_on(qtbot, window, tmp_path)
+    stepper = window.panel(StepThrough)
+    dock = window.dock(stepper)
+    dock.setFloating(True)
+    qtbot.waitUntil(dock.isFloating, timeout=3000)
+    idle = dock.height()
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    assert stepper.active
+    qtbot.waitUntil(
+        lambda: dock.height() > idle and dock.widget().height() >= stepper.sizeHint().height(),
+        timeout=3000,
+    )
+    QTest.keyClick(stepper, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: dock.height() <= idle + 4, timeout=3000)
+
+
+def test_a_tabbed_step_through_keeps_the_height_of_its_group_after_a_walk(qtbot, window, tmp_path):
+    # Shrinking it to one row would squeeze the tab beside it.
+    paused_on(qtbot, window, tmp_path)
+    stepper = window.panel(StepThrough)
+    dock, cost = window.dock(stepper), window.docks["dock_CostPanel"]
+    window.tabifyDockWidget(cost, dock)
+    dock.raise_()
+    qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty(), timeout=3000)
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: dock.widget().height() >= stepper.sizeHint().height(), timeout=3000)
+    walked = dock.height()
+    QTest.keyClick(stepper, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not stepper.active, timeout=3000)
+    QTest.qWait(50)  # the refit after leaving
+    assert dock.height() >= walked - 4
+    cost.raise_()
+    qtbot.waitUntil(lambda: not cost.visibleRegion().isEmpty(), timeout=3000)
+    assert cost.height() >= walked - 4
