@@ -74,8 +74,9 @@ class Inspector(QObject):
         self._posted: dict | None = None
         self._warning = ""
         self._unsaid = ""  # a new warning not yet in the status bar
-        # (epoch, steps, full batch, generation) of the frame the walk began at.
-        self._walk_from: tuple[int, int, bool, int] | None = None
+        # (epoch, steps, full batch, generation) of the frame a walk began at,
+        # and the window's network then.
+        self._walk_from: tuple | None = None
         self._walk_optimizer = None  # momentum's or Adam's copy the walk updated
         self.diagram.unit_selected.connect(self.select_unit)
         self.gradcheck.provider = self.gradcheck_args
@@ -157,9 +158,26 @@ class Inspector(QObject):
             n_classes = frame.spec.n_classes if frame.spec is not None else None
             canvas.show_surface(frame.surface, frame.boundary, frame.surface_class, n_classes)
 
+    def finish_walk(self) -> None:
+        """Leave a walk, applying its step (Train or Step pressed during it)."""
+        self.stepper.leave()
+
+    def _walk_ended(self, why: str, said: str = "") -> None:
+        """End a walk without applying its step, and say so after ``said``
+        (the message of the frame that ended it, which the window shows)."""
+        self.stepper.cancel()
+        self._walk_from = self._walk_optimizer = None
+        text = f"{said} The walk ended without applying its step: {why}.".strip()
+        bar = self.window.statusBar()
+        QTimer.singleShot(0, bar, lambda: bar.showMessage(text, 8000))
+
     def show_frame(self, frame) -> None:
         """After the panels: the status bar's health warning, and new wishes
-        when the network changed (the maps' plan depends on its size)."""
+        when the network changed (the maps' plan depends on its size); a walk
+        whose weights were replaced (new network, reset, new data) ends."""
+        walk = self._walk_from
+        if walk is not None and self.stepper.active and frame.generation != walk[3]:
+            self._walk_ended("new weights replaced the ones it began from", frame.message)
         if frame.health and frame.spec is not None:
             spec = frame.spec
             names = spec.activations
@@ -308,7 +326,7 @@ class Inspector(QObject):
 
         batch = config.get("batch_size")
         full = not batch or batch >= Y.size
-        self._walk_from = (frame.epoch, frame.steps, full, frame.generation)
+        self._walk_from = (frame.epoch, frame.steps, full, frame.generation, window._spec())
         net: MLP = window.current_network()
         return (net, X, Y, lr, *self._penalties(), update, name)
 
@@ -316,8 +334,11 @@ class Inspector(QObject):
         """Leaving the walk: train on from θ after exactly that step."""
         if self._walk_from is None:
             return
-        epoch, steps, full, generation = self._walk_from
+        epoch, steps, full, generation, spec = self._walk_from
         self._walk_from = None
+        if spec != self.window._spec():  # changed before its frame came
+            self._walk_ended("the network changed")
+            return
         # The run goes on from the walked step only if nothing moved it since
         # the walk began (the trainer ran ahead of the frame, or Train was
         # pressed during the walk): else the step starts a new run, and the

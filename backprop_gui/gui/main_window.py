@@ -270,6 +270,8 @@ class MainWindow(QMainWindow):
     # -- training commands ---------------------------------------------------------
 
     def _post_training(self, on: bool, **more: object) -> None:
+        if on or more:  # Train or Step during a walk goes on from the walked step
+            self.inspector.finish_walk()
         self._request += 1
         self.worker.post(training=on, request=self._request, **more)
 

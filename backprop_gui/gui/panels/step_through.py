@@ -394,14 +394,18 @@ class StepThrough(Panel, QWidget):
         if not self.active:
             return None
         theta = self.numbers.theta_after.copy()
+        self.cancel()
+        self.left.emit(theta)
+        return theta
+
+    def cancel(self) -> None:
+        """Stop walking without applying the step (its network is gone)."""
         self.numbers, self.stages, self.index = None, (), -1
         self._set_active(False)
         if self.diagram is not None:
             self.diagram.highlight_layer(-1)
         if self.equations is not None:
             self.equations.highlight(None)
-        self.left.emit(theta)
-        return theta
 
     def keyPressEvent(self, event) -> None:
         keys = {Qt.Key_Right: self.forward, Qt.Key_Left: self.back, Qt.Key_Escape: self.leave}

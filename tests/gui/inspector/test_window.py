@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QAbstractButton, QPushButton
 
 from backprop_gui.core import inspect as inspection
 from backprop_gui.core import load_weights, transform
@@ -380,3 +380,87 @@ def test_a_tabbed_step_through_keeps_the_height_of_its_group_after_a_walk(qtbot,
     cost.raise_()
     qtbot.waitUntil(lambda: not cost.visibleRegion().isEmpty(), timeout=3000)
     assert cost.height() >= walked - 4
+
+
+def test_a_walk_begun_while_training_applies_its_step_as_a_new_run(qtbot, window, tmp_path):
+    # The walk pauses training at the frame shown; the trainer had run past
+    # it. Its step goes on from the frame's weights, so it cannot go on the
+    # run's curve, whose last costs are of weights the walk dropped.
+    load_dataset(window, tmp_path, "circle", n=120)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    shown = wait_for(qtbot, window, lambda s: s.training and s.epoch >= 20)
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    stepper = window.panel(StepThrough)
+    assert stepper.active and not window.is_training
+    begun = window.inspector._walk_from
+    paused = wait_for(qtbot, window, lambda s: s.request == window.last_request and not s.training)
+    assert (paused.generation, paused.steps) != (begun[3], begun[1])  # the run moved on
+    walked = stepper.numbers.theta_after.copy()
+    QTest.keyClick(stepper, Qt.Key_Escape)
+    after = wait_for(qtbot, window, lambda s: s.generation != paused.generation)
+    assert np.array_equal(after.theta, walked)
+    assert after.steps == begun[1] + 1
+    assert shown.generation == paused.generation
+
+
+def begin_walk(qtbot, window, tmp_path):
+    """Paused on the circle, walking; (the frame it began at, the walker)."""
+    frame = paused_on(qtbot, window, tmp_path)
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    stepper = window.panel(StepThrough)
+    assert stepper.active
+    return frame, stepper
+
+
+def test_train_pressed_during_a_walk_applies_the_step_and_trains_on_from_it(
+    qtbot, window, tmp_path
+):
+    frame, stepper = begin_walk(qtbot, window, tmp_path)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    assert not stepper.active and window.is_training
+    # The same run: its counters go on from the walked step, its curve kept.
+    after = wait_for(qtbot, window, lambda s: s.training and s.steps > frame.steps + 1)
+    assert after.generation == frame.generation
+
+
+def test_step_pressed_during_a_walk_applies_the_walked_step_then_one_more(qtbot, window, tmp_path):
+    frame, stepper = begin_walk(qtbot, window, tmp_path)
+    walked = stepper.numbers.theta_after.copy()
+    qtbot.mouseClick(window.step_button, Qt.LeftButton)
+    assert not stepper.active
+    after = wait_for(qtbot, window, lambda s: s.request == window.last_request)
+    assert (after.steps, after.generation) == (frame.steps + 2, frame.generation)
+    assert not np.array_equal(after.theta, walked)  # one step on from it
+    assert not np.array_equal(after.theta, frame.theta)
+
+
+def test_a_network_changed_during_a_walk_ends_it_without_applying_its_step(qtbot, window, tmp_path):
+    # The walked weights are those of a network that is gone: applying them
+    # to the new one re-initialised it behind an "Applied" message.
+    frame, stepper = begin_walk(qtbot, window, tmp_path)
+    qtbot.mouseClick(window.findChild(QAbstractButton, "addLayer"), Qt.LeftButton)
+    new = wait_for(qtbot, window, lambda s: s.spec != frame.spec)
+    qtbot.waitUntil(lambda: not stepper.active, timeout=3000)
+    # After the frame's own message, which it keeps.
+    qtbot.waitUntil(
+        lambda: "without applying its step" in window.statusBar().currentMessage(), timeout=3000
+    )
+    assert window.statusBar().currentMessage().startswith(new.message)
+    QTest.keyClick(window, Qt.Key_Escape)  # nothing left to leave
+    QTest.qWait(200)
+    assert window.snapshot.generation == new.generation and not window.snapshot.error
+
+
+def test_leaving_a_walk_after_the_network_changed_but_before_its_frame_applies_nothing(
+    qtbot, window, tmp_path
+):
+    frame, stepper = begin_walk(qtbot, window, tmp_path)
+    window.network_panel.set_hidden((8, 8, 4))  # posted; its frame not yet shown
+    QTest.keyClick(stepper, Qt.Key_Escape)
+    assert not stepper.active
+    qtbot.waitUntil(
+        lambda: "without applying its step" in window.statusBar().currentMessage(), timeout=3000
+    )
+    new = wait_for(qtbot, window, lambda s: s.spec != frame.spec)
+    assert new.spec.hidden == (8, 8, 4) and not new.error
+    assert new.steps == 0  # a new run from the seed, not the walked step
