@@ -38,6 +38,11 @@ class SteadyLabel(QLabel):
         super().changeEvent(event)
         if event.type() in (QEvent.FontChange, QEvent.StyleChange):
             self._width = 0  # another font: measure afresh
+            # QLabel's size hint is at least its minimum size, which the
+            # larger font fixed (presentation mode left the read-outs wide),
+            # and cached: free the size, and set the indent to measure again.
+            self.setMinimumSize(0, 0)
+            self.setIndent(self.indent())
             self._fit()
 
     def _fit(self) -> None:

@@ -149,6 +149,7 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     train = window.train_button.font().pointSizeF()
     axes = [plot.getPlotItem().getAxis("left") for plot in (window.canvas, window.cost_plot)]
     widths = [axis.width() for axis in axes]
+    readouts = [window.metric_labels[key].size() for key in ("epoch", "cost_train")]
     window.presentation_action.trigger()
     assert window.presentation.on and window.isFullScreen()
     # Train, bold, grows with the other buttons (a style sheet's font kept it small).
@@ -186,9 +187,10 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     assert window.canvas.train_items[0].size == point
     assert window.cost_plot.train_curve.opts["pen"].widthF() == curve
     assert window.presentation_action.shortcut().toString() == "F11"
-    # The axes give back the room the larger tick labels took.
+    # The axes and the read-outs give back the room the larger font took.
     QApplication.processEvents()
     assert [axis.width() for axis in axes] == widths
+    assert [window.metric_labels[key].size() for key in ("epoch", "cost_train")] == readouts
 
 
 def test_presentation_mode_widens_the_left_column_to_its_larger_controls(qtbot, window):

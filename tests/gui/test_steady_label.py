@@ -60,6 +60,22 @@ def test_a_bigger_font_is_measured_afresh(qtbot):
     assert label.height() >= label.sizeHint().height() > small.height()
 
 
+def test_a_smaller_font_after_a_bigger_one_shrinks_it_back(qtbot):
+    # Presentation mode and back: the read-outs stayed as wide as the larger
+    # font had made them (QLabel's sizeHint kept that font's width).
+    label = SteadyLabel("0.6739")
+    row = labelled_row(qtbot, label)  # noqa: F841 (it owns the label)
+    label.setStyleSheet("font-size: 14pt; font-weight: 600;")
+    size = label.size()
+    label.setStyleSheet("font-size: 28pt; font-weight: 600;")
+    assert label.width() > size.width()
+    label.setStyleSheet("font-size: 14pt; font-weight: 600;")
+    assert label.size() == size
+    fresh = SteadyLabel("0.6739")  # the width a new label of that font has
+    fresh.setStyleSheet("font-size: 14pt; font-weight: 600;")
+    assert fresh.size() == size
+
+
 def test_it_is_never_narrower_than_its_minimum_width(qtbot):
     label = SteadyLabel("1", min_width=90)
     row = labelled_row(qtbot, label)  # noqa: F841 (it owns the label)
