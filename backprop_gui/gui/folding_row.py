@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QSize, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QStyle, QVBoxLayout, QWidget
+
+
+def _gap(row: QHBoxLayout) -> int:
+    """The space between two widgets of ``row``: its spacing, which is −1
+    where the style spaces widgets by their kinds (then the style's default
+    horizontal spacing, or Qt's usual 6 px)."""
+    gap = row.spacing()
+    if gap < 0:
+        widget = row.parentWidget()
+        style = widget.style() if widget is not None else QApplication.style()
+        gap = style.pixelMetric(QStyle.PM_LayoutHorizontalSpacing)
+    return gap if gap >= 0 else 6
 
 
 class FoldingRow(QWidget):
@@ -44,13 +56,11 @@ class FoldingRow(QWidget):
     def one_row_width(self) -> int:
         """The width the single row asks for."""
         widgets = [self.lead, *self.trailing]
-        return sum(w.sizeHint().width() for w in widgets) + self._first.spacing() * len(
-            self.trailing
-        )
+        return sum(w.sizeHint().width() for w in widgets) + _gap(self._first) * len(self.trailing)
 
     def minimumSizeHint(self) -> QSize:
         trailing = sum(w.sizeHint().width() for w in self.trailing)
-        trailing += self._second.spacing() * (len(self.trailing) - 1)
+        trailing += _gap(self._second) * (len(self.trailing) - 1)
         width = max(self.lead.minimumSizeHint().width(), trailing)
         return QSize(width, super().minimumSizeHint().height())
 

@@ -2,7 +2,7 @@
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QScrollArea
 
-from backprop_gui.gui.folding_row import FoldingRow
+from backprop_gui.gui.folding_row import FoldingRow, _gap
 
 
 def make_row(qtbot) -> tuple[FoldingRow, QScrollArea]:
@@ -51,3 +51,29 @@ def test_a_larger_font_at_the_same_width_folds_the_row(qtbot):
     scroll.setFont(font)
     qtbot.waitUntil(lambda: not row.one_row)
     assert not scroll.horizontalScrollBar().isVisible()
+
+
+class KindSpacedRow:
+    """A row as a style that spaces widgets by their kinds lays it out
+    (macOS's): its spacing is −1; its widget's style says ``default``."""
+
+    def __init__(self, default: int) -> None:
+        self.default = default
+
+    def spacing(self) -> int:
+        return -1
+
+    def parentWidget(self):
+        return self
+
+    def style(self):
+        return self
+
+    def pixelMetric(self, metric) -> int:
+        return self.default
+
+
+def test_a_style_that_spaces_widgets_by_kind_still_counts_a_gap():
+    # A spacing of −1 counted as −1 px made one row look narrower than its widgets.
+    assert _gap(KindSpacedRow(8)) == 8  # the style's horizontal spacing
+    assert _gap(KindSpacedRow(-1)) == 6  # none either: Qt's usual
