@@ -10,6 +10,7 @@ parameters as ``MLP.backward`` followed by the optimizer's rule
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 
@@ -21,7 +22,8 @@ from .network import MLP
 from .steplog import Steps
 
 # A full batch with a sigmoid output counts its steps' hits this many steps
-# at a time (``Batch.hit_rows``), in buffers of about this many bytes at most.
+# at a time (``Batch.hit_rows``), in buffers of about this many bytes (one
+# row at least).
 HIT_ROWS = 64
 HIT_BYTES = 1 << 20
 
@@ -86,6 +88,7 @@ class Batch:
         self.predicted = np.empty(m, np.int64)
         self.filled_labels = False
         self._hits: np.ndarray | None = None
+        self._right: np.ndarray | None = None  # scratch for count_hits
         self._hit_rows: list[np.ndarray] = []
         self._plan: tuple | None = None
 
@@ -124,14 +127,16 @@ class Batch:
         if self._hits is None:
             rows = max(1, min(HIT_ROWS, HIT_BYTES // self.m))
             self._hits = np.empty((rows, self.m), bool)
+            self._right = np.empty_like(self._hits)
             self._hit_rows = [self._hits[j : j + 1] for j in range(rows)]
         return self._hit_rows
 
     def count_hits(self, n: int) -> list[float]:
         """The accuracies of the steps whose predictions are in the first
-        ``n`` ``hit_rows``: the fraction equal to the labels (``positive``)."""
-        hits = np.equal(self._hits[:n], self.positive, self._hits[:n])
-        return (np.add.reduce(hits, axis=1, dtype=np.int64) / self.m).tolist()
+        ``n`` ``hit_rows``: the fraction equal to the labels (``positive``).
+        The rows stay as they are: an interrupt here loses nothing."""
+        right = np.equal(self._hits[:n], self.positive, self._right[:n])
+        return (np.add.reduce(right, axis=1, dtype=np.int64) / self.m).tolist()
 
     def fill(
         self,
@@ -349,8 +354,8 @@ def train(
                 if rows_of_hits:
                     waiting += 1
                     if waiting == rows:
-                        counted, waiting = waiting, 0  # an interrupt: lost, not twice
-                        accuracies.extend(count_hits(counted))
+                        accuracies.extend(count_hits(rows))
+                        waiting = 0
                 elif counting:
                     add_accuracy(correct / batch.m)
                 if watching:
@@ -404,8 +409,13 @@ def train(
                 if every and epoch % every == 0:
                     record(step + k + 1, epoch)
     finally:
-        if rows_of_hits and waiting:
-            accuracies.extend(count_hits(waiting))
+        if rows_of_hits:
+            # The steps with a cost and no accuracy yet have theirs in the
+            # first rows, whatever line an interrupt came at.
+            uncounted = len(costs) - len(accuracies)
+            if uncounted > 0:
+                with contextlib.suppress(BaseException):  # a second Ctrl-C: the log first
+                    accuracies.extend(count_hits(uncounted))
         if recording:
             # The steps whose entry is whole: an interrupt (Ctrl-C, SIGTERM) can
             # come between two appends, and accuracy (else the cost) comes last.
