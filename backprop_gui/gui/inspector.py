@@ -75,7 +75,7 @@ class Inspector(QObject):
         self._warning = ""
         self._unsaid = ""  # a new warning not yet in the status bar
         # (epoch, steps, full batch, generation) of the frame a walk began at,
-        # and the window's network then.
+        # the window's network then, and the worker's count of weights posted.
         self._walk_from: tuple | None = None
         self._walk_optimizer = None  # momentum's or Adam's copy the walk updated
         self.diagram.unit_selected.connect(self.select_unit)
@@ -164,11 +164,13 @@ class Inspector(QObject):
 
     def _walk_ended(self, why: str, said: str = "") -> None:
         """End a walk without applying its step, and say so after ``said``
-        (the message of the frame that ended it, which the window shows)."""
+        (the message of the frame that ended it, which the window shows) or
+        else after what the status bar says (what replaced the weights)."""
         self.stepper.cancel()
         self._walk_from = self._walk_optimizer = None
-        text = f"{said} The walk ended without applying its step: {why}.".strip()
         bar = self.window.statusBar()
+        said = said or bar.currentMessage()
+        text = f"{said} The walk ended without applying its step: {why}.".strip()
         QTimer.singleShot(0, bar, lambda: bar.showMessage(text, 8000))
 
     def show_frame(self, frame) -> None:
@@ -176,7 +178,8 @@ class Inspector(QObject):
         when the network changed (the maps' plan depends on its size); a walk
         whose weights were replaced (new network, reset, new data) ends."""
         walk = self._walk_from
-        if walk is not None and self.stepper.active and frame.generation != walk[3]:
+        ended = walk is not None and self.stepper.active and frame.generation != walk[3]
+        if ended:
             self._walk_ended("new weights replaced the ones it began from", frame.message)
         if frame.health and frame.spec is not None:
             spec = frame.spec
@@ -186,7 +189,7 @@ class Inspector(QObject):
                 self._warning, self._unsaid = warning, warning
             # Said once per change, when the bar is free: never over another message.
             bar = self.window.statusBar()
-            if self._unsaid and not bar.currentMessage():
+            if self._unsaid and not bar.currentMessage() and not ended:
                 bar.showMessage(self._unsaid, 15000)
                 self._unsaid = ""
         self.post_wishes()
@@ -326,7 +329,8 @@ class Inspector(QObject):
 
         batch = config.get("batch_size")
         full = not batch or batch >= Y.size
-        self._walk_from = (frame.epoch, frame.steps, full, frame.generation, window._spec())
+        posted = window.worker.weights_posted
+        self._walk_from = (frame.epoch, frame.steps, full, frame.generation, window._spec(), posted)
         net: MLP = window.current_network()
         return (net, X, Y, lr, *self._penalties(), update, name)
 
@@ -334,10 +338,12 @@ class Inspector(QObject):
         """Leaving the walk: train on from θ after exactly that step."""
         if self._walk_from is None:
             return
-        epoch, steps, full, generation, spec = self._walk_from
+        epoch, steps, full, generation, spec, posted = self._walk_from
         self._walk_from = None
-        if spec != self.window._spec():  # changed before its frame came
-            self._walk_ended("the network changed")
+        # Other weights posted (Reset, a new network, new data, imported
+        # weights, a session) whose frame has not come yet: they stay.
+        if spec != self.window._spec() or posted != self.window.worker.weights_posted:
+            self._walk_ended("new weights were set while it was open")
             return
         # The run goes on from the walked step only if nothing moved it since
         # the walk began (the trainer ran ahead of the frame, or Train was

@@ -24,6 +24,10 @@ from ..session import Frame, RemoteError
 # A killed process closes its pipes a moment before it can be reaped: how long
 # a failed call waits to tell a dead trainer process from a failing one.
 DEATH_GRACE_SECONDS = 1.0
+# What a posted θ comes with (``TrainingWorker.post``): a later θ replaces all of it.
+THETA_PARTS = frozenset({"theta", "resume", "optimizer_state", "same_run"})
+# The changes ``post`` takes that put other weights in the network.
+REPLACES_WEIGHTS = frozenset({"spec", "reset", "new_run", "theta", "restore"})
 
 
 class TrainerRestarts:
@@ -98,17 +102,22 @@ class TrainerRestarts:
     @staticmethod
     def _merged(older: dict, newer: dict) -> dict:
         """Changes not yet applied, then ``newer`` (``TrainingWorker.post``'s):
-        the later value of each, but config fields merged, steps added up, and
-        two θs one run only if both go on a run (a new run not yet begun
-        stays new, and the later θ goes on from it)."""
+        the later value of each, but config fields merged and steps added up.
+        A later θ replaces an earlier one with all that came with it (its
+        counters, its optimizer's state), and is one more step of the run
+        shown only if both were: if the earlier one began a new run, the
+        later one's weights begin it (a new curve) all the same."""
+        if "theta" in older and "theta" in newer:
+            same_run = bool(older.get("same_run")) and bool(newer.get("same_run"))
+            newer = {**newer, "same_run": same_run}
+        if "theta" in newer:
+            older = {k: v for k, v in older.items() if k not in THETA_PARTS}
         merged = {**older, **newer}
         if "config" in older and "config" in newer:
             merged["config"] = {**older["config"], **newer["config"]}
         for key in ("step_epochs", "step_steps"):
             if key in older and key in newer:
                 merged[key] = older[key] + newer[key]
-        if "theta" in older and "theta" in newer:
-            merged["same_run"] = bool(older.get("same_run")) and bool(newer.get("same_run"))
         return merged
 
     def _counted(self, made: Frame) -> Frame:

@@ -87,7 +87,7 @@ from .paced import (
     PacedTraining,
 )
 from .pulse import GuiPulse
-from .restart import TrainerRestarts
+from .restart import REPLACES_WEIGHTS, TrainerRestarts
 
 CHUNK_SECONDS = 0.003  # training between looks at the stop flag, mailbox and GUI
 # Per request to the trainer process, at most: in practice up to the next frame.
@@ -115,6 +115,9 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         super().__init__()
         self._lock = threading.Lock()
         self._pending: dict[str, object] = {}
+        # Posts that replace the weights, counted in the GUI thread: a walk
+        # begun before one of them must not apply its step after it.
+        self.weights_posted = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._acknowledged = threading.Event()
@@ -179,6 +182,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
             changes.setdefault("same_run", False)
         if not changes.get("config", True):
             del changes["config"]  # no fields: nothing to change
+        if REPLACES_WEIGHTS & changes.keys():
+            self.weights_posted += 1
         with self._lock:
             self._pending = self._merged(self._pending, changes)
         self._wake.set()

@@ -35,8 +35,9 @@ def test_a_theta_is_a_new_run_unless_it_says_it_goes_on_one(worker):
 def test_two_thetas_before_the_loop_are_one_run_only_if_both_go_on_it(
     worker, first, second, same_run
 ):
-    # A new run posted (an edit, a loaded session) and a walk's θ after it:
-    # the walk goes on from the new run, which still starts a new curve.
+    # A new run's θ posted (imported weights) and a same-run θ after it: the
+    # later weights replace the earlier, and the run is still a new one (a new
+    # curve), not one more step of the run shown.
     worker.post(theta=theta(), same_run=first)
     later = theta()
     worker.post(theta=later, same_run=second)
@@ -59,3 +60,28 @@ def test_a_change_requeued_after_the_trainer_died_keeps_a_new_run_new(worker):
     worker.post(theta=theta(), same_run=True)
     merged = worker._merged(taken, worker._pending)
     assert merged["same_run"] is False
+
+
+def test_a_later_theta_replaces_what_came_with_the_earlier_one(worker):
+    # A walk's θ with Adam's state, then imported weights before the loop
+    # ran: the state and counters of the walk must not go with the import.
+    worker.post(theta=theta(), resume=(5, 5), optimizer_state={"t": 5}, same_run=True)
+    imported = theta()
+    worker.post(theta=imported, resume=(0, 0))
+    assert worker._pending["theta"] is imported
+    assert worker._pending["resume"] == (0, 0)
+    assert "optimizer_state" not in worker._pending
+    assert worker._pending["same_run"] is False
+
+
+def test_posts_that_replace_the_weights_are_counted(worker):
+    # What a walk checks before it applies its step (gui.inspector).
+    counted = worker.weights_posted
+    worker.post(speed=10.0)
+    worker.post(config={"learning_rate": 0.1})
+    worker.post(training=True, request=1)
+    assert worker.weights_posted == counted
+    for change in ({"reset": True}, {"new_run": True}, {"spec": NetworkSpec()}, {"restore": True}):
+        worker.post(**change)
+    worker.post(theta=theta())
+    assert worker.weights_posted == counted + 5

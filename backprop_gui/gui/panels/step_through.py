@@ -399,7 +399,8 @@ class StepThrough(Panel, QWidget):
         return theta
 
     def cancel(self) -> None:
-        """Stop walking without applying the step (its network is gone)."""
+        """Stop walking without emitting θ (``leave`` emits it; the inspector
+        ends a walk this way when other weights replaced the walk's)."""
         self.numbers, self.stages, self.index = None, (), -1
         self._set_active(False)
         if self.diagram is not None:

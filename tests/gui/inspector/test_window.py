@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QPushButton
 
 from backprop_gui.core import inspect as inspection
-from backprop_gui.core import load_weights, transform
+from backprop_gui.core import load_weights, save_weights, transform
 from backprop_gui.core.optimizers import make_optimizer
 from backprop_gui.gui.inspector import reveal
 from backprop_gui.gui.panels import (
@@ -464,3 +464,32 @@ def test_leaving_a_walk_after_the_network_changed_but_before_its_frame_applies_n
     new = wait_for(qtbot, window, lambda s: s.spec != frame.spec)
     assert new.spec.hidden == (8, 8, 4) and not new.error
     assert new.steps == 0  # a new run from the seed, not the walked step
+
+
+@pytest.mark.parametrize("replace", ["reset", "import"])
+def test_leaving_a_walk_before_the_frame_of_other_weights_keeps_those_weights(
+    qtbot, window, tmp_path, replace
+):
+    # Esc right after Reset (or imported weights), before their frame came:
+    # the walked step of the old weights was applied over them.
+    frame, stepper = begin_walk(qtbot, window, tmp_path)
+    if replace == "reset":
+        window.reset()
+        expected = None
+    else:
+        net = window.current_network()
+        net.theta[:] = 0.25
+        path = tmp_path / "w.npz"
+        save_weights(net, path)
+        window.import_weights(path)
+        expected = net.theta.copy()
+    QTest.keyClick(stepper, Qt.Key_Escape)
+    assert not stepper.active
+    qtbot.waitUntil(
+        lambda: "without applying its step" in window.statusBar().currentMessage(), timeout=3000
+    )
+    after = wait_for(qtbot, window, lambda s: s.generation != frame.generation)
+    QTest.qWait(300)  # nothing else comes after it
+    assert window.snapshot.generation == after.generation and window.snapshot.steps == 0
+    if expected is not None:
+        assert np.array_equal(window.snapshot.theta, expected)
