@@ -150,14 +150,12 @@ def _main(argv: list[str] | None) -> int:
             signals.restore_defaults()
             return _run_gui()
         prog = args.prog
-        if signals.received() is not None:
-            # A signal during the imports whose exception (an ImportError by
-            # then, see ``signals.received``) an import caught and went on
-            # from, as imports of optional modules do: it ends the command.
-            raise KeyboardInterrupt if signals.received() == signal.SIGINT else signals.Terminated
+        _end_if_signalled()
         try:
             return args.run(args)
         except UsageError as exc:
+            # Not "needs the onnx package" when Ctrl-C cut its import short.
+            _end_if_signalled()
             # File errors already name the file; one line, never a traceback.
             print(f"{prog}: error: {one_line(exc)}", file=sys.stderr)
             return EXIT_USAGE
@@ -178,6 +176,17 @@ def _main(argv: list[str] | None) -> int:
         if signals.received() is not None:
             return _terminated(prog)
         raise
+
+
+def _end_if_signalled() -> None:
+    """Raise what a signal noted since ``signals.install`` raises, when its
+    own exception was lost: raised in an import, it comes out as an
+    ImportError (see ``signals.received``), which an import of an optional
+    module catches and goes on from, or which a command reports as a
+    missing package."""
+    received = signals.received()
+    if received is not None:
+        raise KeyboardInterrupt if received == signal.SIGINT else signals.Terminated
 
 
 def _interrupted(prog: str) -> int:

@@ -231,3 +231,28 @@ def test_a_signal_an_import_swallowed_still_ends_the_command_before_it_runs(
     assert cli.main(["train"]) == status
     assert ran == []
     assert capsys.readouterr().err.splitlines() == [f"backprop-gui train: {said}"]
+
+
+def test_a_missing_package_that_a_signal_made_missing_is_reported_as_the_signal(
+    monkeypatch, capsys
+) -> None:
+    # Ctrl-C while ``export`` imported onnx: the ImportError became "needs
+    # the onnx package", exit 2, for a package that is installed.
+    import argparse
+
+    import backprop_gui.cli as cli
+    from backprop_gui.cli.base import UsageError
+
+    def run(args) -> int:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler raises before this ends
+        except BaseException:
+            raise UsageError("exporting to ONNX needs the onnx package") from None
+        return 0
+
+    command = argparse.Namespace(command="export", prog="backprop-gui export", run=run)
+    monkeypatch.setattr(cli, "build_parser", lambda: None)
+    monkeypatch.setattr(cli, "_parse", lambda parser, argv: command)
+    assert cli.main(["export"]) == 130
+    assert capsys.readouterr().err.splitlines() == ["backprop-gui export: interrupted"]
