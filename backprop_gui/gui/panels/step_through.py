@@ -198,6 +198,7 @@ class StepThrough(Panel, QWidget):
         self.diagram, self.equations = diagram, equations
         self.provider: Callable[[], tuple] | None = None  # () -> begin's arguments
         self.numbers: StepNumbers | None = None
+        self._grown = 0  # px a walk added to a floating dock
         self.stages: tuple[Stage, ...] = ()
         self.index = -1
         self._activations: tuple[str, ...] = ()
@@ -288,17 +289,27 @@ class StepThrough(Panel, QWidget):
         if not isinstance(window, QMainWindow):
             return
         scroll = dock.widget()  # the scroll area the bar is in
-        wanted = self.sizeHint().height()
+        wanted, now = self.sizeHint().height(), scroll.height()
         # Its minimum is the bar's height: a stage's while walking, so the docks
         # beside it give way; one row after, so it gives the height back.
+        # (Setting it makes the scroll area that tall at once: ``now`` first.)
         scroll.setMinimumHeight(wanted)
-        height = dock.height() + wanted - scroll.height()
-        if wanted == scroll.height():
-            return
         if dock.isFloating():  # a window of its own: it grows and shrinks itself
-            # Once its layout has the new minimum, which a resize cannot pass.
-            QTimer.singleShot(0, dock, lambda: dock.resize(dock.width(), height))
-        elif wanted > scroll.height() or not window.tabifiedDockWidgets(dock):
+            # As tall as the stage needs while walking, and after it back by
+            # what the walk added (the user may have made it taller).
+            if self.active:
+                grow = max(0, wanted - now)
+                self._grown, height = self._grown + grow, dock.height() + grow
+            else:
+                height, self._grown = dock.height() - self._grown, 0
+            if height != dock.height():
+                # Once its layout has the new minimum, which a resize cannot pass.
+                QTimer.singleShot(0, dock, lambda: dock.resize(dock.width(), height))
+            return
+        height = dock.height() + wanted - now
+        if wanted == now:
+            return
+        if wanted > now or not window.tabifiedDockWidgets(dock):
             # Tabbed with others, it keeps the height a walk gave it: the
             # other tabs of the group had it before and may need it.
             window.resizeDocks([dock], [height], Qt.Vertical)

@@ -362,6 +362,27 @@ def test_a_floating_step_through_grows_to_a_walk_and_shrinks_after_it(qtbot, win
     qtbot.waitUntil(lambda: dock.height() <= idle + 4, timeout=3000)
 
 
+def test_a_floating_step_through_made_taller_keeps_its_height_through_a_walk(
+    qtbot, window, tmp_path
+):
+    paused_on(qtbot, window, tmp_path)
+    stepper = window.panel(StepThrough)
+    dock = window.dock(stepper)
+    dock.setFloating(True)
+    qtbot.waitUntil(dock.isFloating, timeout=3000)
+    dock.resize(dock.width(), 500)  # taller than a stage
+    qtbot.waitUntil(lambda: dock.height() == 500, timeout=3000)
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    stage = 2 * stepper.start_button.height()  # a stage is taller than the idle row
+    qtbot.waitUntil(lambda: dock.widget().minimumHeight() > stage, timeout=3000)
+    QTest.qWait(50)
+    assert dock.height() == 500
+    QTest.keyClick(stepper, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not stepper.active, timeout=3000)
+    QTest.qWait(50)
+    assert dock.height() == 500
+
+
 def test_a_tabbed_step_through_keeps_the_height_of_its_group_after_a_walk(qtbot, window, tmp_path):
     # Shrinking it to one row would squeeze the tab beside it.
     paused_on(qtbot, window, tmp_path)
