@@ -136,7 +136,7 @@ def build_layout(window: MainWindow) -> None:
     _share_heights(window)
     window.resize(fitting_size(window))
     window.default_layout = window.saveState(LAYOUT_VERSION)
-    window.installEventFilter(_SweepOnShow(window))
+    window.installEventFilter(_TabBarUpkeep(window))
 
 
 def fitting_size(window: MainWindow, wanted: tuple[int, int] = (1440, 860)) -> QSize:
@@ -242,7 +242,7 @@ def hide_stale_tab_bars(window: QMainWindow) -> list[QTabBar]:
     return stale
 
 
-class _SweepOnShow(QObject):
+class _TabBarUpkeep(QObject):
     """Hides the left-over tab bars once the window is shown and laid out, and
     styles each tab bar Qt adds later (docks tabbed together, restoreState)."""
 

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QSize, QTimer
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QStyle, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 
 def _gap(row: QHBoxLayout) -> int:
     """The space between two widgets of ``row``: its spacing, which is −1
-    where the style spaces widgets by their kinds (then the style's default
-    horizontal spacing, or Qt's usual 6 px)."""
+    where the style spaces widgets by their kinds (macOS's); then the
+    style's spacing for two widgets of no particular kind, or 6 px."""
     gap = row.spacing()
     if gap < 0:
         widget = row.parentWidget()
         style = widget.style() if widget is not None else QApplication.style()
-        gap = style.pixelMetric(QStyle.PM_LayoutHorizontalSpacing)
+        kind = QSizePolicy.DefaultType
+        gap = style.layoutSpacing(kind, kind, Qt.Horizontal)
     return gap if gap >= 0 else 6
 
 

@@ -142,12 +142,11 @@ class Presentation:
             for axis, tick_font, width, height in saved["axes"]:
                 axis.setStyle(tickFont=tick_font)
                 # pyqtgraph only ever widens an axis's room for its labels:
-                # give back the room it had, or the plots stay narrower.
+                # give back the room it had, or the plots stay narrower. (Its
+                # private API: should it change, the axes just stay wider.)
                 axis.textWidth, axis.textHeight = width, height
-                if axis.orientation in ("left", "right"):
-                    axis._updateWidth()
-                else:
-                    axis._updateHeight()
+                vertical = axis.orientation in ("left", "right")
+                getattr(axis, "_updateWidth" if vertical else "_updateHeight", lambda: None)()
             for item, pen in saved["pens"]:
                 item.setPen(pen)
             for layer, size, width in saved["symbols"]:

@@ -55,7 +55,8 @@ def test_a_larger_font_at_the_same_width_folds_the_row(qtbot):
 
 class KindSpacedRow:
     """A row as a style that spaces widgets by their kinds lays it out
-    (macOS's): its spacing is −1; its widget's style says ``default``."""
+    (macOS's): its spacing is −1, and its style gives ``default`` between
+    two widgets of no particular kind."""
 
     def __init__(self, default: int) -> None:
         self.default = default
@@ -69,11 +70,11 @@ class KindSpacedRow:
     def style(self):
         return self
 
-    def pixelMetric(self, metric) -> int:
+    def layoutSpacing(self, first, second, orientation) -> int:
         return self.default
 
 
 def test_a_style_that_spaces_widgets_by_kind_still_counts_a_gap():
     # A spacing of −1 counted as −1 px made one row look narrower than its widgets.
-    assert _gap(KindSpacedRow(8)) == 8  # the style's horizontal spacing
+    assert _gap(KindSpacedRow(8)) == 8  # the style's, between two such widgets
     assert _gap(KindSpacedRow(-1)) == 6  # none either: Qt's usual
