@@ -78,6 +78,7 @@ class Inspector(QObject):
         # the window's network then, and the worker's count of weights posted.
         self._walk_from: tuple | None = None
         self._walk_optimizer = None  # momentum's or Adam's copy the walk updated
+        self._walk_ended_in: int | None = None  # a generation whose walk was ended
         self.diagram.unit_selected.connect(self.select_unit)
         self.gradcheck.provider = self.gradcheck_args
         self.stepper.diagram, self.stepper.equations = self.diagram, self.equations
@@ -164,13 +165,19 @@ class Inspector(QObject):
 
     def _walk_ended(self, why: str, said: str = "") -> None:
         """End a walk without applying its step, and say so after ``said``
-        (the message of the frame that ended it, which the window shows) or
-        else after what the status bar says (what replaced the weights)."""
+        (the message of the frame that ended it, which the window shows)."""
         self.stepper.cancel()
         self._walk_from = self._walk_optimizer = None
+        self._say_walk_ended(said, why)
+
+    def _say_walk_ended(self, said: str, why: str = "") -> None:
+        # One line that fits beside the read-outs at 1280 px: what replaced
+        # the weights, if said, or why.
+        if said:
+            text = f"{said} The walk ended without applying its step."
+        else:
+            text = f"The walk ended without applying its step: {why}."
         bar = self.window.statusBar()
-        said = said or bar.currentMessage()
-        text = f"{said} The walk ended without applying its step: {why}.".strip()
         QTimer.singleShot(0, bar, lambda: bar.showMessage(text, 8000))
 
     def show_frame(self, frame) -> None:
@@ -181,6 +188,12 @@ class Inspector(QObject):
         ended = walk is not None and self.stepper.active and frame.generation != walk[3]
         if ended:
             self._walk_ended("new weights replaced the ones it began from", frame.message)
+        elif self._walk_ended_in is not None and frame.generation != self._walk_ended_in:
+            # The frame of the weights that ended a walk: its message first.
+            self._walk_ended_in = None
+            if frame.message:
+                ended = True
+                self._say_walk_ended(frame.message)
         if frame.health and frame.spec is not None:
             spec = frame.spec
             names = spec.activations
@@ -344,6 +357,7 @@ class Inspector(QObject):
         # weights, a session) whose frame has not come yet: they stay.
         if spec != self.window._spec() or posted != self.window.worker.weights_posted:
             self._walk_ended("new weights were set while it was open")
+            self._walk_ended_in = generation  # said again after their frame's message
             return
         # The run goes on from the walked step only if nothing moved it since
         # the walk began (the trainer ran ahead of the frame, or Train was

@@ -514,3 +514,6 @@ def test_leaving_a_walk_before_the_frame_of_other_weights_keeps_those_weights(
     assert window.snapshot.generation == after.generation and window.snapshot.steps == 0
     if expected is not None:
         assert np.array_equal(window.snapshot.theta, expected)
+    # Said again after the new weights' own message ("Weights re-initialised").
+    message = window.statusBar().currentMessage()
+    assert message.startswith(after.message) and "without applying its step" in message
