@@ -21,6 +21,17 @@ class EventCounter(QObject):
         return False
 
 
+def shown(qtbot, widget, width: int | None = None, height: int | None = None):
+    """``widget`` on screen on its own (at ``width`` × ``height`` if given),
+    closed with the test; returns it."""
+    qtbot.addWidget(widget)
+    if width is not None:
+        widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 def load_dataset(window, tmp_path, name="circle", n=200, seed=1):
     """Give the window a known dataset through its public file API."""
     points, labels = make_dataset(name, n, noise=0.0, seed=seed)

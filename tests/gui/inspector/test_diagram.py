@@ -15,17 +15,13 @@ from backprop_gui.core import MLP, transform
 from backprop_gui.gui.panels.diagram import MAX_UNITS, NetworkDiagram
 from backprop_gui.session import NetworkSpec
 
+from ..driving import shown
 from .reference import InspectFrame, blobs, frame_for, gradients
 
 
 @pytest.fixture
 def diagram(qtbot):
-    widget = NetworkDiagram()
-    qtbot.addWidget(widget)
-    widget.resize(700, 420)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, NetworkDiagram(), 700, 420)
 
 
 @dataclass

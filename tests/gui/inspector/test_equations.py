@@ -15,17 +15,13 @@ from backprop_gui.gui.panels.heat import fmt
 from backprop_gui.gui.step_through import Stage, stages
 from backprop_gui.session import NetworkSpec
 
+from ..driving import shown
 from .reference import blobs, frame_for, gradients
 
 
 @pytest.fixture
 def panel(qtbot):
-    widget = LiveEquations(min_interval=0.0)
-    qtbot.addWidget(widget)
-    widget.resize(600, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, LiveEquations(min_interval=0.0), 600, 500)
 
 
 def case(hidden=(3,)):

@@ -12,18 +12,14 @@ from backprop_gui.gui.panels.example import ExampleView
 from backprop_gui.gui.panels.heat import fmt
 from backprop_gui.session import NetworkSpec
 
+from ..driving import shown
 from .handworked import X, by_hand, tiny
 from .reference import InspectFrame, example_pass
 
 
 @pytest.fixture
 def view(qtbot):
-    widget = ExampleView()
-    qtbot.addWidget(widget)
-    widget.resize(600, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, ExampleView(), 600, 500)
 
 
 def text(view, key: str) -> str:

@@ -28,6 +28,8 @@ from backprop_gui.gui.panels.gradcheck import (
     numeric_estimates,
 )
 
+from ..driving import shown
+
 
 def broken_tanh(net: MLP) -> MLP:
     # tanh′ doubled, in place as backward works (as tests/core/test_gradcheck.py).
@@ -72,11 +74,7 @@ def test_a_trained_network_passes_where_plain_central_differences_do_not():
 
 @pytest.fixture
 def panel(qtbot):
-    widget = GradcheckButton()
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, GradcheckButton())
 
 
 def click_and_wait(qtbot, panel):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from backprop_gui.gui.panels.health import FLOOR, HealthPanel, health_warning
 from backprop_gui.session import NetworkSpec
 
+from ..driving import shown
 from .reference import InspectFrame, LayerHealth, blobs, frame_for
 
 
@@ -78,12 +79,7 @@ def test_a_real_dead_network_is_reported():
 
 
 def shown_panel(qtbot, width: int, height: int) -> HealthPanel:
-    widget = HealthPanel(capacity=5)
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, HealthPanel(capacity=5), width, height)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from backprop_gui.core import MLP, TrainConfig, Trainer
 from backprop_gui.gui.panels.heat import fmt
 from backprop_gui.gui.step_through import Stage, StepThrough, describe, stages, step_numbers
 
+from ..driving import shown
 from .handworked import ALPHA, B1, B2, W1, W2, X, by_hand, tiny
 
 
@@ -83,10 +84,7 @@ class Recorder:
 @pytest.fixture
 def walk(qtbot):
     recorder = Recorder()
-    bar = StepThrough(diagram=recorder, equations=recorder)
-    qtbot.addWidget(bar)
-    bar.show()
-    qtbot.waitExposed(bar)
+    bar = shown(qtbot, StepThrough(diagram=recorder, equations=recorder))
     bar.provider = lambda: (tiny(), np.array([[X]]), np.array([1]), ALPHA)
     return bar, recorder
 
@@ -203,11 +201,7 @@ def test_the_equations_are_those_of_the_networks_output_and_cost():
 def test_the_buttons_stay_put_while_walking(qtbot):
     # The stage's text and value change height; the buttons moved up and down
     # by 11 px with them, and repeated clicks on → missed.
-    bar = StepThrough()
-    qtbot.addWidget(bar)
-    bar.resize(420, 220)
-    bar.show()
-    qtbot.waitExposed(bar)
+    bar = shown(qtbot, StepThrough(), 420, 220)
     rng = np.random.default_rng(2)
     net = MLP([2, 4, 3, 1], "tanh", seed=2)
     bar.begin(net, rng.normal(size=(2, 30)), rng.integers(0, 2, 30), 0.1)

@@ -9,13 +9,11 @@ from PySide6.QtTest import QTest
 from backprop_gui.core.trainer import Evaluation
 from backprop_gui.gui.panels.cost import CostPlot
 
+from ..driving import shown
+
 
 def filled_plot(qtbot, n=50, with_test=True):
-    plot = CostPlot()
-    qtbot.addWidget(plot)
-    plot.resize(500, 300)
-    plot.show()
-    qtbot.waitExposed(plot)
+    plot = shown(qtbot, CostPlot(), 500, 300)
     for epoch in range(n):
         cost = 0.7 * math.exp(-epoch / 10)
         test = cost * 1.2 if with_test else math.nan
