@@ -158,6 +158,30 @@ def test_main_called_in_process_puts_the_handlers_back() -> None:
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
 
 
+def signal_then(signum: str, error: BaseException | None) -> None:
+    """Send ourselves ``signum``; its handler's exception comes out as
+    ``error`` (as from C code or an import's own ``except``), or vanishes."""
+    try:
+        os.kill(os.getpid(), getattr(signal, signum))
+        time.sleep(5)  # the handler raises before this ends
+    except BaseException:
+        if error is not None:
+            raise error from None
+
+
+def as_command(monkeypatch, name: str, run, parse=None):
+    """``backprop_gui.cli`` with one command ``name`` that ``run`` stands in
+    for, its parsing replaced by ``parse`` (default: just the command)."""
+    import argparse
+
+    import backprop_gui.cli as cli
+
+    command = argparse.Namespace(command=name, prog=f"backprop-gui {name}", run=run)
+    monkeypatch.setattr(cli, "build_parser", lambda: None)
+    monkeypatch.setattr(cli, "_parse", parse or (lambda parser, argv: command))
+    return cli, command
+
+
 @pytest.mark.parametrize(
     ("signum", "status", "said"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
 )
@@ -168,36 +192,20 @@ def test_a_signal_that_comes_out_of_c_code_as_another_error_still_ends_in_one_li
     # as "ImportError: PyCapsule_Import could not import module datetime", and
     # the command printed that traceback. Here a command stands in for that C
     # code: the signal arrives, and what leaves is an ImportError.
-    import argparse
-
-    import backprop_gui.cli as cli
-
     def run(args) -> int:
-        try:
-            os.kill(os.getpid(), getattr(signal, signum))
-            time.sleep(5)  # the handler raises before this ends
-        except BaseException:
-            raise ImportError("PyCapsule_Import could not import module datetime") from None
+        signal_then(signum, ImportError("PyCapsule_Import could not import module datetime"))
         return 0
 
-    command = argparse.Namespace(command="train", prog="backprop-gui train", run=run)
-    monkeypatch.setattr(cli, "build_parser", lambda: None)
-    monkeypatch.setattr(cli, "_parse", lambda parser, argv: command)
+    cli, _ = as_command(monkeypatch, "train", run)
     assert cli.main(["train"]) == status
     assert capsys.readouterr().err.splitlines() == [f"backprop-gui train: {said}"]
 
 
 def test_an_error_with_no_signal_is_not_called_an_interrupt(monkeypatch) -> None:
-    import argparse
-
-    import backprop_gui.cli as cli
-
     def run(args) -> int:
         raise ImportError("a real one")
 
-    command = argparse.Namespace(command="train", prog="backprop-gui train", run=run)
-    monkeypatch.setattr(cli, "build_parser", lambda: None)
-    monkeypatch.setattr(cli, "_parse", lambda parser, argv: command)
+    cli, _ = as_command(monkeypatch, "train", run)
     with pytest.raises(ImportError, match="a real one"):
         cli.main(["train"])
 
@@ -211,23 +219,13 @@ def test_a_signal_an_import_swallowed_still_ends_the_command_before_it_runs(
     # Ctrl-C during NumPy's imports can come out as an ImportError (above);
     # inside an import that catches ImportError and goes on without an
     # optional module, it would vanish, and the command would run to the end.
-    import argparse
-
-    import backprop_gui.cli as cli
-
     ran = []
-    command = argparse.Namespace(command="train", prog="backprop-gui train", run=ran.append)
 
     def parse(parser, argv):
-        try:
-            os.kill(os.getpid(), getattr(signal, signum))
-            time.sleep(5)  # the handler raises before this ends
-        except BaseException:
-            pass  # as the import's own ``except`` did
+        signal_then(signum, None)  # as the import's own ``except`` did
         return command
 
-    monkeypatch.setattr(cli, "build_parser", lambda: None)
-    monkeypatch.setattr(cli, "_parse", parse)
+    cli, command = as_command(monkeypatch, "train", ran.append, parse)
     assert cli.main(["train"]) == status
     assert ran == []
     assert capsys.readouterr().err.splitlines() == [f"backprop-gui train: {said}"]
@@ -238,21 +236,12 @@ def test_a_missing_package_that_a_signal_made_missing_is_reported_as_the_signal(
 ) -> None:
     # Ctrl-C while ``export`` imported onnx: the ImportError became "needs
     # the onnx package", exit 2, for a package that is installed.
-    import argparse
-
-    import backprop_gui.cli as cli
     from backprop_gui.cli.base import UsageError
 
     def run(args) -> int:
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(5)  # the handler raises before this ends
-        except BaseException:
-            raise UsageError("exporting to ONNX needs the onnx package") from None
+        signal_then("SIGINT", UsageError("exporting to ONNX needs the onnx package"))
         return 0
 
-    command = argparse.Namespace(command="export", prog="backprop-gui export", run=run)
-    monkeypatch.setattr(cli, "build_parser", lambda: None)
-    monkeypatch.setattr(cli, "_parse", lambda parser, argv: command)
+    cli, _ = as_command(monkeypatch, "export", run)
     assert cli.main(["export"]) == 130
     assert capsys.readouterr().err.splitlines() == ["backprop-gui export: interrupted"]
