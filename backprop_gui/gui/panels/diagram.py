@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolTip, QVBoxLay
 from ...core import FEATURE_LABELS, MLP
 from ..theme import CLASS_COLORS
 from .base import RIGHT, Panel
+from .equations import output_symbol
 from .heat import fmt, pixels_image, signed_pixels
 from .throttle import Throttle
 
@@ -465,10 +466,7 @@ class NetworkDiagram(Panel, QWidget):
         if layer == 0:
             return f"{self._unit_name(0, unit)}: the feature's value over the plane"
         L = self.net.L
-        if layer == L:
-            g = ("σ" if n == 1 else "softmax") + " (output)"
-        else:
-            g = self.net.activation_names[layer - 1]
+        g = f"{output_symbol(n)} (output)" if layer == L else self.net.activation_names[layer - 1]
         lines = [f"Layer {layer}, unit {unit + 1} of {n} ({g})"]
         b = float(self.net.params[f"b{layer}"][unit, 0])
         db = self.gradient(f"db{layer}")

@@ -208,9 +208,8 @@ class HealthPanel(Panel, QWidget):
         return plot
 
     def _place_hint(self) -> None:
-        self.empty_hint.setPos(
-            4, self.norm_plot.vb.height()
-        )  # bottom left: the legend is top right
+        # Bottom left: the legend is top right.
+        self.empty_hint.setPos(4, self.norm_plot.vb.height())
 
     def _reset(self, layers: int) -> None:
         self.steps[:] = np.nan
