@@ -306,13 +306,10 @@ class StepThrough(Panel, QWidget):
                 # Once its layout has the new minimum, which a resize cannot pass.
                 QTimer.singleShot(0, dock, lambda: dock.resize(dock.width(), height))
             return
-        height = dock.height() + wanted - now
-        if wanted == now:
-            return
-        if wanted > now or not window.tabifiedDockWidgets(dock):
-            # Tabbed with others, it keeps the height a walk gave it: the
-            # other tabs of the group had it before and may need it.
-            window.resizeDocks([dock], [height], Qt.Vertical)
+        # Tabbed with others, it keeps the height a walk gave it: the other
+        # tabs of the group had it before and may need it.
+        if wanted > now or (wanted < now and not window.tabifiedDockWidgets(dock)):
+            window.resizeDocks([dock], [dock.height() + wanted - now], Qt.Vertical)
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text)
