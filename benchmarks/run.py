@@ -105,7 +105,7 @@ def run(options: Options, progress: Callable[[str], None] = lambda _: None) -> d
         for name in present:
             if name not in o.peers:
                 notes[name] = "skipped: not requested (--peers)"
-    names = ["engine", "recorded", "plain", *peers]
+    names = ["engine", "recorded", "recorded+accuracy", "plain", *peers]
     cases = [c for c in engine.CASES if c.key in o.cases]
     from .peer import PeerProcess
 

@@ -132,10 +132,11 @@ def format_table(result: dict) -> str:
             "-u OPENBLAS_L2_SIZE python -m benchmarks)"
         )
     o = result["options"]
+    turns = next(iter(result["training"].values()), {}).get("turns_per_round", 1)
     out.append(
         f"engine: {o['rounds']} alternating rounds of ~{o['round_seconds']} s per "
-        "implementation; medians (min-max); the engine's speed-up is the median of its "
-        "same-round ratios"
+        f"implementation, in {turns} turns each; medians (min-max); the engine's speed-up "
+        "is the median of its same-round ratios"
     )
     out.append("")
     out.append("Training steps/s: full-batch SGD, lr 0.03, tanh, sigmoid + cross-entropy, float64")
@@ -159,10 +160,13 @@ def format_table(result: dict) -> str:
     for case in result["training"].values():
         recorded = case.get("recorded_speedup", {})
         if recorded:
+            counted = case.get("recorded_accuracy_speedup", {})
             out.append(
                 f"  {'-'.join(map(str, case['network']))}: the engine recording every step's "
-                "cost and accuracy (plain computes the cost) is "
+                "cost (as plain and torch compute it) is "
                 + ", ".join(f"{v:.2f}x {k}" for k, v in recorded.items())
+                + "; recording every step's accuracy too, "
+                + ", ".join(f"{v:.2f}x {k}" for k, v in counted.items())
             )
     for case in result["training"].values():
         diffs = case.get("max_parameter_difference", {})

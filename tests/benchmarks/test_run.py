@@ -56,12 +56,13 @@ def test_bench_emits_valid_json_with_every_section():
     assert data["schema"] == "backprop-gui-bench/1" and data["mode"] == "quick"
     case = data["training"]["a"]
     assert case["network"] == [2, 8, 8, 1] and case["points"] == 200
-    assert set(case["steps_per_second"]) == {"engine", "recorded", "plain"}
+    assert set(case["steps_per_second"]) == {"engine", "recorded", "recorded+accuracy", "plain"}
     assert case["steps_per_second"]["engine"]["median"] > 0
     # Same start, same equations: the engine and the textbook loop agree, and
-    # recording every step's cost trains exactly alike.
+    # recording every step's cost (and accuracy) trains exactly alike.
     assert case["max_parameter_difference"]["plain"] < 1e-12
     assert case["max_parameter_difference"]["recorded"] == 0.0
+    assert case["max_parameter_difference"]["recorded+accuracy"] == 0.0
     # The speed-up pairs the rounds: the median of same-round ratios.
     per_round = case["rates_per_round"]
     ratios = sorted(e / p for e, p in zip(per_round["engine"], per_round["plain"], strict=True))
@@ -72,6 +73,10 @@ def test_bench_emits_valid_json_with_every_section():
     assert case["recorded_speedup"]["plain"] == pytest.approx(recorded[len(recorded) // 2])
     target = next(t for t in data["targets"] if t["key"] == "recorded_vs_plain_a")
     assert target["value"] == pytest.approx(case["recorded_speedup"]["plain"])
+    # Recording the accuracy too is reported beside it, paired the same way.
+    counted = per_round["recorded+accuracy"]
+    counted = sorted(r / p for r, p in zip(counted, per_round["plain"], strict=True))
+    assert case["recorded_accuracy_speedup"] == {"plain": pytest.approx(counted[len(counted) // 2])}
     assert {s["resolution"] for s in data["surface"].values()} == {100, 200, 256}
     app = data["app"]
     assert app["trainer"] == "process" and app["network"] == [2, 8, 8, 1]
@@ -109,6 +114,8 @@ def test_bench_emits_valid_json_with_every_section():
     assert max_target["note"].startswith(f"worst tick {lateness['max']:.1f} ms late")
     table = format_table(data)
     assert "worst ticks (meanwhile)" in table and "host steal" in table
+    plain = case["recorded_accuracy_speedup"]["plain"]
+    assert f"recording every step's accuracy too, {plain:.2f}x plain" in table
     # What the engine's speed depends on: OpenBLAS's kernel and the tanh chosen.
     machine = data["machine"]
     assert machine["tanh"] in ("exp", "numpy")
