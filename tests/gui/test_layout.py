@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_gui.gui import MainWindow
-from backprop_gui.gui.panels import ExampleView, LiveEquations, StepThrough
+from backprop_gui.gui.panels import ExampleView, LiveEquations, NetworkDiagram, StepThrough
 from backprop_gui.session import LIMITS
 
 CONTROLS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox)
@@ -101,6 +101,21 @@ def test_the_epoch_never_runs_into_cost_j(qtbot, window):
     assert epoch.visibleRegion().boundingRect().width() >= epoch.fontMetrics().horizontalAdvance(
         "1,234,567"
     )
+
+
+def test_at_1280_by_720_the_whole_network_diagram_is_in_view(qtbot, window):
+    # The student sees the data, the network and the numbers at once: the
+    # diagram's units shrink to its dock rather than scroll out of it.
+    size_window(qtbot, window, 1280, 720)
+    diagram = window.panel(NetworkDiagram)
+    window.dock(diagram).raise_()
+    qtbot.waitUntil(lambda: bool(diagram.rects), timeout=5000)
+    QApplication.processEvents()
+    scroll = window.dock(diagram).widget()
+    assert scroll.verticalScrollBar().maximum() == 0
+    units = [rect.toAlignedRect() for rect in diagram.rects.values()]
+    assert len(units) == sum(diagram.net.layer_sizes)
+    assert all(diagram.canvas.rect().contains(unit) for unit in units)
 
 
 def test_each_panel_is_a_dock_listed_in_the_view_menu(window):

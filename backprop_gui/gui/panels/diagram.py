@@ -41,7 +41,7 @@ class _Canvas(QWidget):
         self._diagram = diagram
         self.setObjectName("networkDiagramCanvas")
         self.setMouseTracking(True)
-        self.setMinimumSize(360, 200)
+        self.setMinimumSize(360, 150)
         self.setToolTip("")
 
     def paintEvent(self, event) -> None:
@@ -216,17 +216,21 @@ class NetworkDiagram(Panel, QWidget):
         for layer, units in enumerate(self.columns):
             cx = left + spacing * (layer + 0.5)
             n_rows = len(units) + (sizes[layer] > len(units))
-            top = header + margin + (avail - n_rows * side - (n_rows - 1) * gap) / 2
+            pitch = side + gap
+            if layer == 0 and n_rows > 1:  # a name beside each input: rows a line apart
+                pitch = max(pitch, min(fm.height(), (avail - side) / (n_rows - 1)))
+            top = header + margin + (avail - side - (n_rows - 1) * pitch) / 2
             for row, unit in enumerate(units):
-                y = top + row * (side + gap)
+                y = top + row * pitch
                 self.rects[(layer, unit)] = QRectF(cx - side / 2, y, side, side)
                 if layer == 0:
-                    rect = QRectF(cx - side / 2 - label_w - 2, y, label_w, side)
+                    line = max(side, fm.height())  # centred on the unit, never clipped
+                    rect = QRectF(cx - side / 2 - label_w - 2, y + (side - line) / 2, label_w, line)
                     self.labels.append((rect, FEATURE_LABELS.get(names[unit], names[unit])))
             if sizes[layer] > len(units):
                 text = f"+{sizes[layer] - len(units)}"
                 width = min(0.9 * spacing, max(side, sfm.horizontalAdvance(text) + 4))
-                y = top + len(units) * (side + gap)
+                y = top + len(units) * pitch
                 self.rects[(layer, -1)] = QRectF(cx - width / 2, y, width, side)
             name, detail = self._title(layer)
             text = "\n".join(fm.elidedText(t, Qt.ElideRight, spacing - 2) for t in (name, detail))

@@ -229,6 +229,27 @@ def test_a_larger_font_makes_room_for_the_column_headers(diagram, qtbot):
     assert diagram.titles[0][0].height() > before
 
 
+@pytest.mark.parametrize("features", [("x1", "x2"), ("x1", "x2", "x1^2", "sin(x2)")])
+def test_in_a_short_diagram_with_a_large_font_the_input_names_stay_whole(qtbot, features):
+    # Presentation mode at 1280×720: units of a few pixels, names a line tall.
+    # The names of the inputs overlapped each other and were clipped.
+    diagram = shown(qtbot, NetworkDiagram(), 400, 150)
+    font = diagram.canvas.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    diagram.canvas.setFont(font)
+    spec = NetworkSpec(hidden=(8, 8), features=features)
+    diagram.show(frame_for(spec, spec.build(), *blobs(8)))
+    line = QFontMetricsF(diagram.canvas.font()).height()
+    labels = [rect for rect, _ in diagram.labels]
+    assert len(labels) == len(features)
+    assert labels[0].height() >= line > diagram.node_rects()[(0, 0)].height()
+    for k, rect in enumerate(labels):
+        assert diagram.canvas.rect().contains(rect.toAlignedRect()), rect
+        centre = diagram.node_rects()[(0, k)].center().y()
+        assert rect.center().y() == pytest.approx(centre)
+        assert all(not rect.intersects(other) for other in labels[k + 1 :])
+
+
 def test_an_output_node_names_its_activation(diagram):
     c = small_frame()
     diagram.show(c.frame)
