@@ -3,19 +3,22 @@
 Full screen, the application font scaled, the canvas's points, boundary and
 the cost curves drawn larger and thicker, and the left dock column widened to
 its panels' larger controls (the square canvas gives way; on a 1280×720
-projector the data panel was cut off at its right). Leaving puts back exactly
-what was there: the font, every pen and size, the column's width, the
-window's state and geometry.
+projector the data panel was cut off at its right). The docks lose their
+title bars, and the read-outs get the height their larger numbers need.
+Leaving puts back exactly what was there: the font, every pen and size, the
+title bars, the column's width and the read-outs' height, the window's state
+and geometry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QToolBar
+from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QToolBar, QWidget
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -24,6 +27,7 @@ FONT_SCALE = 1.5  # the application font
 LINE_SCALE = 2.0  # the boundary, the cost curves, the points' outlines
 POINT_SCALE = 1.6  # the points
 MAX_LEFT_SHARE = 0.4  # of the screen's width, at most, for the left column in the mode
+SIZE_TRIES = 8  # turns of the event loop to size the read-outs (Presentation._size_read_outs)
 
 
 class Presentation:
@@ -87,6 +91,34 @@ class Presentation:
         if width > shown.width():
             self.window.resizeDocks([shown], [width], Qt.Horizontal)
 
+    def _read_outs(self) -> QDockWidget | None:
+        """The read-outs' dock, if it is in a column of the window."""
+        w = self.window
+        dock = w.dock(w.metrics_panel)
+        return dock if dock is not None and not dock.isFloating() else None
+
+    def _whole_read_outs(self, dock: QDockWidget) -> int | None:
+        """The height at which ``dock`` shows the read-outs whole in the mode
+        (the docks below give way, down to their minimums); None if it does."""
+        scroll = dock.widget()
+        if not self.on or not isinstance(scroll, QScrollArea) or scroll.widget() is None:
+            return None
+        missing = scroll.widget().sizeHint().height() - scroll.viewport().height()
+        return dock.height() + missing if missing > 0 else None
+
+    def _size_read_outs(self, wanted: Callable[[QDockWidget], int | None], tries: int) -> None:
+        """Resize the read-outs' dock to ``wanted(dock)`` (None: leave it), and
+        measure again at the next turns of the event loop: a font reaches the
+        labels over a few turns, and the dock moves only part of the way each
+        time (QMainWindow.resizeDocks shares the change with its neighbours)."""
+        dock = self._read_outs()
+        height = wanted(dock) if dock is not None and dock.isVisible() else None
+        if height is None or height == dock.height():
+            return
+        self.window.resizeDocks([dock], [height], Qt.Vertical)
+        if tries > 1:
+            QTimer.singleShot(0, self.window, lambda: self._size_read_outs(wanted, tries - 1))
+
     def _tools(self) -> QToolBar:
         return self.window.findChild(QToolBar, "toolsBar")
 
@@ -106,12 +138,22 @@ class Presentation:
                 "geometry": w.saveGeometry(),
                 "left": self._shown_left_dock(),
                 "left_width": (self._shown_left_dock() or w).width(),
+                "read_outs": self._read_outs(),
+                "read_outs_height": (self._read_outs() or w).height(),
                 "tools": self._tools().toolButtonStyle(),
                 "axes": [
                     (axis, axis.style.get("tickFont"), axis.textWidth, axis.textHeight)
                     for axis in self._axes()
                 ],
             }
+            # The docks without their title bars: at 1280×720 the four titles
+            # of the right column took the room the read-outs, the cost plot
+            # and the diagram needed at the larger font (the tabs still name
+            # the docks of a group; leaving the mode brings the bars back).
+            # A floating dock keeps its bar: without it, it could not be moved.
+            self._saved["untitled"] = [d for d in w.docks.values() if not d.isFloating()]
+            for dock in self._saved["untitled"]:
+                dock.setTitleBarWidget(QWidget(dock, objectName="presentationTitleBar"))
             # Tools as icons (their tooltips name them): with their names at
             # the larger font the class colours went behind the "»" at 1280 px.
             self._tools().setToolButtonStyle(Qt.ToolButtonIconOnly)
@@ -134,10 +176,17 @@ class Presentation:
             # Once the larger font has reached the panels' layouts and the
             # window is full screen.
             QTimer.singleShot(0, w, self._fit_left_column)
+            # The numbers are what the back of the hall reads: whole.
+            QTimer.singleShot(0, w, lambda: self._size_read_outs(self._whole_read_outs, SIZE_TRIES))
         else:
             saved = self._saved
             app.setFont(saved["font"])
             self._tools().setToolButtonStyle(saved["tools"])
+            for dock in saved["untitled"]:
+                bar = dock.titleBarWidget()
+                dock.setTitleBarWidget(None)  # the dock's own bar again
+                if bar is not None:
+                    bar.deleteLater()
             w.metrics_panel.set_scale(1.0)
             for axis, tick_font, width, height in saved["axes"]:
                 axis.setStyle(tickFont=tick_font)
@@ -159,6 +208,12 @@ class Presentation:
             left = saved["left"]
             if left is not None and left in self._left_docks():
                 w.resizeDocks([left], [saved["left_width"]], Qt.Horizontal)
+            read_outs, height = saved["read_outs"], saved["read_outs_height"]
+
+            def as_before(dock: QDockWidget) -> int | None:
+                return height if dock is read_outs and not self.on else None
+
+            self._size_read_outs(as_before, SIZE_TRIES)
         action = getattr(w, "presentation_action", None)
         if action is not None and action.isChecked() != on:
             action.blockSignals(True)

@@ -227,6 +227,49 @@ def test_presentation_mode_widens_the_left_column_to_its_larger_controls(qtbot, 
     qtbot.waitUntil(lambda: window.docks["dock_DataPanel"].width() == before, timeout=3000)
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (1440, 860)])
+def test_in_presentation_mode_the_read_outs_are_whole_and_get_their_height_back(
+    qtbot, window, size
+):
+    # At the larger font the read-outs kept their dock's height: the accuracy
+    # row was scrolled out of view, on a projector of any size.
+    size_window(qtbot, window, *size)
+    dock = window.dock(window.metrics_panel)
+    scroll = dock.widget()
+    before = dock.height()
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
+
+    def whole() -> bool:
+        return scroll.viewport().height() >= scroll.widget().sizeHint().height()
+
+    qtbot.waitUntil(whole, timeout=3000)
+    accuracy = window.metric_labels["accuracy_train"]
+    QTest.qWait(200)  # the full screen's height shared out: still whole
+    assert whole() and not accuracy.visibleRegion().isEmpty()
+    # The docks' title bars made room (the tabs still name a group's docks).
+    for each in window.docks.values():
+        bar = each.titleBarWidget()
+        assert bar is not None and bar.objectName() == "presentationTitleBar"
+        assert not each.isVisible() or each.widget().y() <= 1, each.objectName()
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
+    qtbot.waitUntil(lambda: abs(dock.height() - before) <= 2, timeout=3000)
+    assert all(each.titleBarWidget() is None for each in window.docks.values())
+
+
+def test_a_floating_dock_keeps_its_title_bar_in_presentation_mode(qtbot, window):
+    # Without it a floating dock could be neither moved nor closed.
+    floating = window.docks["dock_CostPanel"]
+    floating.setFloating(True)
+    qtbot.waitUntil(floating.isFloating, timeout=3000)
+    window.presentation_action.trigger()
+    assert floating.titleBarWidget() is None
+    assert window.docks["dock_DataPanel"].titleBarWidget() is not None
+    window.presentation_action.trigger()
+    assert window.docks["dock_DataPanel"].titleBarWidget() is None
+
+
 def shown_tab_bars(window) -> list[QTabBar]:
     return [b for b in window.findChildren(QTabBar) if b.parent() is window and b.isVisible()]
 
