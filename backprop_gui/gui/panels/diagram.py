@@ -124,7 +124,8 @@ class NetworkDiagram(Panel, QWidget):
         self.columns: list[list[int]] = []
         self.rects: dict[tuple[int, int], QRectF] = {}  # (layer, unit); unit −1: summary
         self.titles: list[tuple[QRectF, str]] = []
-        self.labels: list[tuple[QRectF, str]] = []
+        self.labels: list[tuple[QRectF, str]] = []  # the inputs' names, in label_font
+        self.label_font = QFont()
         self.edge_keys = np.zeros((0, 3), np.int64)  # (layer, i, j): W[layer][i, j]
         self.edge_ends = np.zeros((0, 4))  # x0, y0, x1, y1
         self._edge_groups: list[tuple[QPen, list[QLineF]]] = []
@@ -210,21 +211,25 @@ class NetworkDiagram(Panel, QWidget):
         side = max(4.0, min(40.0, 0.5 * spacing, avail / (rows * 1.25)))
         gap = 0.25 * side
         self.rects, self.titles, self.labels = {}, [], []
-        small = QFont(self.canvas.font())
+        self.label_font = QFont(self.canvas.font())
+        small = self.small_font = QFont(self.canvas.font())  # the summaries' "+N"
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
         sfm = QFontMetricsF(small)
         for layer, units in enumerate(self.columns):
             cx = left + spacing * (layer + 0.5)
             n_rows = len(units) + (sizes[layer] > len(units))
-            pitch = side + gap
-            if layer == 0 and n_rows > 1:  # a name beside each input: rows a line apart
-                pitch = max(pitch, min(fm.height(), (avail - side) / (n_rows - 1)))
+            pitch, line = side + gap, fm.height()
+            if layer == 0 and n_rows > 1:  # inputs' rows a line apart, else smaller names
+                pitch = max(pitch, min(line, (avail - line) / (n_rows - 1)))
+                if pitch < line:
+                    size = self.label_font.pointSizeF() * pitch / line
+                    self.label_font.setPointSizeF(max(1.0, size))
+                    line = pitch
             top = header + margin + (avail - side - (n_rows - 1) * pitch) / 2
             for row, unit in enumerate(units):
                 y = top + row * pitch
                 self.rects[(layer, unit)] = QRectF(cx - side / 2, y, side, side)
-                if layer == 0:
-                    line = max(side, fm.height())  # centred on the unit, never clipped
+                if layer == 0:  # the name centred on its unit
                     rect = QRectF(cx - side / 2 - label_w - 2, y + (side - line) / 2, label_w, line)
                     self.labels.append((rect, FEATURE_LABELS.get(names[unit], names[unit])))
             if sizes[layer] > len(units):
@@ -385,14 +390,12 @@ class NetworkDiagram(Panel, QWidget):
         ):
             self._edge_pixmap = self._draw_edges(canvas)
         p.drawPixmap(0, 0, self._edge_pixmap)
-        small = QFont(canvas.font())
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
         for (layer, unit), rect in self.rects.items():
             if unit < 0:
                 p.setPen(QPen(QColor("#888"), 1, Qt.DashLine))
                 p.setBrush(QColor("#f2f2f2"))
                 p.drawRect(rect)
-                p.setFont(small)
+                p.setFont(self.small_font)
                 p.setPen(QColor("#333"))
                 p.drawText(
                     rect,
@@ -411,8 +414,10 @@ class NetworkDiagram(Panel, QWidget):
             p.setBrush(Qt.NoBrush)
             p.drawRect(rect)
         p.setPen(QColor("#333"))
+        p.setFont(self.label_font)
         for rect, text in self.labels:
             p.drawText(rect, Qt.AlignRight | Qt.AlignVCenter, text)
+        p.setFont(canvas.font())
         for rect, text in self.titles:
             p.drawText(rect, Qt.AlignCenter, text)
         p.end()

@@ -229,25 +229,39 @@ def test_a_larger_font_makes_room_for_the_column_headers(diagram, qtbot):
     assert diagram.titles[0][0].height() > before
 
 
-@pytest.mark.parametrize("features", [("x1", "x2"), ("x1", "x2", "x1^2", "sin(x2)")])
-def test_in_a_short_diagram_with_a_large_font_the_input_names_stay_whole(qtbot, features):
+SEVEN = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+
+
+@pytest.mark.parametrize(
+    "features, scale",
+    [(SEVEN[:2], 1.6), (SEVEN[:4], 1.6), (SEVEN[:4], 2.0), (SEVEN, 1.6), (SEVEN, 2.0)],
+)
+def test_in_a_short_diagram_with_a_large_font_the_input_names_stay_apart(qtbot, features, scale):
     # Presentation mode at 1280×720: units of a few pixels, names a line tall.
-    # The names of the inputs overlapped each other and were clipped.
+    # The inputs' names overlapped each other and were clipped; with many
+    # inputs they went over the column titles and off the canvas.
     diagram = shown(qtbot, NetworkDiagram(), 400, 150)
     font = diagram.canvas.font()
-    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setPointSizeF(font.pointSizeF() * scale)
     diagram.canvas.setFont(font)
     spec = NetworkSpec(hidden=(8, 8), features=features)
     diagram.show(frame_for(spec, spec.build(), *blobs(8)))
-    line = QFontMetricsF(diagram.canvas.font()).height()
     labels = [rect for rect, _ in diagram.labels]
     assert len(labels) == len(features)
-    assert labels[0].height() >= line > diagram.node_rects()[(0, 0)].height()
+    # Each name is drawn in a font that fits its rect: a line where there is
+    # room, smaller where rows are closer than a line.
+    text_height = QFontMetricsF(diagram.label_font).height()
+    title_bottom = diagram.titles[0][0].bottom()
     for k, rect in enumerate(labels):
+        assert text_height <= rect.height() + 0.5
         assert diagram.canvas.rect().contains(rect.toAlignedRect()), rect
+        assert rect.top() >= title_bottom - 0.5  # not over "X / 7 inputs"
         centre = diagram.node_rects()[(0, k)].center().y()
         assert rect.center().y() == pytest.approx(centre)
-        assert all(not rect.intersects(other) for other in labels[k + 1 :])
+        # Rows a name's height apart may touch, never overlap.
+        assert all(rect.intersected(other).height() < 0.01 for other in labels[k + 1 :])
+    if len(features) == 2:  # room enough: the names at the canvas's own size
+        assert labels[0].height() >= QFontMetricsF(diagram.canvas.font()).height()
 
 
 def test_an_output_node_names_its_activation(diagram):
