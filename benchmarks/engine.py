@@ -46,13 +46,13 @@ from backprop_gui.core import MLP, TrainConfig, Trainer, make_dataset
 from backprop_gui.core.surface import SurfaceEvaluator
 
 LEARNING_RATE = 0.03
-# A pause after each round: OpenBLAS's threads spin for ~2^28 cycles after a
+# A pause after each turn: OpenBLAS's threads spin for ~2^28 cycles after a
 # call before they sleep, and spinning threads of the implementation that just
 # ran (in this process or a peer's) would steal a core from the next one.
 SETTLE_SECONDS = 0.12
-# Turns each implementation takes in a round. With one turn of 0.5 s each,
-# same-round ratios of the same code ranged over ±15 % between runs here: the
-# machine's speed changes within the seconds a round takes.
+# Turns each implementation takes in a round. With one turn of 0.5 s each, the
+# median same-round ratio of the same code ranged over ±15 % between runs
+# here: the machine's speed changes within the seconds a round takes.
 SLICES = 4
 
 

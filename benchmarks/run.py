@@ -32,7 +32,9 @@ from . import engine
 from .machine import load_average, machine
 from .tool import EXIT_FAILED, EXIT_OK
 
-SCHEMA = "backprop-gui-bench/1"
+# 2: "recorded" records each step's cost alone (in 1, its accuracy too, which
+# "recorded+accuracy" now does), and each round is timed in turns.
+SCHEMA = "backprop-gui-bench/2"
 
 
 @dataclass(frozen=True)

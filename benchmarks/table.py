@@ -135,8 +135,8 @@ def format_table(result: dict) -> str:
     turns = next(iter(result["training"].values()), {}).get("turns_per_round", 1)
     out.append(
         f"engine: {o['rounds']} alternating rounds of ~{o['round_seconds']} s per "
-        f"implementation, in {turns} turns each; medians (min-max); the engine's speed-up "
-        "is the median of its same-round ratios"
+        + (f"implementation, in {turns} turns each" if turns > 1 else "implementation")
+        + "; medians (min-max); the engine's speed-up is the median of its same-round ratios"
     )
     out.append("")
     out.append("Training steps/s: full-batch SGD, lr 0.03, tanh, sigmoid + cross-entropy, float64")
@@ -165,8 +165,12 @@ def format_table(result: dict) -> str:
                 f"  {'-'.join(map(str, case['network']))}: the engine recording every step's "
                 "cost (as plain and torch compute it) is "
                 + ", ".join(f"{v:.2f}x {k}" for k, v in recorded.items())
-                + "; recording every step's accuracy too, "
-                + ", ".join(f"{v:.2f}x {k}" for k, v in counted.items())
+                + (
+                    "; recording every step's accuracy too, "
+                    + ", ".join(f"{v:.2f}x {k}" for k, v in counted.items())
+                    if counted
+                    else ""
+                )
             )
     for case in result["training"].values():
         diffs = case.get("max_parameter_difference", {})

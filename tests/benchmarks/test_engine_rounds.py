@@ -1,11 +1,22 @@
 """How the engine table's rounds are timed: every implementation takes turns
 through each round, and a round's rate is its steps over its time in all its
-turns. A fake clock makes the rates exact."""
+turns. A fake clock makes the rates exact. And what the recording runners
+record."""
+
+import math
 
 import pytest
 
 from benchmarks import engine
-from benchmarks.engine import SLICES, Case, measure_training
+from benchmarks.engine import (
+    CASES,
+    SLICES,
+    Case,
+    RecordedAccuracyRunner,
+    RecordedRunner,
+    measure_training,
+)
+from benchmarks.table import format_table
 
 
 class FakeRunner:
@@ -90,3 +101,32 @@ def test_a_rate_counts_the_time_of_all_its_turns_in_the_round(fake, monkeypatch)
     usual = 1e4 / 3
     assert result["z"]["rates_per_round"]["plain"] == pytest.approx([usual * SLICES / (SLICES + 3)])
     assert result["z"]["rates_per_round"]["engine"] == pytest.approx([1e4])
+
+
+@pytest.mark.parametrize(
+    "runner, accuracy", [(RecordedRunner, False), (RecordedAccuracyRunner, True)]
+)
+def test_the_recording_runners_record_every_steps_cost_and_only_one_the_accuracy(runner, accuracy):
+    # "recorded" does the peers' work, the cost of every step, as the app does;
+    # "recorded+accuracy" counts each step's accuracy besides.
+    trainer = runner(CASES[0]).trainer
+    trainer.run(3)
+    assert list(trainer.steps.step) == [1, 2, 3]
+    assert all(math.isfinite(cost) for cost in trainer.steps.cost)
+    assert all(math.isfinite(a) == accuracy for a in trainer.steps.accuracy)
+
+
+def test_the_table_says_how_many_turns_a_round_takes(fake):
+    result = measure_training([Case("z", (2, 3, 1), 10)], ["engine", "plain"], 1, 0.4)
+    data = {
+        "mode": "quick",
+        "seconds": 1.0,
+        "options": {"rounds": 1, "round_seconds": 0.4},
+        "machine": {"cpus": 2, "cpu_model": "cpu", "python": "3", "numpy": "2", "blas": {}},
+        "training": result,
+        "surface": {},
+        "app": {"skipped": "not requested"},
+        "targets": [],
+    }
+    table = format_table(data)
+    assert f"~0.4 s per implementation, in {SLICES} turns each;" in table

@@ -53,7 +53,7 @@ def test_bench_emits_valid_json_with_every_section():
     verdicts = [t["pass"] for t in data["targets"]]
     assert result.returncode == expected_status(verdicts), result.stderr
     assert "Traceback" not in result.stderr
-    assert data["schema"] == "backprop-gui-bench/1" and data["mode"] == "quick"
+    assert data["schema"] == "backprop-gui-bench/2" and data["mode"] == "quick"
     case = data["training"]["a"]
     assert case["network"] == [2, 8, 8, 1] and case["points"] == 200
     assert set(case["steps_per_second"]) == {"engine", "recorded", "recorded+accuracy", "plain"}
