@@ -9,7 +9,7 @@ sigmoid output with binary cross-entropy, in float64:
 - ``recorded``: the same, recording every step's batch cost J
   (``record_steps=True, step_accuracy=False``, as the app's trainer and the
   CLI do): the work per step of ``plain`` and ``torch``, which compute the
-  cost every step. The issue's "with the cost recorded every step" target.
+  cost every step: issue #12's "with the cost recorded every step" target.
 - ``recorded+accuracy``: recording every step's batch accuracy too
   (``step_accuracy=True``, ``TrainConfig``'s default): more work than any
   peer does, reported beside the target.
@@ -22,7 +22,7 @@ sigmoid output with binary cross-entropy, in float64:
 
 Implementations are timed in alternating rounds (the order rotates every
 round) and each is summarised by the median of its per-round rates. Within a
-round they take turns in ``SLICES`` short slices each, so that what one
+round they take ``SLICES`` short turns each, so that what one
 implementation's rate in a round was measured over is spread across the
 round like every other's. The engine's speed-up over a peer is the median of
 the per-round ratios: a slow spell of a shared or virtual machine (whose
