@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QToolBar, QWidget
 
@@ -27,16 +27,19 @@ FONT_SCALE = 1.5  # the application font
 LINE_SCALE = 2.0  # the boundary, the cost curves, the points' outlines
 POINT_SCALE = 1.6  # the points
 MAX_LEFT_SHARE = 0.4  # of the screen's width, at most, for the left column in the mode
+UNTITLED = "presentationTitleBar"  # the empty title bar of a docked dock in the mode
 SIZE_TRIES = 8  # turns of the event loop to size the read-outs (Presentation._size_read_outs)
 
 
-class Presentation:
+class Presentation(QObject):
     """Turns presentation mode on and off for ``window``; ``on`` says which."""
 
     def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
         self.window = window
         self.on = False
         self._saved: dict = {}
+        self._watched: set[QDockWidget] = set()  # docks whose floating _retitle follows
 
     def _pens(self) -> list[tuple[object, object]]:
         """(item, pen) for every line the mode thickens."""
@@ -91,26 +94,46 @@ class Presentation:
         if width > shown.width():
             self.window.resizeDocks([shown], [width], Qt.Horizontal)
 
+    def _retitle(self, dock: QDockWidget) -> None:
+        """In the mode a docked dock has an empty title bar, and a floating
+        one its own (without it, it could be neither moved nor closed), also
+        when it floats or docks in the mode; out of it, every dock its own."""
+        bar = dock.titleBarWidget()
+        if self.on and not dock.isFloating():
+            if bar is None:
+                dock.setTitleBarWidget(QWidget(dock, objectName=UNTITLED))
+        elif bar is not None and bar.objectName() == UNTITLED:
+            dock.setTitleBarWidget(None)
+            bar.deleteLater()
+
     def _read_outs(self) -> QDockWidget | None:
         """The read-outs' dock, if it is in a column of the window."""
         w = self.window
         dock = w.dock(w.metrics_panel)
         return dock if dock is not None and not dock.isFloating() else None
 
-    def _whole_read_outs(self, dock: QDockWidget) -> int | None:
-        """The height at which ``dock`` shows the read-outs whole in the mode
-        (the docks below give way, down to their minimums); None if it does."""
-        scroll = dock.widget()
-        if not self.on or not isinstance(scroll, QScrollArea) or scroll.widget() is None:
-            return None
-        missing = scroll.widget().sizeHint().height() - scroll.viewport().height()
-        return dock.height() + missing if missing > 0 else None
+    def _hold_read_outs(self) -> None:
+        """In the mode, the read-outs' scroll area is never lower than its
+        panel at the larger font (as ``docks`` holds it at the normal one):
+        then a walk of the step-through, Reset layout or a dock shown later
+        shares out the column's height around whole numbers."""
+        scroll = self.window.dock(self.window.metrics_panel).widget()
+        if self.on and isinstance(scroll, QScrollArea) and scroll.widget() is not None:
+            frame = 2 * scroll.frameWidth()
+            scroll.setMinimumHeight(scroll.widget().sizeHint().height() + frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The read-outs' layout changed (the font reached it over a few turns
+        # of the event loop, or a number widened): hold their height again.
+        if event.type() == QEvent.LayoutRequest:
+            QTimer.singleShot(0, self.window, self._hold_read_outs)
+        return False
 
     def _size_read_outs(self, wanted: Callable[[QDockWidget], int | None], tries: int) -> None:
         """Resize the read-outs' dock to ``wanted(dock)`` (None: leave it), and
-        measure again at the next turns of the event loop: a font reaches the
-        labels over a few turns, and the dock moves only part of the way each
-        time (QMainWindow.resizeDocks shares the change with its neighbours)."""
+        measure again at the next turns of the event loop: the normal font
+        reaches the labels over a few turns, and the dock moves only part of
+        the way each time (QMainWindow.resizeDocks shares the change)."""
         dock = self._read_outs()
         height = wanted(dock) if dock is not None and dock.isVisible() else None
         if height is None or height == dock.height():
@@ -140,20 +163,13 @@ class Presentation:
                 "left_width": (self._shown_left_dock() or w).width(),
                 "read_outs": self._read_outs(),
                 "read_outs_height": (self._read_outs() or w).height(),
+                "read_outs_minimum": w.dock(w.metrics_panel).widget().minimumHeight(),
                 "tools": self._tools().toolButtonStyle(),
                 "axes": [
                     (axis, axis.style.get("tickFont"), axis.textWidth, axis.textHeight)
                     for axis in self._axes()
                 ],
             }
-            # The docks without their title bars: at 1280×720 the four titles
-            # of the right column took the room the read-outs, the cost plot
-            # and the diagram needed at the larger font (the tabs still name
-            # the docks of a group; leaving the mode brings the bars back).
-            # A floating dock keeps its bar: without it, it could not be moved.
-            self._saved["untitled"] = [d for d in w.docks.values() if not d.isFloating()]
-            for dock in self._saved["untitled"]:
-                dock.setTitleBarWidget(QWidget(dock, objectName="presentationTitleBar"))
             # Tools as icons (their tooltips name them): with their names at
             # the larger font the class colours went behind the "»" at 1280 px.
             self._tools().setToolButtonStyle(Qt.ToolButtonIconOnly)
@@ -172,21 +188,28 @@ class Presentation:
             for layer, size, width in self._saved["symbols"]:
                 layer.set_symbol(size * POINT_SCALE, width * LINE_SCALE)
             self.on = True
+            # The docks without their title bars: at 1280×720 the four titles
+            # of the right column took the room the read-outs, the cost plot
+            # and the diagram needed at the larger font (the tabs still name
+            # the docks of a group; leaving the mode brings the bars back).
+            for dock in w.docks.values():
+                if dock not in self._watched:
+                    self._watched.add(dock)
+                    dock.topLevelChanged.connect(
+                        lambda _, d=dock: QTimer.singleShot(0, d, lambda: self._retitle(d))
+                    )
+                self._retitle(dock)
             w.showFullScreen()
             # Once the larger font has reached the panels' layouts and the
             # window is full screen.
             QTimer.singleShot(0, w, self._fit_left_column)
             # The numbers are what the back of the hall reads: whole.
-            QTimer.singleShot(0, w, lambda: self._size_read_outs(self._whole_read_outs, SIZE_TRIES))
+            w.metrics_panel.installEventFilter(self)
+            QTimer.singleShot(0, w, self._hold_read_outs)
         else:
             saved = self._saved
             app.setFont(saved["font"])
             self._tools().setToolButtonStyle(saved["tools"])
-            for dock in saved["untitled"]:
-                bar = dock.titleBarWidget()
-                dock.setTitleBarWidget(None)  # the dock's own bar again
-                if bar is not None:
-                    bar.deleteLater()
             w.metrics_panel.set_scale(1.0)
             for axis, tick_font, width, height in saved["axes"]:
                 axis.setStyle(tickFont=tick_font)
@@ -201,6 +224,8 @@ class Presentation:
             for layer, size, width in saved["symbols"]:
                 layer.set_symbol(size, width)
             self.on = False
+            for dock in w.docks.values():
+                self._retitle(dock)
             w.setWindowState(saved["state"])
             if not saved["state"]:
                 w.showNormal()
@@ -208,6 +233,8 @@ class Presentation:
             left = saved["left"]
             if left is not None and left in self._left_docks():
                 w.resizeDocks([left], [saved["left_width"]], Qt.Horizontal)
+            w.metrics_panel.removeEventFilter(self)
+            w.dock(w.metrics_panel).widget().setMinimumHeight(saved["read_outs_minimum"])
             read_outs, height = saved["read_outs"], saved["read_outs_height"]
 
             def as_before(dock: QDockWidget) -> int | None:

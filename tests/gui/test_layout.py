@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QLabel,
+    QPushButton,
     QScrollArea,
     QScrollBar,
     QTabBar,
@@ -258,6 +259,30 @@ def test_in_presentation_mode_the_read_outs_are_whole_and_get_their_height_back(
     assert all(each.titleBarWidget() is None for each in window.docks.values())
 
 
+def read_outs_whole(window) -> bool:
+    scroll = window.dock(window.metrics_panel).widget()
+    return scroll.viewport().height() >= scroll.widget().sizeHint().height()
+
+
+def test_in_presentation_mode_a_walk_or_reset_layout_leaves_the_read_outs_whole(qtbot, window):
+    # The step-through's dock grows for a walk, taking height from the column;
+    # the read-outs gave theirs up and the accuracy row went out of view.
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: read_outs_whole(window), timeout=3000)
+    qtbot.mouseClick(window.step_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.snapshot.gradients is not None, timeout=10000)
+    stepper = window.panel(StepThrough)
+    qtbot.mouseClick(window.findChild(QPushButton, "stepThrough"), Qt.LeftButton)
+    assert stepper.active
+    QTest.qWait(300)  # the walk's dock has grown
+    assert read_outs_whole(window)
+    QTest.keyClick(stepper, Qt.Key_Escape)
+    window.reset_layout_action.trigger()
+    QTest.qWait(300)
+    assert read_outs_whole(window)
+    window.presentation_action.trigger()
+
+
 def test_a_floating_dock_keeps_its_title_bar_in_presentation_mode(qtbot, window):
     # Without it a floating dock could be neither moved nor closed.
     floating = window.docks["dock_CostPanel"]
@@ -265,9 +290,15 @@ def test_a_floating_dock_keeps_its_title_bar_in_presentation_mode(qtbot, window)
     qtbot.waitUntil(floating.isFloating, timeout=3000)
     window.presentation_action.trigger()
     assert floating.titleBarWidget() is None
-    assert window.docks["dock_DataPanel"].titleBarWidget() is not None
+    data = window.docks["dock_DataPanel"]
+    assert data.titleBarWidget() is not None
+    # Floated in the mode, a dock gets its bar back; docked again, loses it.
+    data.setFloating(True)
+    qtbot.waitUntil(lambda: data.titleBarWidget() is None, timeout=3000)
+    data.setFloating(False)
+    qtbot.waitUntil(lambda: data.titleBarWidget() is not None, timeout=3000)
     window.presentation_action.trigger()
-    assert window.docks["dock_DataPanel"].titleBarWidget() is None
+    assert all(dock.titleBarWidget() is None for dock in window.docks.values())
 
 
 def shown_tab_bars(window) -> list[QTabBar]:
