@@ -303,4 +303,8 @@ def test_at_max_the_trainer_runs_on_while_a_frame_is_drawn_and_never_when_watche
     start = wait_for(qtbot, window, lambda s: s.training and s.epoch > 0)
     asked.clear()
     wait_for(qtbot, window, lambda s: s.epoch >= start.epoch + 3)
-    assert asked and not any(asked)
+    # The epochs can come from the request in flight when the speed changed
+    # (on a busy machine it failed once with none asked since): wait for two.
+    qtbot.waitUntil(lambda: len(asked) >= 2, timeout=10_000)
+    # That one request may still have been asked at max; none after it.
+    assert not any(asked[1:])
