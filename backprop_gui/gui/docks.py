@@ -256,7 +256,12 @@ class _TabBarUpkeep(QObject):
 
 
 def save_layout(window: MainWindow) -> QByteArray:
-    return window.saveState(LAYOUT_VERSION)
+    """The layout to keep: in presentation mode and just after it, the one
+    from before it (the docks take the normal font back over a few turns of
+    the event loop, and closing the window in the mode saves straight after
+    leaving)."""
+    before = getattr(getattr(window, "presentation", None), "layout_before", None)
+    return before if before is not None else window.saveState(LAYOUT_VERSION)
 
 
 def restore_layout(window: MainWindow, state: object) -> bool:

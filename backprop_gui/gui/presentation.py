@@ -16,9 +16,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QToolBar, QWidget
+
+from .docks import LAYOUT_VERSION
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -28,6 +30,7 @@ LINE_SCALE = 2.0  # the boundary, the cost curves, the points' outlines
 POINT_SCALE = 1.6  # the points
 MAX_LEFT_SHARE = 0.4  # of the screen's width, at most, for the left column in the mode
 UNTITLED = "presentationTitleBar"  # the empty title bar of a docked dock in the mode
+SETTLE_MS = 500  # after leaving, how long the layout from before the mode is the one kept
 SIZE_TRIES = 8  # turns of the event loop to size the read-outs (Presentation._size_read_outs)
 
 
@@ -40,6 +43,10 @@ class Presentation(QObject):
         self.on = False
         self._saved: dict = {}
         self._watched: set[QDockWidget] = set()  # docks whose floating _retitle follows
+        # In the mode and for a moment after it: the docks' layout from before
+        # the mode, which docks.save_layout keeps (the settings keep the normal
+        # window; after leaving, the sizes take a few turns to settle back).
+        self.layout_before: QByteArray | None = None
 
     def _pens(self) -> list[tuple[object, object]]:
         """(item, pen) for every line the mode thickens."""
@@ -106,6 +113,10 @@ class Presentation(QObject):
             dock.setTitleBarWidget(None)
             bar.deleteLater()
 
+    def _forget_layout(self) -> None:
+        if not self.on:
+            self.layout_before = None
+
     def _read_outs(self) -> QDockWidget | None:
         """The read-outs' dock, if it is in a column of the window."""
         w = self.window
@@ -158,6 +169,7 @@ class Presentation(QObject):
                 "pens": self._pens(),
                 "symbols": [(layer, layer.size, layer.pen.widthF()) for layer in layers],
                 "state": w.windowState(),
+                "layout": w.saveState(LAYOUT_VERSION),
                 "geometry": w.saveGeometry(),
                 "left": self._shown_left_dock(),
                 "left_width": (self._shown_left_dock() or w).width(),
@@ -188,6 +200,7 @@ class Presentation(QObject):
             for layer, size, width in self._saved["symbols"]:
                 layer.set_symbol(size * POINT_SCALE, width * LINE_SCALE)
             self.on = True
+            self.layout_before = self._saved["layout"]
             # The docks without their title bars: at 1280×720 the four titles
             # of the right column took the room the read-outs, the cost plot
             # and the diagram needed at the larger font (the tabs still name
@@ -233,6 +246,7 @@ class Presentation(QObject):
             left = saved["left"]
             if left is not None and left in self._left_docks():
                 w.resizeDocks([left], [saved["left_width"]], Qt.Horizontal)
+            QTimer.singleShot(SETTLE_MS, self, self._forget_layout)
             w.metrics_panel.removeEventFilter(self)
             w.dock(w.metrics_panel).widget().setMinimumHeight(saved["read_outs_minimum"])
             read_outs, height = saved["read_outs"], saved["read_outs_height"]

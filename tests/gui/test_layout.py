@@ -283,6 +283,28 @@ def test_in_presentation_mode_a_walk_or_reset_layout_leaves_the_read_outs_whole(
     window.presentation_action.trigger()
 
 
+def test_quitting_in_presentation_mode_keeps_the_layout_from_before_it(
+    qtbot, settings, session_dir
+):
+    # The window saved its layout straight after leaving the mode, before the
+    # docks had their normal sizes back: the read-outs came back taller.
+    first = MainWindow(settings, session_dir)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    before = first.dock(first.metrics_panel).height()
+    first.presentation_action.trigger()
+    qtbot.waitUntil(lambda: read_outs_whole(first) and first.isFullScreen(), timeout=3000)
+    QTest.qWait(100)
+    first.close()
+    second = MainWindow(QSettings(settings.fileName(), QSettings.IniFormat), session_dir)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    qtbot.waitUntil(lambda: second.dock(second.metrics_panel).height() == before, timeout=3000)
+    second.close()
+
+
 def test_a_floating_dock_keeps_its_title_bar_in_presentation_mode(qtbot, window):
     # Without it a floating dock could be neither moved nor closed.
     floating = window.docks["dock_CostPanel"]
