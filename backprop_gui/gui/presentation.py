@@ -12,7 +12,6 @@ and geometry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
@@ -31,7 +30,7 @@ POINT_SCALE = 1.6  # the points
 MAX_LEFT_SHARE = 0.4  # of the screen's width, at most, for the left column in the mode
 UNTITLED = "presentationTitleBar"  # the empty title bar of a docked dock in the mode
 SETTLE_MS = 500  # after leaving, how long the layout from before the mode is the one kept
-SIZE_TRIES = 8  # turns of the event loop to size the read-outs (Presentation._size_read_outs)
+SIZE_TRIES = 8  # turns of the event loop to size the read-outs back (_restore_read_outs)
 
 
 class Presentation(QObject):
@@ -140,18 +139,19 @@ class Presentation(QObject):
             QTimer.singleShot(0, self.window, self._hold_read_outs)
         return False
 
-    def _size_read_outs(self, wanted: Callable[[QDockWidget], int | None], tries: int) -> None:
-        """Resize the read-outs' dock to ``wanted(dock)`` (None: leave it), and
-        measure again at the next turns of the event loop: the normal font
+    def _restore_read_outs(self, dock: QDockWidget, height: int, tries: int = SIZE_TRIES) -> None:
+        """After the mode, resize the read-outs' ``dock`` back to ``height``,
+        measuring again at the next turns of the event loop: the normal font
         reaches the labels over a few turns, and the dock moves only part of
         the way each time (QMainWindow.resizeDocks shares the change)."""
-        dock = self._read_outs()
-        height = wanted(dock) if dock is not None and dock.isVisible() else None
-        if height is None or height == dock.height():
+        if self.on or dock is not self._read_outs() or not dock.isVisible():
             return
-        self.window.resizeDocks([dock], [height], Qt.Vertical)
-        if tries > 1:
-            QTimer.singleShot(0, self.window, lambda: self._size_read_outs(wanted, tries - 1))
+        if dock.height() != height:
+            self.window.resizeDocks([dock], [height], Qt.Vertical)
+            if tries > 1:
+                QTimer.singleShot(
+                    0, self.window, lambda: self._restore_read_outs(dock, height, tries - 1)
+                )
 
     def _tools(self) -> QToolBar:
         return self.window.findChild(QToolBar, "toolsBar")
@@ -249,12 +249,8 @@ class Presentation(QObject):
             QTimer.singleShot(SETTLE_MS, self, self._forget_layout)
             w.metrics_panel.removeEventFilter(self)
             w.dock(w.metrics_panel).widget().setMinimumHeight(saved["read_outs_minimum"])
-            read_outs, height = saved["read_outs"], saved["read_outs_height"]
-
-            def as_before(dock: QDockWidget) -> int | None:
-                return height if dock is read_outs and not self.on else None
-
-            self._size_read_outs(as_before, SIZE_TRIES)
+            if saved["read_outs"] is not None:
+                self._restore_read_outs(saved["read_outs"], saved["read_outs_height"])
         action = getattr(w, "presentation_action", None)
         if action is not None and action.isChecked() != on:
             action.blockSignals(True)
