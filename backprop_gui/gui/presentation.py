@@ -42,10 +42,13 @@ class Presentation(QObject):
         self.on = False
         self._saved: dict = {}
         self._watched: set[QDockWidget] = set()  # docks whose floating _retitle follows
-        # In the mode and for a moment after it: the docks' layout from before
-        # the mode, which docks.save_layout keeps (the settings keep the normal
-        # window; after leaving, the sizes take a few turns to settle back).
+        # In the mode and for a moment after it: the docks' layout and the
+        # window's geometry from before the mode, which the settings keep
+        # (docks.save_layout, settings.save_settings): the next start, or the
+        # one after a crash, opens the normal window, not a full-screen one
+        # without the mode. After leaving, the sizes take a few turns to settle.
         self.layout_before: QByteArray | None = None
+        self.geometry_before: QByteArray | None = None
 
     def _pens(self) -> list[tuple[object, object]]:
         """(item, pen) for every line the mode thickens."""
@@ -114,7 +117,7 @@ class Presentation(QObject):
 
     def _forget_layout(self) -> None:
         if not self.on:
-            self.layout_before = None
+            self.layout_before = self.geometry_before = None
 
     def _read_outs(self) -> QDockWidget | None:
         """The read-outs' dock, if it is in a column of the window."""
@@ -201,6 +204,7 @@ class Presentation(QObject):
                 layer.set_symbol(size * POINT_SCALE, width * LINE_SCALE)
             self.on = True
             self.layout_before = self._saved["layout"]
+            self.geometry_before = self._saved["geometry"]
             # The docks without their title bars: at 1280×720 the four titles
             # of the right column took the room the read-outs, the cost plot
             # and the diagram needed at the larger font (the tabs still name

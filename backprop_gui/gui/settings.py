@@ -92,9 +92,12 @@ def controls_state(window: MainWindow) -> dict:
 
 
 def save_settings(window: MainWindow) -> dict:
-    """Save the geometry, the docks' layout and the controls; returns the controls saved."""
+    """Save the geometry, the docks' layout and the controls; returns the
+    controls saved. In presentation mode, and just after it, the geometry and
+    layout from before the mode."""
     s = window.settings
-    s.setValue("geometry", window.saveGeometry())
+    before = getattr(getattr(window, "presentation", None), "geometry_before", None)
+    s.setValue("geometry", before if before is not None else window.saveGeometry())
     s.setValue("layout", save_layout(window))
     state = controls_state(window)
     s.setValue("controls", json.dumps(state))

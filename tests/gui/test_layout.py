@@ -305,6 +305,31 @@ def test_quitting_in_presentation_mode_keeps_the_layout_from_before_it(
     second.close()
 
 
+def test_a_control_autosaved_in_presentation_mode_keeps_the_normal_window(
+    qtbot, settings, session_dir
+):
+    # The autosave in the mode saved the full-screen geometry: after a crash
+    # the app opened full screen, without the mode's font or a way back by F11.
+    first = MainWindow(settings, session_dir)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    normal = first.saveGeometry()
+    first.presentation_action.trigger()
+    qtbot.waitUntil(first.isFullScreen, timeout=3000)
+    first.training_panel.learning_rate.setValue(first.training_panel.learning_rate.value() + 1)
+    first.settings_autosave._check()  # what its timer does a second after the edit
+    assert settings.value("geometry") == normal
+    first.hide()  # as a crash leaves it: no closeEvent
+    second = MainWindow(QSettings(settings.fileName(), QSettings.IniFormat), session_dir)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert not second.isFullScreen() and not second.presentation.on
+    second.close()
+    first.close()
+
+
 def test_a_floating_dock_keeps_its_title_bar_in_presentation_mode(qtbot, window):
     # Without it a floating dock could be neither moved nor closed.
     floating = window.docks["dock_CostPanel"]
