@@ -16,6 +16,8 @@ The panels draw (``panels.diagram``, ``equations``, ``health``, ``example``,
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 from ..core import MLP, transform
 from ..core import inspect as inspection
 from ..core.optimizers import make_optimizer
+from ..session import NetworkSpec
 from .inspect_plan import MAP_UNITS, map_plan
 from .panels.base import dock_name
 from .panels.diagram import NetworkDiagram
@@ -33,6 +36,18 @@ from .panels.gradcheck import GradcheckButton
 from .panels.health import HealthPanel, health_warning
 from .panels.step_through import StepThrough
 from .unit_colours import unit_colours
+
+
+class WalkStart(NamedTuple):
+    """Where a step-through walk began: its frame, and what was set then."""
+
+    epoch: int
+    steps: int
+    full: bool  # a full batch: the walked step ends an epoch
+    generation: int  # of the frame's weights
+    spec: NetworkSpec  # the window's network
+    posted: int  # the worker's count of weights posted
+
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -74,9 +89,7 @@ class Inspector(QObject):
         self._posted: dict | None = None
         self._warning = ""
         self._unsaid = ""  # a new warning not yet in the status bar
-        # (epoch, steps, full batch, generation) of the frame a walk began at,
-        # the window's network then, and the worker's count of weights posted.
-        self._walk_from: tuple | None = None
+        self._walk_from: WalkStart | None = None
         self._walk_optimizer = None  # momentum's or Adam's copy the walk updated
         self._walk_ended_in: int | None = None  # a generation whose walk was ended
         self.diagram.unit_selected.connect(self.select_unit)
@@ -129,7 +142,7 @@ class Inspector(QObject):
     def post_wishes(self) -> None:
         """Post the wishes to the worker when they changed. (Called with
         every frame: the network is read from the controls once.)"""
-        sizes = self.window._spec().layer_sizes()
+        sizes = self.window.network_spec().layer_sizes()
         layer, unit = self.selected
         if self.selected != (-1, -1) and not (0 <= layer < len(sizes) and 0 <= unit < sizes[layer]):
             # The network changed under the picked unit: back to the output.
@@ -185,7 +198,7 @@ class Inspector(QObject):
         when the network changed (the maps' plan depends on its size); a walk
         whose weights were replaced (new network, reset, new data) ends."""
         walk = self._walk_from
-        ended = walk is not None and self.stepper.active and frame.generation != walk[3]
+        ended = walk is not None and self.stepper.active and frame.generation != walk.generation
         if ended:
             self._walk_ended("new weights replaced the ones it began from", frame.message)
         elif self._walk_ended_in is not None and frame.generation != self._walk_ended_in:
@@ -213,7 +226,7 @@ class Inspector(QObject):
         return "input" if layer == 0 else "output" if layer == L else spec.activation
 
     def _caption(self, layer: int, unit: int) -> str:
-        L = len(self.window._spec().layer_sizes()) - 1
+        L = len(self.window.network_spec().layer_sizes()) - 1
         name = "X" if layer == 0 else "Ŷ" if layer == L else f"A[{layer}]"
         sub = str(unit + 1).translate(SUBSCRIPTS)
         return f"Showing <b>{name}{sub}</b> — click the node again for the output"
@@ -229,7 +242,7 @@ class Inspector(QObject):
         their labels (m,): what the worker trains on."""
         model, window = self.window.model, self.window
         train = ~model.test_mask(window.canvas.test_ratio)
-        features = window._spec().features
+        features = window.network_spec().features
         return transform(model.points[:, train], features), model.labels[train].copy()
 
     def _penalties(self) -> tuple[float, float]:
@@ -343,7 +356,8 @@ class Inspector(QObject):
         batch = config.get("batch_size")
         full = not batch or batch >= Y.size
         posted = window.worker.weights_posted
-        self._walk_from = (frame.epoch, frame.steps, full, frame.generation, window._spec(), posted)
+        spec = window.network_spec()
+        self._walk_from = WalkStart(frame.epoch, frame.steps, full, frame.generation, spec, posted)
         net: MLP = window.current_network()
         return (net, X, Y, lr, *self._penalties(), update, name)
 
@@ -355,7 +369,7 @@ class Inspector(QObject):
         self._walk_from = None
         # Other weights posted (Reset, a new network, new data, imported
         # weights, a session) whose frame has not come yet: they stay.
-        if spec != self.window._spec() or posted != self.window.worker.weights_posted:
+        if spec != self.window.network_spec() or posted != self.window.worker.weights_posted:
             self._walk_ended("new weights were set while it was open")
             self._walk_ended_in = generation  # said again after their frame's message
             return
@@ -373,7 +387,7 @@ class Inspector(QObject):
             names = optimizer.state_names
             more["optimizer_state"] = {key: getattr(optimizer, key) for key in names}
         self.window.worker.post(
-            theta=(self.window._spec(), theta),
+            theta=(self.window.network_spec(), theta),
             resume=(epoch + int(full), steps + 1),
             same_run=same_run,
             **more,

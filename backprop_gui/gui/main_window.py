@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
 
         # The worker starts with the restored network and config.
         config = TrainConfig(record_every=0, **self.training_panel.config())
-        self.worker = TrainingWorker(self._spec(), config)
+        self.worker = TrainingWorker(self.network_spec(), config)
         self.thread = QThread(self)
         self.thread.setObjectName("training")
         self.worker.moveToThread(self.thread)
@@ -207,12 +207,13 @@ class MainWindow(QMainWindow):
 
     # -- posting to the worker -----------------------------------------------------
 
-    def _spec(self) -> NetworkSpec:
+    def network_spec(self) -> NetworkSpec:
+        """The network the controls describe (the worker may not have it yet)."""
         spec = self.network_panel.spec(self.training_panel.seed.value())
         return dataclasses.replace(spec, n_classes=self._n_classes)
 
     def _post_spec(self) -> None:
-        self.worker.post(spec=self._spec())
+        self.worker.post(spec=self.network_spec())
         self._update_maths()
 
     def _post_data(self) -> None:
@@ -223,7 +224,7 @@ class MainWindow(QMainWindow):
             # The output layer follows the data: one post, so the worker never
             # pairs these points with a network that has too few outputs.
             self._n_classes = self._data_classes = m.n_classes()
-            more["spec"] = self._spec()
+            more["spec"] = self.network_spec()
             self._update_maths()
             out = "one sigmoid unit" if self._n_classes == 2 else f"{self._n_classes} softmax units"
             self.statusBar().showMessage(
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
         self.canvas.brush_radius, self.canvas.brush_density = radius, density
 
     def _update_maths(self) -> None:
-        self.maths_panel.set_choice(self._spec(), self.training_panel.config())
+        self.maths_panel.set_choice(self.network_spec(), self.training_panel.config())
 
     # -- training commands ---------------------------------------------------------
 

@@ -143,7 +143,7 @@ def test_importing_a_network_without_x1_or_x2_keeps_the_panel_in_step(qtbot, win
     assert checked == ["x1*x2"]
     shown = wait_for(qtbot, window, lambda s: s.spec.features == ("x1*x2",))
     assert "x₁·x₂" in window.maths_label.text() and "1×m" in window.maths_label.text()
-    assert shown.spec == window._spec()
+    assert shown.spec == window.network_spec()
 
 
 def test_snapshots_are_shown_by_the_gui_thread_and_painted(qtbot, window, tmp_path, monkeypatch):
