@@ -323,11 +323,19 @@ def build_actions(window: MainWindow) -> None:
     # points"), and as it changed every tool after it moved. The edit is in
     # the tooltip and the Edit menu.
     stack = window.undo_stack
+    arrows = [toolbar.widgetForAction(a) for a in (window.undo_action, window.redo_action)]
+
+    def as_arrows(_: object = None) -> None:
+        for button in arrows:
+            button.setToolButtonStyle(Qt.ToolButtonIconOnly)
+
+    # After the bar's own (presentation mode sets its style, then puts it back).
+    toolbar.toolButtonStyleChanged.connect(as_arrows)
+    as_arrows()
     for action, verb, changed, now in (
         (window.undo_action, "undo", stack.undoTextChanged, stack.undoText),
         (window.redo_action, "redo", stack.redoTextChanged, stack.redoText),
     ):
-        toolbar.widgetForAction(action).setToolButtonStyle(Qt.ToolButtonIconOnly)
         tip = action.toolTip()
 
         def name_the_edit(text: str, action=action, verb=verb, tip=tip) -> None:

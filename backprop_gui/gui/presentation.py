@@ -4,10 +4,11 @@ Full screen, the application font scaled, the canvas's points, boundary and
 the cost curves drawn larger and thicker, and the left dock column widened to
 its panels' larger controls (the square canvas gives way; on a 1280×720
 projector the data panel was cut off at its right). The docks lose their
-title bars, and the read-outs get the height their larger numbers need.
-Leaving puts back exactly what was there: the font, every pen and size, the
-title bars, the column's width and the read-outs' height, the window's state
-and geometry.
+title bars, the read-outs get the height their larger numbers need, and the
+cost plot at least its smallest (no scroll bar). Leaving puts back exactly
+what was there: the font, every pen and size, the title bars, the column's
+width, the read-outs' height and both minimums, the window's state and
+geometry.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ POINT_SCALE = 1.6  # the points
 MAX_LEFT_SHARE = 0.4  # of the screen's width, at most, for the left column in the mode
 UNTITLED = "presentationTitleBar"  # the empty title bar of a docked dock in the mode
 SETTLE_MS = 500  # after leaving, how long the layout from before the mode is the one kept
-SIZE_TRIES = 8  # turns of the event loop to size the read-outs back (_restore_read_outs)
+SIZE_TRIES = 8  # turns of the event loop to size the docks back (_restore_heights)
 
 
 class Presentation(QObject):
@@ -77,9 +78,18 @@ class Presentation(QObject):
             if w.dockWidgetArea(d) == Qt.LeftDockWidgetArea and not d.isFloating()
         ]
 
+    def _in_front(self, dock: QDockWidget) -> bool:
+        """Docked and on screen: of a tab group, the dock in front (Qt keeps
+        the others "visible", moved outside the window, with stale sizes)."""
+        return (
+            dock.isVisible()
+            and not dock.isFloating()
+            and self.window.rect().intersects(dock.geometry())
+        )
+
     def _shown_left_dock(self) -> QDockWidget | None:
-        """The left column's dock on screen (a tab behind it keeps a stale width)."""
-        return next((d for d in self._left_docks() if d.isVisible()), None)
+        """The left column's dock on screen."""
+        return next((d for d in self._left_docks() if self._in_front(d)), None)
 
     def _fit_left_column(self) -> None:
         """Widen the left column to its widest panel at the larger font."""
@@ -119,42 +129,70 @@ class Presentation(QObject):
         if not self.on:
             self.layout_before = self.geometry_before = None
 
-    def _read_outs(self) -> QDockWidget | None:
-        """The read-outs' dock, if it is in a column of the window."""
-        w = self.window
-        dock = w.dock(w.metrics_panel)
-        return dock if dock is not None and not dock.isFloating() else None
+    def _held(self) -> list[tuple[QWidget, QScrollArea]]:
+        """(panel, its scroll area) for the panels the mode shows without a
+        scroll bar: the read-outs whole (their numbers are what the back of
+        the hall reads), the cost plot at least at its smallest."""
+        w, held = self.window, []
+        for panel in (w.metrics_panel, w.cost_panel):
+            dock = w.dock(panel)
+            scroll = dock.widget() if dock is not None else None
+            if isinstance(scroll, QScrollArea) and scroll.widget() is panel:
+                held.append((panel, scroll))
+        return held
 
     def _hold_read_outs(self) -> None:
         """In the mode, the read-outs' scroll area is never lower than its
-        panel at the larger font (as ``docks`` holds it at the normal one):
-        then a walk of the step-through, Reset layout or a dock shown later
-        shares out the column's height around whole numbers."""
-        scroll = self.window.dock(self.window.metrics_panel).widget()
-        if self.on and isinstance(scroll, QScrollArea) and scroll.widget() is not None:
-            frame = 2 * scroll.frameWidth()
-            scroll.setMinimumHeight(scroll.widget().sizeHint().height() + frame)
+        panel at the larger font (as ``docks`` holds it at the normal one),
+        and the cost plot's never lower than its panel's minimum (at 1280×720
+        it scrolled by 3 px, with a scroll bar): then a walk of the
+        step-through, Reset layout or a dock shown later shares out the
+        column's height around them."""
+        if not self.on:
+            return
+        for panel, scroll in self._held():
+            hint = (
+                panel.sizeHint() if panel is self.window.metrics_panel else panel.minimumSizeHint()
+            )
+            scroll.setMinimumHeight(hint.height() + 2 * scroll.frameWidth())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The read-outs' layout changed (the font reached it over a few turns
-        # of the event loop, or a number widened): hold their height again.
+        # A held panel's layout changed (the font reached it over a few turns
+        # of the event loop, or a number widened): hold its height again.
         if event.type() == QEvent.LayoutRequest:
             QTimer.singleShot(0, self.window, self._hold_read_outs)
         return False
 
-    def _restore_read_outs(self, dock: QDockWidget, height: int, tries: int = SIZE_TRIES) -> None:
-        """After the mode, resize the read-outs' ``dock`` back to ``height``,
+    def _docked(self) -> list[QDockWidget]:
+        """The docks on screen in the window's columns."""
+        return [d for d in self.window.docks.values() if self._in_front(d)]
+
+    def _restore_heights(
+        self, heights: list[tuple[QDockWidget, int]], tries: int = SIZE_TRIES
+    ) -> None:
+        """After the mode, resize the ``heights``' docks back to theirs,
         measuring again at the next turns of the event loop: the normal font
-        reaches the labels over a few turns, and the dock moves only part of
-        the way each time (QMainWindow.resizeDocks shares the change)."""
-        if self.on or dock is not self._read_outs() or not dock.isVisible():
+        reaches the panels over a few turns, and the docks move only part of
+        the way each time (QMainWindow.resizeDocks shares the change). The
+        whole column at once: with the read-outs alone, the height the cost
+        plot was held at in the mode went to it, and the diagram scrolled."""
+        if self.on:
             return
-        if dock.height() != height:
-            self.window.resizeDocks([dock], [height], Qt.Vertical)
+        shown = self._docked()
+        heights = [(dock, height) for dock, height in heights if dock in shown]
+        # Of each column, all but its tallest dock, which takes what is left:
+        # resizing every dock of a column made Qt share the column out in
+        # proportions that never reached the heights asked for.
+        tallest: dict[object, tuple[QDockWidget, int]] = {}
+        for dock, height in heights:
+            area = self.window.dockWidgetArea(dock)
+            if area not in tallest or height > tallest[area][1]:
+                tallest[area] = (dock, height)
+        resize = [(d, h) for d, h in heights if (d, h) not in tallest.values()]
+        if any(dock.height() != height for dock, height in resize):
+            self.window.resizeDocks([d for d, _ in resize], [h for _, h in resize], Qt.Vertical)
             if tries > 1:
-                QTimer.singleShot(
-                    0, self.window, lambda: self._restore_read_outs(dock, height, tries - 1)
-                )
+                QTimer.singleShot(0, self.window, lambda: self._restore_heights(heights, tries - 1))
 
     def _tools(self) -> QToolBar:
         return self.window.findChild(QToolBar, "toolsBar")
@@ -176,9 +214,8 @@ class Presentation(QObject):
                 "geometry": w.saveGeometry(),
                 "left": self._shown_left_dock(),
                 "left_width": (self._shown_left_dock() or w).width(),
-                "read_outs": self._read_outs(),
-                "read_outs_height": (self._read_outs() or w).height(),
-                "read_outs_minimum": w.dock(w.metrics_panel).widget().minimumHeight(),
+                "heights": [(dock, dock.height()) for dock in self._docked()],
+                "minimums": [(scroll, scroll.minimumHeight()) for _, scroll in self._held()],
                 "tools": self._tools().toolButtonStyle(),
                 "axes": [
                     (axis, axis.style.get("tickFont"), axis.textWidth, axis.textHeight)
@@ -221,7 +258,8 @@ class Presentation(QObject):
             # window is full screen.
             QTimer.singleShot(0, w, self._fit_left_column)
             # The numbers are what the back of the hall reads: whole.
-            w.metrics_panel.installEventFilter(self)
+            for panel, _ in self._held():
+                panel.installEventFilter(self)
             QTimer.singleShot(0, w, self._hold_read_outs)
         else:
             saved = self._saved
@@ -251,10 +289,10 @@ class Presentation(QObject):
             if left is not None and left in self._left_docks():
                 w.resizeDocks([left], [saved["left_width"]], Qt.Horizontal)
             QTimer.singleShot(SETTLE_MS, self, self._forget_layout)
-            w.metrics_panel.removeEventFilter(self)
-            w.dock(w.metrics_panel).widget().setMinimumHeight(saved["read_outs_minimum"])
-            if saved["read_outs"] is not None:
-                self._restore_read_outs(saved["read_outs"], saved["read_outs_height"])
+            for scroll, minimum in saved["minimums"]:
+                scroll.widget().removeEventFilter(self)
+                scroll.setMinimumHeight(minimum)
+            self._restore_heights(saved["heights"])
         action = getattr(w, "presentation_action", None)
         if action is not None and action.isChecked() != on:
             action.blockSignals(True)

@@ -197,6 +197,9 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     assert not window.presentation_action.isChecked()
     assert app.font().pointSizeF() == font
     assert tools.toolButtonStyle() == Qt.ToolButtonTextBesideIcon
+    # Undo and redo stay arrows (with their text, the class colours went behind "»").
+    for action in (window.undo_action, window.redo_action):
+        assert tools.widgetForAction(action).toolButtonStyle() == Qt.ToolButtonIconOnly
     assert window.cost_plot.getPlotItem().getAxis("left").style["tickFont"] is None
     assert window.metric_labels["epoch"].font().pointSizeF() == epoch
     assert window.canvas.boundary.opts["pen"].widthF() == pen
@@ -238,6 +241,9 @@ def test_in_presentation_mode_the_read_outs_are_whole_and_get_their_height_back(
     dock = window.dock(window.metrics_panel)
     scroll = dock.widget()
     before = dock.height()
+    minimums = [
+        window.dock(p).widget().minimumHeight() for p in (window.metrics_panel, window.cost_panel)
+    ]
     window.presentation_action.trigger()
     qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
 
@@ -257,6 +263,10 @@ def test_in_presentation_mode_the_read_outs_are_whole_and_get_their_height_back(
     qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
     qtbot.waitUntil(lambda: abs(dock.height() - before) <= 2, timeout=3000)
     assert all(each.titleBarWidget() is None for each in window.docks.values())
+    held = [
+        window.dock(p).widget().minimumHeight() for p in (window.metrics_panel, window.cost_panel)
+    ]
+    assert held == minimums
 
 
 def read_outs_whole(window) -> bool:
