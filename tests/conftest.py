@@ -19,7 +19,8 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 # The app's default folders (its settings, the autosaved session and its
 # lock) in a folder of this test process's own, inherited by the apps it
 # starts: never the user's, and never another worker's, whose windows would
-# see this one's lock as a second instance of the app.
+# see this one's lock as a second instance of the app. (Qt's test mode would
+# put them all in one ~/.qttest, whatever these say.)
 _FOLDERS = tempfile.mkdtemp(prefix="backprop-gui-tests-")
 atexit.register(shutil.rmtree, _FOLDERS, ignore_errors=True)
 for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):

@@ -77,7 +77,7 @@ def test_command_line_examples_run_as_written(tmp_path):
     work.mkdir()
     env = {"PYTHONPATH": str(ROOT), "PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(work)}
     result = subprocess.run(
-        ["sh", "-ec", cli_block], cwd=work, env=env, capture_output=True, text=True, timeout=300
+        ["sh", "-ec", cli_block], cwd=work, env=env, capture_output=True, text=True, timeout=240
     )
     assert result.returncode == 0, result.stderr
     predictions = (work / "predictions.csv").read_text().splitlines()

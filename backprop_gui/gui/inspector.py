@@ -365,20 +365,21 @@ class Inspector(QObject):
         """Leaving the walk: train on from θ after exactly that step."""
         if self._walk_from is None:
             return
-        epoch, steps, full, generation, spec, posted = self._walk_from
-        self._walk_from = None
+        start, self._walk_from = self._walk_from, None
         # Other weights posted (Reset, a new network, new data, imported
         # weights, a session) whose frame has not come yet: they stay.
-        if spec != self.window.network_spec() or posted != self.window.worker.weights_posted:
+        posted = self.window.worker.weights_posted
+        if start.spec != self.window.network_spec() or start.posted != posted:
             self._walk_ended("new weights were set while it was open")
-            self._walk_ended_in = generation  # said again after their frame's message
+            self._walk_ended_in = start.generation  # said again after their frame's message
             return
         # The run goes on from the walked step only if nothing moved it since
         # the walk began (the trainer ran ahead of the frame, or Train was
         # pressed during the walk): else the step starts a new run, and the
         # curve is not left holding costs of weights that were dropped.
         now = self.window.snapshot
-        same_run = now is not None and (now.generation, now.steps) == (generation, steps)
+        began = (start.generation, start.steps)
+        same_run = now is not None and (now.generation, now.steps) == began
         optimizer, self._walk_optimizer = self._walk_optimizer, None
         more = {}
         # Its state after the step goes with θ, unless another optimizer was
@@ -388,7 +389,7 @@ class Inspector(QObject):
             more["optimizer_state"] = {key: getattr(optimizer, key) for key in names}
         self.window.worker.post(
             theta=(self.window.network_spec(), theta),
-            resume=(epoch + int(full), steps + 1),
+            resume=(start.epoch + int(start.full), start.steps + 1),
             same_run=same_run,
             **more,
         )

@@ -210,8 +210,10 @@ class Presentation(QObject):
                 "pens": self._pens(),
                 "symbols": [(layer, layer.size, layer.pen.widthF()) for layer in layers],
                 "state": w.windowState(),
-                "layout": w.saveState(LAYOUT_VERSION),
-                "geometry": w.saveGeometry(),
+                # Back in the mode before the window settled from it: the
+                # normal window's, kept from before (it may still be full screen).
+                "layout": self.layout_before or w.saveState(LAYOUT_VERSION),
+                "geometry": self.geometry_before or w.saveGeometry(),
                 "left": self._shown_left_dock(),
                 "left_width": (self._shown_left_dock() or w).width(),
                 "heights": [(dock, dock.height()) for dock in self._docked()],

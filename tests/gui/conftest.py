@@ -11,14 +11,6 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_standard_paths():
-    # Anything that falls back to the user's folders gets Qt's test folders instead.
-    from PySide6.QtCore import QStandardPaths
-
-    QStandardPaths.setTestModeEnabled(True)
-
-
 @pytest.fixture
 def session_dir(tmp_path):
     return tmp_path / "session"

@@ -415,12 +415,12 @@ def test_a_walk_begun_while_training_applies_its_step_as_a_new_run(qtbot, window
     assert stepper.active and not window.is_training
     begun = window.inspector._walk_from
     paused = wait_for(qtbot, window, lambda s: s.request == window.last_request and not s.training)
-    assert (paused.generation, paused.steps) != (begun[3], begun[1])  # the run moved on
+    assert (paused.generation, paused.steps) != (begun.generation, begun.steps)  # the run moved on
     walked = stepper.numbers.theta_after.copy()
     QTest.keyClick(stepper, Qt.Key_Escape)
     after = wait_for(qtbot, window, lambda s: s.generation != paused.generation)
     assert np.array_equal(after.theta, walked)
-    assert after.steps == begun[1] + 1
+    assert after.steps == begun.steps + 1
     assert shown.generation == paused.generation
 
 
