@@ -141,7 +141,7 @@ class Presentation(QObject):
                 held.append((panel, scroll))
         return held
 
-    def _hold_read_outs(self) -> None:
+    def _hold_heights(self) -> None:
         """In the mode, the read-outs' scroll area is never lower than its
         panel at the larger font (as ``docks`` holds it at the normal one),
         and the cost plot's never lower than its panel's minimum (at 1280×720
@@ -160,7 +160,7 @@ class Presentation(QObject):
         # A held panel's layout changed (the font reached it over a few turns
         # of the event loop, or a number widened): hold its height again.
         if event.type() == QEvent.LayoutRequest:
-            QTimer.singleShot(0, self.window, self._hold_read_outs)
+            QTimer.singleShot(0, self.window, self._hold_heights)
         return False
 
     def _docked(self) -> list[QDockWidget]:
@@ -262,7 +262,7 @@ class Presentation(QObject):
             # The numbers are what the back of the hall reads: whole.
             for panel, _ in self._held():
                 panel.installEventFilter(self)
-            QTimer.singleShot(0, w, self._hold_read_outs)
+            QTimer.singleShot(0, w, self._hold_heights)
         else:
             saved = self._saved
             app.setFont(saved["font"])
