@@ -205,18 +205,28 @@ class Presentation(QObject):
         canvas = w.canvas
         layers = [*canvas.train_items, *canvas.test_items]
         if on:
+            # Back in the mode before the window settled from it (F11 twice
+            # quickly): the normal window's state, geometry and dock sizes are
+            # those kept from before; now they may still be the mode's, and
+            # each quick on and off shrank the diagram further.
+            settling = self.layout_before is not None and "heights" in self._saved
+            window = (
+                {k: self._saved[k] for k in ("state", "geometry", "left", "left_width", "heights")}
+                if settling
+                else {
+                    "state": w.windowState(),
+                    "geometry": w.saveGeometry(),
+                    "left": self._shown_left_dock(),
+                    "left_width": (self._shown_left_dock() or w).width(),
+                    "heights": [(dock, dock.height()) for dock in self._docked()],
+                }
+            )
             self._saved = {
+                **window,
                 "font": app.font(),
                 "pens": self._pens(),
                 "symbols": [(layer, layer.size, layer.pen.widthF()) for layer in layers],
-                "state": w.windowState(),
-                # Back in the mode before the window settled from it: the
-                # normal window's, kept from before (it may still be full screen).
                 "layout": self.layout_before or w.saveState(LAYOUT_VERSION),
-                "geometry": self.geometry_before or w.saveGeometry(),
-                "left": self._shown_left_dock(),
-                "left_width": (self._shown_left_dock() or w).width(),
-                "heights": [(dock, dock.height()) for dock in self._docked()],
                 "minimums": [(scroll, scroll.minimumHeight()) for _, scroll in self._held()],
                 "tools": self._tools().toolButtonStyle(),
                 "axes": [
