@@ -50,6 +50,10 @@ class Presentation(QObject):
         # without the mode. After leaving, the sizes take a few turns to settle.
         self.layout_before: QByteArray | None = None
         self.geometry_before: QByteArray | None = None
+        # One timer, restarted on each leave and stopped on each entry: an
+        # earlier leave's must not end a later one's moment of settling.
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self._forget_layout)
 
     def _pens(self) -> list[tuple[object, object]]:
         """(item, pen) for every line the mode thickens."""
@@ -209,6 +213,7 @@ class Presentation(QObject):
             # quickly): the normal window's state, geometry and dock sizes are
             # those kept from before; now they may still be the mode's, and
             # each quick on and off shrank the diagram further.
+            self._settle.stop()
             settling = self.layout_before is not None and "heights" in self._saved
             window = (
                 {k: self._saved[k] for k in ("state", "geometry", "left", "left_width", "heights")}
@@ -293,6 +298,11 @@ class Presentation(QObject):
             self.on = False
             for dock in w.docks.values():
                 self._retitle(dock)
+            # The minimums first: held at the larger font, they made a
+            # normal window come back taller than it was.
+            for scroll, minimum in saved["minimums"]:
+                scroll.widget().removeEventFilter(self)
+                scroll.setMinimumHeight(minimum)
             w.setWindowState(saved["state"])
             if not saved["state"]:
                 w.showNormal()
@@ -300,10 +310,7 @@ class Presentation(QObject):
             left = saved["left"]
             if left is not None and left in self._left_docks():
                 w.resizeDocks([left], [saved["left_width"]], Qt.Horizontal)
-            QTimer.singleShot(SETTLE_MS, self, self._forget_layout)
-            for scroll, minimum in saved["minimums"]:
-                scroll.widget().removeEventFilter(self)
-                scroll.setMinimumHeight(minimum)
+            self._settle.start()
             self._restore_heights(saved["heights"])
         action = getattr(w, "presentation_action", None)
         if action is not None and action.isChecked() != on:

@@ -269,6 +269,21 @@ def test_in_presentation_mode_the_read_outs_are_whole_and_get_their_height_back(
     assert held == minimums
 
 
+def test_a_normal_window_comes_back_from_presentation_mode_at_its_size(qtbot, window):
+    # The read-outs and the cost plot were still held at the larger font's
+    # heights when the geometry came back: the window came back 35 px taller.
+    window.showNormal()
+    window.resize(1020, 650)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1020, 650), timeout=3000)
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: window.isFullScreen() and read_outs_whole(window), timeout=3000)
+    QTest.qWait(200)
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
+    QTest.qWait(300)  # the normal font through every layout
+    assert window.size().toTuple() == (1020, 650)
+
+
 def read_outs_whole(window) -> bool:
     scroll = window.dock(window.metrics_panel).widget()
     return scroll.viewport().height() >= scroll.widget().sizeHint().height()
