@@ -43,13 +43,9 @@ class Presentation(QObject):
         self.on = False
         self._saved: dict = {}
         self._watched: set[QDockWidget] = set()  # docks whose floating _retitle follows
-        # In the mode and for a moment after it: the docks' layout and the
-        # window's geometry from before the mode, which the settings keep
-        # (docks.save_layout, settings.save_settings): the next start, or the
-        # one after a crash, opens the normal window, not a full-screen one
-        # without the mode. After leaving, the sizes take a few turns to settle.
-        self.layout_before: QByteArray | None = None
-        self.geometry_before: QByteArray | None = None
+        # True in the mode and for a moment after it, while the window from
+        # before the mode (``_saved``) is the one kept: see ``layout_before``.
+        self._keeping = False
         # One timer, restarted on each leave and stopped on each entry: an
         # earlier leave's must not end a later one's moment of settling.
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
@@ -129,9 +125,23 @@ class Presentation(QObject):
             dock.setTitleBarWidget(None)
             bar.deleteLater()
 
+    @property
+    def layout_before(self) -> QByteArray | None:
+        """In the mode and for a moment after it, the docks' layout from
+        before the mode, which the settings keep (``docks.save_layout``): the
+        next start, or the one after a crash, opens the normal window. After
+        leaving, the sizes take a few turns to settle."""
+        return self._saved["layout"] if self._keeping else None
+
+    @property
+    def geometry_before(self) -> QByteArray | None:
+        """Likewise the window's geometry (``settings.save_settings``): not
+        a full-screen one without the mode."""
+        return self._saved["geometry"] if self._keeping else None
+
     def _forget_layout(self) -> None:
         if not self.on:
-            self.layout_before = self.geometry_before = None
+            self._keeping = False
 
     def _held(self) -> list[tuple[QWidget, QScrollArea]]:
         """(panel, its scroll area) for the panels the mode shows without a
@@ -214,12 +224,13 @@ class Presentation(QObject):
             # those kept from before; now they may still be the mode's, and
             # each quick on and off shrank the diagram further.
             self._settle.stop()
-            settling = self.layout_before is not None and "heights" in self._saved
+            kept = ("state", "layout", "geometry", "left", "left_width", "heights")
             window = (
-                {k: self._saved[k] for k in ("state", "geometry", "left", "left_width", "heights")}
-                if settling
+                {k: self._saved[k] for k in kept}
+                if self._keeping
                 else {
                     "state": w.windowState(),
+                    "layout": w.saveState(LAYOUT_VERSION),
                     "geometry": w.saveGeometry(),
                     "left": self._shown_left_dock(),
                     "left_width": (self._shown_left_dock() or w).width(),
@@ -231,7 +242,6 @@ class Presentation(QObject):
                 "font": app.font(),
                 "pens": self._pens(),
                 "symbols": [(layer, layer.size, layer.pen.widthF()) for layer in layers],
-                "layout": self.layout_before or w.saveState(LAYOUT_VERSION),
                 "minimums": [(scroll, scroll.minimumHeight()) for _, scroll in self._held()],
                 "tools": self._tools().toolButtonStyle(),
                 "axes": [
@@ -256,9 +266,7 @@ class Presentation(QObject):
                 item.setPen(thick)
             for layer, size, width in self._saved["symbols"]:
                 layer.set_symbol(size * POINT_SCALE, width * LINE_SCALE)
-            self.on = True
-            self.layout_before = self._saved["layout"]
-            self.geometry_before = self._saved["geometry"]
+            self.on = self._keeping = True
             # The docks without their title bars: at 1280×720 the four titles
             # of the right column took the room the read-outs, the cost plot
             # and the diagram needed at the larger font (the tabs still name
