@@ -239,21 +239,16 @@ def test_in_presentation_mode_the_read_outs_are_whole_and_get_their_height_back(
     # row was scrolled out of view, on a projector of any size.
     size_window(qtbot, window, *size)
     dock = window.dock(window.metrics_panel)
-    scroll = dock.widget()
     before = dock.height()
     minimums = [
         window.dock(p).widget().minimumHeight() for p in (window.metrics_panel, window.cost_panel)
     ]
     window.presentation_action.trigger()
     qtbot.waitUntil(lambda: window.isFullScreen(), timeout=3000)
-
-    def whole() -> bool:
-        return scroll.viewport().height() >= scroll.widget().sizeHint().height()
-
-    qtbot.waitUntil(whole, timeout=3000)
+    qtbot.waitUntil(lambda: read_outs_whole(window), timeout=3000)
     accuracy = window.metric_labels["accuracy_train"]
     QTest.qWait(200)  # the full screen's height shared out: still whole
-    assert whole() and not accuracy.visibleRegion().isEmpty()
+    assert read_outs_whole(window) and not accuracy.visibleRegion().isEmpty()
     # The docks' title bars made room (the tabs still name a group's docks).
     for each in window.docks.values():
         bar = each.titleBarWidget()
