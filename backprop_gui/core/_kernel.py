@@ -194,7 +194,8 @@ def train(
     accuracy on its batch, at θ before its update, are written there (the
     accuracy NaN unless ``accuracy``); with ``watch`` too, the cost is
     checked at each epoch boundary (see ``Watch``).
-    Raises ``Diverged`` with the number of updates done.
+    Raises ``Diverged`` with the number of updates done and the epochs
+    completed by then; the log keeps the entries of those updates only.
     """
     sgd = optimizer.name == "sgd"
     # Plain SGD folds α into the gradient: the update is θ ← θ − (α·dθ), the
@@ -241,6 +242,7 @@ def train(
         # dZ[L] = (A[L] − Y)·s with s = scale/m, as s·A[L] − s·Y.
         s = np.array(scale / batch.m)
         Y_scaled = multiply(batch.Y, s, batch.Y_scaled)
+    diverged_at = steps  # the updates done, if one diverges
     try:
         for k in range(steps):
             if not full:
@@ -408,6 +410,11 @@ def train(
                 epoch += 1
                 if every and epoch % every == 0:
                     record(step + k + 1, epoch)
+    except Diverged as stop:
+        # The diverging update was not done: the epochs are those before it,
+        # and its entry (a cost it recorded first) leaves the log below.
+        stop.epoch, diverged_at = epoch, stop.done
+        raise
     finally:
         if rows_of_hits:
             # The steps with a cost and no accuracy yet have theirs in the
@@ -419,10 +426,11 @@ def train(
         if recording:
             # The steps whose entry is whole: an interrupt (Ctrl-C, SIGTERM) can
             # come between two appends, and accuracy (else the cost) comes last.
-            first, n = log.written, len(accuracies if counting else costs)
+            first = log.written
+            n = min(len(accuracies if counting else costs), diverged_at)
             entries = slice(first, first + n)
             log.cost[entries] = costs[:n]
-            log.accuracy[entries] = accuracies if counting else math.nan
+            log.accuracy[entries] = accuracies[:n] if counting else math.nan
             if full:
                 log.step[entries] = np.arange(step + 1, step + 1 + n)
                 log.epoch[entries] = np.arange(epoch0, epoch0 + n)

@@ -63,5 +63,6 @@ class Diverged(Exception):
     def __init__(self, reason: str, done: int, cost: float = math.nan) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.done = done
+        self.done = done  # updates done before the one that diverged
         self.cost = cost
+        self.epoch = 0  # epochs completed by then (the kernel sets it)

@@ -353,7 +353,7 @@ class Trainer:
             )
             self.step_count = start + steps
         except Diverged as stop:
-            self.step_count = start + stop.done
+            self.step_count, self.epoch = start + stop.done, stop.epoch
             self._diverged(stop)
 
     def _record_at(self, step: int, epoch: int) -> None:

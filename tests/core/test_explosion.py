@@ -119,3 +119,47 @@ def test_costs_of_other_parameters_or_data_are_not_compared():
     trainer.run(1)
     # the only cost seen since is that of the new parameters
     assert trainer.best_cost == trainer.steps.cost[-1]
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+@pytest.mark.parametrize(
+    ("activation", "learning_rate", "reason"),
+    [("tanh", 1000.0, "exploded"), ("linear", 1e300, "non-finite")],
+)
+def test_a_divergence_keeps_the_epochs_done_and_logs_only_the_updates_done(
+    batch_size, activation, learning_rate, reason
+):
+    points, labels = spiral()
+    config = TrainConfig(0.03, batch_size=batch_size, seed=0, record_steps=True, record_every=0)
+    trainer = Trainer(MLP([2, 8, 8, 1], activation, seed=0), points, labels, config)
+    trainer.run(3)  # a run that started before, and went well
+    trainer.configure(learning_rate=learning_rate)
+    with pytest.raises(DivergenceError) as caught:
+        trainer.run(3000)
+    assert caught.value.reason == reason
+    done = trainer.step_count
+    assert caught.value.step == done + 1
+    # Epochs complete as the updates done complete them: every one with full
+    # batches, one per 13 mini-batches of 200 points (12 of 16 and one of 8).
+    per_epoch = 1 if batch_size is None else 13
+    assert trainer.steps_per_epoch == per_epoch
+    assert trainer.epoch == caught.value.epoch == done // per_epoch
+    # The log holds one entry per update done, the diverging one not among them.
+    log = trainer.steps
+    assert log.step.tolist() == list(range(1, done + 1))
+    assert log.epoch.tolist() == [s // per_epoch for s in range(done)]
+
+
+def test_training_goes_on_after_a_divergence_with_the_next_step_and_epoch():
+    points, labels = spiral()
+    config = TrainConfig(1000.0, batch_size=16, seed=0, record_steps=True, record_every=0)
+    trainer = Trainer(MLP([2, 8, 8, 1], "tanh", seed=0), points, labels, config)
+    with pytest.raises(DivergenceError):
+        trainer.run(3000)
+    done, epoch = trainer.step_count, trainer.epoch
+    assert trainer.restore_best()
+    trainer.configure(learning_rate=0.01)
+    trainer.run(13)  # an epoch's worth of mini-batches
+    assert trainer.step_count == done + 13 and trainer.epoch == epoch + 1
+    assert trainer.steps.step.tolist() == list(range(1, done + 14))
+    assert np.all(np.diff(trainer.steps.epoch) >= 0)

@@ -6,7 +6,7 @@ import io
 import numpy as np
 import pytest
 
-from backprop_gui.core import TrainConfig, make_dataset
+from backprop_gui.core import DivergenceError, TrainConfig, make_dataset
 from backprop_gui.session import Engine, Frame
 from backprop_gui.session.stepcosts import StepCosts, envelope, envelope_indices, envelope_over
 from backprop_gui.session.wire import receive, send
@@ -171,3 +171,28 @@ def test_an_epoch_split_between_two_frames_is_placed_as_if_in_one():
     engine.run(3)
     at = engine.frame(False).step_costs.at
     assert at.tolist() == [1.5, 1.75, 2.0]
+
+
+def test_after_a_divergence_and_a_restore_the_frames_go_on_from_the_steps_done():
+    # The spiral at α = 1000 explodes; restored at a small α, the next frame
+    # carries every update from the one after the last done, placed in the
+    # epochs they are in.
+    engine = Engine()
+    config = TrainConfig(1000.0, record_every=0, batch_size=16, seed=0)
+    engine.build([2, 8, 8, 1], "tanh", ("x1", "x2"), 0, config, 16)
+    X, Y = make_dataset("spiral", 200, seed=1)
+    engine.set_data(X, Y)
+    with pytest.raises(DivergenceError) as caught:
+        engine.run(3000)
+    done = engine.trainer.step_count
+    diverged = engine.frame(True)
+    assert diverged.steps == done == caught.value.step - 1
+    assert diverged.epoch == caught.value.epoch == done // 13  # 13 batches an epoch
+    assert diverged.step_costs.step[-1] == done
+    engine.configure(learning_rate=0.01)
+    engine.restore(engine.trainer.best_theta)
+    engine.run(3)
+    after = engine.frame(True).step_costs
+    assert after.step.tolist() == [done + 1, done + 2, done + 3]
+    assert np.all(after.epoch >= diverged.epoch) and np.all(np.diff(after.at) > 0)
+    assert after.at[0] >= diverged.step_costs.at[-1]
