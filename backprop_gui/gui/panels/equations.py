@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import ACTIVATIONS, FEATURE_LABELS, MLP, OPTIMIZERS
+from ...session import EVALUATION_SAMPLE
 from .base import RIGHT, Panel, larger_font
 from .heat import MatrixView, fmt
 
@@ -311,7 +312,14 @@ class LiveEquations(Panel, QWidget):
         if frame.config is not None:
             cost += penalty_formula(frame.config.l1, frame.config.l2)
         if frame.evaluation is not None:
-            cost += f" = <b>{fmt(frame.evaluation.train_cost)}</b>"
+            value = f"<b>{fmt(frame.evaluation.train_cost)}</b>"
+            if frame.estimated:  # as the read-outs: J of a fixed sample, not of all m
+                value = f"≈ {value} " + grey(
+                    f"(on {EVALUATION_SAMPLE:,} of the {frame.n_train:,} points)"
+                )
+            else:
+                value = f"= {value}"
+            cost += " " + value
         self.rows["cost"].set_text(cost)
         rms = "" if health is None else f" &nbsp; rms = {fmt(health[L - 1].dZ_rms)}"
         self.rows[f"dZ{L}"].set_text(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
-from backprop_gui.core import TrainConfig, transform
+from backprop_gui.core import Evaluation, TrainConfig, transform
 from backprop_gui.gui.panels.equations import LiveEquations, hat
 from backprop_gui.gui.panels.heat import fmt
 from backprop_gui.gui.step_through import Stage, stages
@@ -189,3 +190,18 @@ def test_two_classes_read_as_sigmoid_and_binary_cross_entropy(panel):
     panel.show(frame_for(spec, net, points, labels))
     assert "A<sup>[2]</sup> = σ(Z<sup>[2]</sup>) = Ŷ" in panel.rows["forward2"].label.text()
     assert panel.rows["cost"].label.text().startswith("J = −(1/m)·Σ [y·log ŷ + (1−y)·log(1−ŷ)]")
+
+
+def test_the_cost_is_the_networks_and_an_estimate_says_so(panel):
+    spec, net, points, labels = case()
+    J = net.cost(transform(points), labels)
+    evaluation = Evaluation(1, 1, J, math.nan, 1.0, math.nan)
+    panel.show(frame_for(spec, net, points, labels, evaluation=evaluation))
+    assert panel.rows["cost"].label.text().endswith(f")] = <b>{fmt(J)}</b>")
+    # Over 4,096 training points the evaluation is of a fixed sample of them
+    # (as the read-outs' "≈"): the row says so, not "=" beside (1/m)·Σ.
+    sampled = frame_for(spec, net, points, labels, evaluation=evaluation)
+    panel.show(dataclasses.replace(sampled, n_train=10_000, estimated=True))
+    text = panel.rows["cost"].label.text()
+    assert f"≈ <b>{fmt(J)}</b>" in text and "(on 4,096 of the 10,000 points)" in text
+    assert "= <b>" not in text
