@@ -28,7 +28,7 @@ LAST_SESSION = "last.bpsession"
 def capture(window: MainWindow) -> SessionState:
     """What ``window`` shows now, as a ``SessionState``."""
     model = window.model
-    spec = window.network_panel.spec(window.training_panel.seed.value())
+    spec = window.network_spec()  # with the output layer the points need
     frame = window.snapshot
     theta, epoch, steps = None, 0, 0
     curve = np.zeros((0, 3))
@@ -82,6 +82,9 @@ def apply(window: MainWindow, state: SessionState) -> None:
     window.undo_stack.clear()
     window.canvas.set_test_ratio(window.data_panel.test_ratio.value() / 100)
     window.model.replace(state.points, state.labels, state.keys)
+    # The file's output layer, as importing weights does: it can have more
+    # classes than the points (until their classes change), never fewer.
+    window._n_classes = spec.n_classes
     worker = window.worker
     worker.post(config=window.training_panel.config())
     if state.theta is not None:

@@ -6,9 +6,10 @@ network, the settings, the weights and the cost curve so far.
 
 The file is a zip (stored, not compressed: the arrays are small) of
 
-- ``session.json``: ``{"format": "backprop-gui session", "version": 1,
-  "network": {hidden, activation, features, seed}, "epoch", "steps",
-  "controls": {panel name: that panel's settings}}``;
+- ``session.json``: ``{"format": "backprop-gui session", "version": 2,
+  "network": {hidden, activation, features, seed, classes}, "epoch", "steps",
+  "controls": {panel name: that panel's settings}}``; version 1, still read,
+  had no ``classes`` (its networks were all read as two-class);
 - ``points.npy`` (2, m) float64, ``labels.npy`` (m,) int64, ``keys.npy``
   (m,) float64 in [0, 1): each point's split key (``specs.test_mask``);
 - ``curve.npy`` (k, 3) float64: epoch, train cost, test cost;
@@ -28,7 +29,7 @@ import itertools
 import json
 import os
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -38,7 +39,8 @@ from .limits import LIMITS
 from .specs import NetworkSpec
 
 FORMAT = "backprop-gui session"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # version 1: no network.classes
 SUFFIX = ".bpsession"
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the whole file, before it is opened
@@ -105,6 +107,7 @@ def save_session(path: str | os.PathLike, state: SessionState) -> None:
             "activation": list(spec.activations) if spec.hidden else spec.activation,
             "features": list(spec.features),
             "seed": int(spec.seed),
+            "classes": int(spec.n_classes),
         },
         "epoch": int(state.epoch),
         "steps": int(state.steps),
@@ -169,19 +172,37 @@ def load_session(path: str | os.PathLike) -> SessionState:
         for name, raw in members.items()
         if name.endswith(".npy")
     }
+    spec, labels, theta = header["spec"], arrays["labels"], arrays.get("theta")
+    needed = _classes_needed(labels)
+    if theta is None and needed is not None and spec.n_classes < needed:
+        # Version 1 had no network.classes, and its app saved a session of
+        # three or more classes without its weights: the points are what
+        # counts, and a network is made for them.
+        spec = replace(spec, n_classes=needed)
     state = SessionState(
         points=arrays["points"],
-        labels=arrays["labels"],
+        labels=labels,
         keys=arrays["keys"],
-        spec=header["spec"],
+        spec=spec,
         controls=header["controls"],
-        theta=arrays.get("theta"),
+        theta=theta,
         curve=arrays["curve"],
         epoch=header["epoch"],
         steps=header["steps"],
     )
     _check_state(os.fspath(path), state, SessionFileError)
     return state
+
+
+def _classes_needed(labels: object) -> int | None:
+    """The output classes ``labels`` need (largest + 1, at least 2); None
+    when they are not whole numbers in range (``_check_state`` says so)."""
+    if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu" or labels.ndim != 1:
+        return None
+    if not labels.size:
+        return 2
+    top = int(labels.max())
+    return max(2, top + 1) if int(labels.min()) >= 0 and top < LIMITS.window_classes else None
 
 
 def _listing() -> str:
@@ -211,10 +232,11 @@ def _header(raw: bytes, fail) -> dict:
         raise fail("session.json must hold an object")
     if header.get("format") != FORMAT:
         raise fail("not a backprop-gui session (session.json names another format)")
-    if header.get("version") != VERSION:
+    version = header.get("version")
+    if type(version) is not int or version not in READS:
         raise fail(
-            f"session version {header.get('version')!r} is not one this app reads "
-            f"(it reads version {VERSION})"
+            f"session version {version!r} is not one this app reads "
+            f"(it reads versions {', '.join(map(str, READS))})"
         )
     expected = {"format", "version", "network", "epoch", "steps", "controls"}
     if set(header) != expected:
@@ -229,21 +251,18 @@ def _header(raw: bytes, fail) -> dict:
     controls = header["controls"]
     if not isinstance(controls, dict) or not all(isinstance(v, dict) for v in controls.values()):
         raise fail("session.json: controls must map each panel to its settings")
-    return {"spec": _spec(header["network"], fail), "controls": controls, **counters}
+    spec = _spec(header["network"], version, fail)
+    return {"spec": spec, "controls": controls, **counters}
 
 
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _spec(network: object, fail) -> NetworkSpec:
-    if not isinstance(network, dict) or set(network) != {
-        "hidden",
-        "activation",
-        "features",
-        "seed",
-    }:
-        raise fail("session.json: network must have hidden, activation, features and seed")
+def _spec(network: object, version: int, fail) -> NetworkSpec:
+    keys = {"hidden", "activation", "features", "seed"} | ({"classes"} if version >= 2 else set())
+    if not isinstance(network, dict) or set(network) != keys:
+        raise fail(f"session.json: network must have {', '.join(sorted(keys))} and nothing else")
     hidden = network["hidden"]
     if not isinstance(hidden, list) or not all(type(n) is int for n in hidden):
         raise fail("session.json: network.hidden must be a list of whole numbers")
@@ -270,11 +289,17 @@ def _spec(network: object, fail) -> NetworkSpec:
     seed = network["seed"]
     if type(seed) is not int or not 0 <= seed < 2**32:
         raise fail("session.json: network.seed must be a whole number in [0, 2³²)")
+    classes = network.get("classes", 2)
+    if type(classes) is not int or not 2 <= classes <= LIMITS.window_classes:
+        raise fail(
+            f"session.json: network.classes must be a whole number in 2..{LIMITS.window_classes}"
+        )
     return NetworkSpec(
         tuple(hidden),
         activation if isinstance(activation, str) else tuple(activation),
         tuple(features),
         seed,
+        classes,
     )
 
 
@@ -303,8 +328,13 @@ def _check_state(path: str, state: SessionState, error: type[BadFileError]) -> N
         f"labels must be (m,) = ({m},) whole numbers",
     )
     check(
-        bool(((labels >= 0) & (labels < LIMITS.classes)).all()),
-        f"labels must be classes 0..{LIMITS.classes - 1}",
+        bool(((labels >= 0) & (labels < LIMITS.window_classes)).all()),
+        f"labels must be classes 0..{LIMITS.window_classes - 1}",
+    )
+    needed = _classes_needed(labels)
+    check(
+        needed is not None and needed <= state.spec.n_classes,
+        f"the network has outputs for {state.spec.n_classes} classes; the points have {needed}",
     )
     check(real(keys) and keys.shape == (m,), f"keys must be (m,) = ({m},) floats")
     check(bool(((keys >= 0) & (keys < 1)).all()), "every split key must be in [0, 1)")

@@ -13,6 +13,7 @@ from backprop_gui.gui.panels import CostPanel
 from backprop_gui.session.sessionfile import SessionFileError
 
 from .driving import load_dataset, wait_for
+from .test_classes import draw_three_blobs_with_keys
 
 
 def fresh_window(qtbot, tmp_path, name):
@@ -88,6 +89,38 @@ def test_everything_comes_back_after_a_normal_quit(qtbot, tmp_path):
     second = fresh_window(qtbot, tmp_path, "run")
     same_screen(qtbot, first, second)
     second.close()
+
+
+def test_a_three_class_session_keeps_its_weights_in_another_window_and_after_a_quit(
+    qtbot, tmp_path
+):
+    # The weights of three softmax outputs were dropped on saving (the file
+    # named a two-class network), and the window opened it stuck.
+    first = fresh_window(qtbot, tmp_path, "three")
+    draw_three_blobs_with_keys(first)
+    wait_for(qtbot, first, lambda s: s.spec.n_classes == 3 and s.n_train == 21)
+    first.step_button.click()
+    shown = wait_for(
+        qtbot, first, lambda s: s.epoch == 1 and s.request == first.last_request, 10_000
+    )
+    path = tmp_path / "three.bpsession"
+    first.save_session(path)
+    other = fresh_window(qtbot, tmp_path, "two")
+    load_dataset(other, tmp_path)  # two classes before it opens three
+    other.open_session(path)
+
+    def same_run(s):
+        return s.spec == shown.spec and np.array_equal(s.theta, shown.theta)
+
+    back = wait_for(qtbot, other, same_run, timeout=10_000)
+    assert back.spec.n_classes == 3 and (back.epoch, back.steps) == (1, 1)
+    other.step_button.click()  # and it trains on
+    wait_for(qtbot, other, lambda s: s.epoch == 2 and s.evaluation is not None, 10_000)
+    other.close()
+    first.close()  # saves the last session
+    again = fresh_window(qtbot, tmp_path, "three")
+    assert wait_for(qtbot, again, same_run, timeout=10_000).epoch == 1
+    again.close()
 
 
 def test_a_bad_session_file_changes_nothing(qtbot, window, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -127,6 +128,10 @@ DAMAGE = {
         "at most 8 hidden layers",
     ),
     "negative epoch": (lambda c: c.update({"session.json": header_with(epoch=-1)(c)}), "epoch"),
+    "fewer outputs than classes": (
+        lambda c: c.update({"labels.npy": npy(np.array([0, 1, 2, 0, 1]))}),
+        "the network has outputs for 2 classes; the points have 3",
+    ),
 }
 
 
@@ -195,3 +200,69 @@ def test_mixed_activations_are_one_spelling():
     assert NetworkSpec((2, 2), ("relu", "tanh")).build().activation_names == ("relu", "tanh")
     with pytest.raises(ValueError, match="3 activations given for 2 hidden layers"):
         NetworkSpec((2, 2), ("relu", "tanh", "tanh"))
+
+
+def test_a_network_may_have_more_classes_than_the_points_never_fewer(tmp_path):
+    # An imported three-class network trains on two-class points until the
+    # points' classes change; no network can take points of more classes.
+    three = SessionState(**{**state(theta=False).__dict__, "spec": replace(SPEC, n_classes=3)})
+    save_session(tmp_path / "three.bpsession", three)
+    assert load_session(tmp_path / "three.bpsession").spec.n_classes == 3
+    fewer = SessionState(**{**state().__dict__, "labels": np.array([0, 1, 2, 0, 1])})
+    with pytest.raises(SessionFileError, match="outputs for 2 classes; the points have 3"):
+        save_session(tmp_path / "fewer.bpsession", fewer)
+
+
+def as_version_1(path, labels=None) -> None:
+    """Rewrite the session at ``path`` as version 1 wrote it: no network.classes."""
+    contents = members(path)
+    header = json.loads(contents["session.json"])
+    header["version"] = 1
+    del header["network"]["classes"]
+    contents["session.json"] = json.dumps(header).encode()
+    if labels is not None:
+        contents["labels.npy"] = npy(np.asarray(labels))
+    rezip(path, contents)
+
+
+def test_a_three_class_session_keeps_its_network_and_weights(tmp_path):
+    spec = replace(SPEC, n_classes=3)
+    saved = SessionState(
+        **{
+            **state().__dict__,
+            "spec": spec,
+            "labels": np.array([0, 1, 2, 0, 1]),
+            "theta": spec.build().theta.copy(),
+        }
+    )
+    save_session(tmp_path / "three.bpsession", saved)
+    loaded = load_session(tmp_path / "three.bpsession")
+    assert loaded.spec == spec and loaded.theta.shape == (parameter_count(spec),) == (26,)
+    np.testing.assert_array_equal(loaded.theta, saved.theta)
+
+
+def test_a_version_1_session_still_opens(tmp_path):
+    path = tmp_path / "old.bpsession"
+    save_session(path, state())
+    as_version_1(path)
+    loaded = load_session(path)
+    assert loaded.spec == SPEC and loaded.theta.shape == (20,)
+
+
+def test_a_version_1_session_of_three_classes_gets_a_network_that_fits(tmp_path):
+    # Version 1 saved points of three classes beside a two-class network
+    # and no weights: the points open, with a three-class network.
+    path = tmp_path / "three classes.bpsession"
+    save_session(path, state(theta=False))
+    as_version_1(path, labels=[0, 1, 2, 0, 1])
+    loaded = load_session(path)
+    assert loaded.spec == replace(SPEC, n_classes=3) and loaded.theta is None
+    np.testing.assert_array_equal(loaded.labels, [0, 1, 2, 0, 1])
+
+
+def test_a_session_holds_the_classes_the_window_draws(tmp_path):
+    # Points files may have up to ten classes; the window, and so its
+    # sessions, six.
+    seven = SessionState(**{**state(theta=False).__dict__, "labels": np.array([0, 1, 6, 0, 1])})
+    with pytest.raises(SessionFileError, match=r"classes 0\.\.5"):
+        save_session(tmp_path / "seven.bpsession", seven)
