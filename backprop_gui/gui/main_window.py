@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
         if frame.message:
             # A divergence is told in full in the banner; the status bar, which
             # shares its line with the read-outs, gets a short sentence.
-            short = "Diverged: paused (see the banner above the cost plot)."
+            short = "Diverged: paused (see the banner above the canvas)."
             self.statusBar().showMessage(short if frame.diverged else frame.message, 6000)
         self.autosaver.show_frame(frame)
 

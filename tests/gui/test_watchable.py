@@ -191,6 +191,10 @@ def test_a_divergence_is_drawn_as_it_happened_and_restore_works(qtbot, window, t
     status = window.statusBar().currentMessage()
     assert status.startswith("Diverged") and len(status) < 70
     assert "diverged at step" in window.banner_text.text()
+    # ...where the status bar says it is.
+    assert "above the canvas" in status
+    banner_bottom = window.banner.mapTo(window, window.banner.rect().bottomLeft()).y()
+    assert banner_bottom <= window.canvas.mapTo(window, window.canvas.rect().topLeft()).y()
     plot = window.cost_plot
     qtbot.waitUntil(lambda: len(plot._marks) == 1)
     _, costs = plot.steps
