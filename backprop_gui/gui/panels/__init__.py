@@ -10,7 +10,8 @@ Adding a panel that shows frames is one new module here and one line below.
 from .banner import BannerPanel
 from .base import AREAS, BOTTOM, LEFT, RIGHT, SIDE, STRIP, TOOLBAR, Panel
 from .commands import CommandBar
-from .cost import CostPanel, CostPlot
+from .cost import CostPanel
+from .cost_plot import CostPlot
 from .data import DataPanel
 from .diagram import NetworkDiagram
 from .equations import LiveEquations

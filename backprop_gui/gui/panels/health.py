@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..theme import cache_axes
 from .base import RIGHT, Panel
-from .cost import CostAxis
+from .cost_plot import CostAxis
 from .throttle import Throttle
 
 GUIDE_RATIO = 1e-3

@@ -2,12 +2,15 @@
 
 import math
 
+import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from backprop_gui.core.trainer import Evaluation
-from backprop_gui.gui.panels.cost import CostPlot
+from backprop_gui.gui.panels.cost_plot import CostPlot
+from backprop_gui.session.stepcosts import StepCosts
 
 from ..driving import shown
 
@@ -51,6 +54,55 @@ def test_hovering_reads_out_the_nearest_epoch(qtbot):
     assert plot.readout.isVisible()
     text = plot.readout.toPlainText()
     assert "epoch 20" in text and "train J = 0.09473" in text and "test J" in text
+
+
+def test_the_read_out_goes_when_the_mouse_leaves_the_plot(qtbot):
+    plot = filled_plot(qtbot)
+    scene = plot.getPlotItem().getViewBox().mapViewToScene(QPointF(20, 0.1))
+    QTest.mouseMove(plot.viewport(), QPoint(2, 2))
+    qtbot.wait(20)
+    QTest.mouseMove(plot.viewport(), plot.mapFromScene(scene))
+    qtbot.waitUntil(plot.readout.isVisible)
+    QApplication.sendEvent(plot, QEvent(QEvent.Leave))
+    assert not plot.readout.isVisible() and len(plot.marker.data) == 0
+
+
+def diverged_twice(qtbot, first: float, second: float) -> CostPlot:
+    """``filled_plot`` with two clipped rises, each marked as a divergence."""
+    plot = filled_plot(qtbot)
+    at = np.array([first - 1, first - 0.5, first, second - 1, second - 0.5])
+    cost = np.array([0.6, 1e198, 2e198, 0.5, 2.13e213])
+    plot.add_steps(StepCosts(np.arange(1, 6), at.astype(np.int64), at, cost))
+    plot.mark_divergence(int(first))
+    plot.mark_divergence(int(second))
+    plot.redraw()
+    qtbot.wait(50)  # the axes settle at the next repaint
+    return plot
+
+
+def scene_rect(item):
+    return item.mapRectToScene(item.boundingRect())
+
+
+@pytest.mark.parametrize(("first", "second"), [(3, 8), (40, 45)])
+def test_a_divergences_words_and_its_peaks_stay_in_the_plot_and_apart(qtbot, first, second):
+    # Two divergences close together near either end: their labels printed
+    # over each other, and "up to 2.13e+213" ran left past the axis.
+    plot = diverged_twice(qtbot, first, second)
+    assert len(plot._marks) == 2 and all(not hasattr(line, "label") for line in plot._marks)
+    words, peak = plot.divergence_label, plot.clip_label
+    assert words.isVisible() and peak.isVisible() and peak.toPlainText() == "up to 2.13e+213"
+    inside = plot.getPlotItem().getViewBox().sceneBoundingRect()
+    for label in (words, peak):
+        assert inside.contains(scene_rect(label)), label.toPlainText()
+    assert not scene_rect(words).intersects(scene_rect(peak))
+    # The words are beside the latest line, halfway up.
+    line_x = plot._marks[-1].mapToScene(QPointF(0, 0)).x()
+    rect = scene_rect(words)
+    assert min(abs(rect.left() - line_x), abs(rect.right() - line_x)) < 2
+    assert abs(rect.center().y() - inside.center().y()) < 2
+    plot.clear_history()
+    assert not words.isVisible()
 
 
 def test_log_axis_toggles(qtbot):
