@@ -82,6 +82,17 @@ def test_inspect_gives_the_gradients_and_health_of_the_training_points():
     assert all(math.isnan(h.update_ratio) for h in engine.inspect({"health": True})["health"])
 
 
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_the_last_steps_update_is_known_after_an_epoch_and_after_running_no_steps(batch_size):
+    # Epoch (run_epochs, then run(0) for the steps) lost the update ratio.
+    engine = built(Engine(), TrainConfig(0.1, batch_size=batch_size, seed=5, record_every=0))
+    engine.run_epochs(1)
+    first = engine.inspect({"health": True})["health"]
+    assert all(0 < h.update_ratio < 1 for h in first)
+    engine.run(0)
+    assert engine.inspect({"health": True})["health"] == first
+
+
 def test_inspect_gives_maps_and_one_examples_pass():
     engine = built(Engine())
     engine.run(3)

@@ -440,8 +440,14 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         if pending.get("step_epochs") or pending.get("step_steps"):
             self._diverged = False
             if self._trainer.m:
-                self._trainer.run_epochs(int(pending.get("step_epochs", 0)))
-                self._trainer.run(int(pending.get("step_steps", 0)))
+                epochs, steps = (
+                    int(pending.get("step_epochs", 0)),
+                    int(pending.get("step_steps", 0)),
+                )
+                if epochs > 0:
+                    self._trainer.run_epochs(epochs)
+                if steps > 0:
+                    self._trainer.run(steps)
 
     def _build(self, spec: NetworkSpec, new_generation: bool = True) -> None:
         self._spec = spec

@@ -105,9 +105,9 @@ class Engine:
         as steps − 1 and 1, which trains exactly alike (the packed copy of θ
         goes back and forth exactly)."""
         trainer, steps = self.trainer, int(steps)
-        self._before_last = None
-        if steps < 1:
+        if steps < 1:  # nothing trains: the last step is still the last
             return trainer.run(steps)
+        self._before_last = None
         if steps > 1:
             trainer.run(steps - 1)
         before = trainer.net.theta.copy()

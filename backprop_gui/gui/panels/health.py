@@ -279,8 +279,8 @@ class HealthPanel(Panel, QWidget):
         for l in range(layers):
             self.norm_curves[l].setData(x, self.norms[l, : self.count], connect="finite")
             self.ratio_curves[l].setData(x, self.ratios[l, : self.count], connect="finite")
-        for plot, values in ((self.norm_plot, self.norms), (self.ratio_plot, self.ratios)):
-            self._fit(plot, x, values[:, : self.count])
+        self._fit(self.norm_plot, x, self.norms[:, : self.count])
+        self._fit(self.ratio_plot, x, self.ratios[:, : self.count], GUIDE_RATIO)
         positions = np.arange(1, layers + 1, dtype=float)
         self.saturated_bars.setOpts(x=positions - 0.18, height=[h.saturated for h in health])
         self.dead_bars.setOpts(x=positions + 0.18, height=[h.dead for h in health])
@@ -289,15 +289,19 @@ class HealthPanel(Panel, QWidget):
             self.units_plot.getAxis("bottom").setTicks([self._ticks])
             self.units_plot.setXRange(0.4, layers + 0.6, padding=0)
 
-    def _fit(self, plot: pg.PlotItem, x: np.ndarray, values: np.ndarray) -> None:
+    def _fit(
+        self, plot: pg.PlotItem, x: np.ndarray, values: np.ndarray, guide: float | None = None
+    ) -> None:
         """Move a plot's view only when its curves leave it or fill a small
         part of it: each move redraws the axes' labels, which took most of a
         5-a-second redraw (15-30 ms) while the view followed every step.
         Steps: the view reaches half its width again ahead. Values: whole
-        decades on the log axis."""
+        decades on the log axis, and the ``guide`` value among them."""
         finite = values[np.isfinite(values) & (values > 0)]
         if not x.size or not finite.size:
             return
+        if guide is not None:
+            finite = np.append(finite, guide)
         (x0, x1), (y0, y1) = plot.getViewBox().viewRange()
         lo, hi = float(x[0]), float(x[-1])
         if lo < x0 or hi > x1 or (hi - lo) < 0.4 * (x1 - x0):

@@ -111,6 +111,18 @@ def test_curves_follow_the_steps_in_place(panel):
     assert list(heights) == [0.0, 0.1]
 
 
+@pytest.mark.parametrize("size", [0.05, 1e-6])
+def test_the_dashed_guide_stays_in_view_with_big_and_tiny_updates(panel, size):
+    # Updates of 5 % a step drew a view of 0.01–0.5, without the 1e-3 line.
+    for step in (1, 2, 3):
+        ratios = (size * step, 2 * size * step)
+        health = tuple(healthy(update_ratio=r) for r in ratios)
+        panel.show(InspectFrame(steps=step, health=health))
+    (_, _), (low, high) = panel.ratio_plot.getViewBox().viewRange()
+    assert panel.guide.value() == pytest.approx(-3) and low <= -3 <= high
+    assert low <= np.log10(size) and np.log10(6 * size) <= high
+
+
 def test_the_buffer_keeps_the_last_steps_only(panel):
     for step in range(1, 9):
         panel.show(frame(step))
