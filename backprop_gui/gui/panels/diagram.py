@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from ...core import FEATURE_LABELS, MLP
 from ..theme import CLASS_COLORS
 from .base import RIGHT, Panel
+from .diagram_layout import layout
 from .equations import output_symbol
 from .heat import fmt, pixels_image, signed_pixels
 from .throttle import Throttle
 
-MAX_UNITS = 8  # units drawn per column; the rest form one summary node
 WIDTH_LEVELS = 8  # edge widths are quantised so that pens can be shared
 MAX_EDGE_WIDTH = 4.0
 UPDATES_PER_SECOND = 10  # while training: the maps and edges can be followed
@@ -192,75 +192,12 @@ class NetworkDiagram(Panel, QWidget):
     def _layout(self) -> None:
         if self.net is None:
             return
-        sizes = self.net.layer_sizes
-        w, h = self.canvas.width(), self.canvas.height()
-        fm = QFontMetricsF(self.canvas.font())
-        margin, header = 6.0, 2 * fm.height() + 4.0  # two lines: "A[2]", "tanh 8"
-        names = self.net.features or tuple(f"x{k + 1}" for k in range(sizes[0]))
-        label_w = max(fm.horizontalAdvance(FEATURE_LABELS.get(n, n)) for n in names) + 6.0
-        n_cols = len(sizes)
-        left, right = margin + label_w, w - margin
-        spacing = (right - left) / n_cols
-        avail = h - header - 2 * margin
-        # Rows: at most MAX_UNITS units plus a summary, fewer if the height is tiny.
-        max_rows = int(max(2, min(MAX_UNITS + 1, avail // 10)))
-        self.columns = []
-        for n in sizes:
-            self.columns.append(list(range(n if n <= max_rows else max_rows - 1)))
-        rows = max(len(c) + (sizes[k] > len(c)) for k, c in enumerate(self.columns))
-        side = max(4.0, min(40.0, 0.5 * spacing, avail / (rows * 1.25)))
-        gap = 0.25 * side
-        self.rects, self.titles, self.labels = {}, [], []
-        self.label_font = QFont(self.canvas.font())
-        small = self.small_font = QFont(self.canvas.font())  # the summaries' "+N"
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
-        sfm = QFontMetricsF(small)
-        for layer, units in enumerate(self.columns):
-            cx = left + spacing * (layer + 0.5)
-            n_rows = len(units) + (sizes[layer] > len(units))
-            pitch, line = side + gap, fm.height()
-            if layer == 0 and n_rows > 1:  # inputs' rows a line apart, else smaller names
-                pitch = max(pitch, min(line, (avail - line) / (n_rows - 1)))
-                if pitch < line:
-                    size = self.label_font.pointSizeF() * pitch / line
-                    self.label_font.setPointSizeF(max(1.0, size))
-                    line = pitch
-            top = header + margin + (avail - side - (n_rows - 1) * pitch) / 2
-            for row, unit in enumerate(units):
-                y = top + row * pitch
-                self.rects[(layer, unit)] = QRectF(cx - side / 2, y, side, side)
-                if layer == 0:  # the name centred on its unit
-                    rect = QRectF(cx - side / 2 - label_w - 2, y + (side - line) / 2, label_w, line)
-                    self.labels.append((rect, FEATURE_LABELS.get(names[unit], names[unit])))
-            if sizes[layer] > len(units):
-                text = f"+{sizes[layer] - len(units)}"
-                width = min(0.9 * spacing, max(side, sfm.horizontalAdvance(text) + 4))
-                y = top + len(units) * pitch
-                self.rects[(layer, -1)] = QRectF(cx - width / 2, y, width, side)
-            name, detail = self._title(layer)
-            text = "\n".join(fm.elidedText(t, Qt.ElideRight, spacing - 2) for t in (name, detail))
-            self.titles.append((QRectF(cx - spacing / 2, margin / 2, spacing, header), text))
-        keys, ends = [], []
-        for layer in range(1, n_cols):
-            for i in self.columns[layer]:
-                b = self.rects[(layer, i)]
-                for j in self.columns[layer - 1]:
-                    a = self.rects[(layer - 1, j)]
-                    keys.append((layer, i, j))
-                    ends.append((a.right(), a.center().y(), b.left(), b.center().y()))
-        self.edge_keys = np.array(keys, np.int64).reshape(-1, 3)
-        self.edge_ends = np.array(ends, np.float64).reshape(-1, 4)
+        g = layout(self.net, self.canvas.width(), self.canvas.height(), self.canvas.font())
+        self.columns, self.rects, self.titles, self.labels = g.columns, g.rects, g.titles, g.labels
+        self.label_font, self.small_font = g.label_font, g.small_font
+        self.edge_keys, self.edge_ends = g.edge_keys, g.edge_ends
         self._geometry += 1
         self._restyle()
-
-    def _title(self, layer: int) -> tuple[str, str]:
-        """The column's name and, under it, its activation and width."""
-        sizes, L = self.net.layer_sizes, self.net.L
-        if layer == 0:
-            return "X", f"{sizes[0]} inputs" if sizes[0] > 1 else "1 input"
-        if layer == L:
-            return "Ŷ", "σ" if sizes[-1] == 1 else f"softmax {sizes[-1]}"
-        return f"A[{layer}]", f"{self.net.activation_names[layer - 1]} {sizes[layer]}"
 
     def node_rects(self) -> dict[tuple[int, int], QRectF]:
         """Every drawn node's rectangle in canvas coordinates; unit −1 is a summary."""

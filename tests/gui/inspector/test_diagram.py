@@ -12,7 +12,8 @@ from PySide6.QtGui import QFontMetricsF, QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from backprop_gui.core import MLP, transform
-from backprop_gui.gui.panels.diagram import MAX_UNITS, NetworkDiagram
+from backprop_gui.gui.panels.diagram import NetworkDiagram
+from backprop_gui.gui.panels.diagram_layout import MAX_UNITS
 from backprop_gui.session import NetworkSpec
 
 from ..driving import shown
@@ -274,3 +275,23 @@ def test_an_output_node_names_its_activation(diagram):
     points, _ = blobs(30)
     diagram.show(frame_for(spec, net, points, np.arange(30) % 3))
     assert "(softmax (output))" in diagram.tooltip_at(diagram.node_rects()[(L, 1)].center())
+
+
+def test_column_heads_are_whole_in_a_narrow_diagram(qtbot):
+    # Six columns in a 380-pixel dock read "softma…": the width goes up
+    # beside the name, and the activation fits the line under it.
+    diagram = shown(qtbot, NetworkDiagram(), 380, 300)
+    spec = NetworkSpec(hidden=(8,) * 4, activation="leaky_relu", n_classes=3, seed=1)
+    points, _ = blobs(30)
+    diagram.show(frame_for(spec, spec.build(), points, np.arange(30) % 3))
+    heads = [text for _, text in diagram.titles]
+    assert heads[-1] == "Ŷ (3)\nsoftmax" and heads[0] == "X\n2 inputs"
+    assert "…" not in "".join(heads[-1:])
+    fm = QFontMetricsF(diagram.canvas.font())
+    for rect, text in diagram.titles:
+        if "…" not in text:
+            assert all(fm.horizontalAdvance(line) <= rect.width() for line in text.split("\n"))
+    # With room, each head keeps its two usual lines.
+    diagram.resize(1400, 400)
+    qtbot.waitUntil(lambda: diagram.titles[-1][1] == "Ŷ\nsoftmax 3")
+    assert diagram.titles[1][1] == "A[1]\nleaky_relu 8"
