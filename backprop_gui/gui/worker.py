@@ -440,14 +440,8 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         if pending.get("step_epochs") or pending.get("step_steps"):
             self._diverged = False
             if self._trainer.m:
-                epochs, steps = (
-                    int(pending.get("step_epochs", 0)),
-                    int(pending.get("step_steps", 0)),
-                )
-                if epochs > 0:
-                    self._trainer.run_epochs(epochs)
-                if steps > 0:
-                    self._trainer.run(steps)
+                self._trainer.run_epochs(int(pending.get("step_epochs", 0)))
+                self._trainer.run(int(pending.get("step_steps", 0)))
 
     def _build(self, spec: NetworkSpec, new_generation: bool = True) -> None:
         self._spec = spec
