@@ -425,13 +425,16 @@ class Trainer:
         sample of that many examples (the same sample every time, so the
         estimates of successive evaluations are comparable)."""
         cfg = self._config
-        train = self._sample("train", self.X, self.Y, self._labels, max_examples)
-        train_cost, train_acc = self._cost_and_accuracy("train", *train)
-        if self.X_test is not None:
-            test = self._sample("test", self.X_test, self.Y_test, self._test_labels, max_examples)
-            test_cost, test_acc = self._cost_and_accuracy("test", *test)
-        else:
+        # Overflow on the way to divergence is expected: the check below says so.
+        with np.errstate(over="ignore", invalid="ignore"):
+            train = self._sample("train", self.X, self.Y, self._labels, max_examples)
+            train_cost, train_acc = self._cost_and_accuracy("train", *train)
             test_cost = test_acc = math.nan
+            if self.X_test is not None:
+                test = self._sample(
+                    "test", self.X_test, self.Y_test, self._test_labels, max_examples
+                )
+                test_cost, test_acc = self._cost_and_accuracy("test", *test)
         if not math.isfinite(train_cost):
             raise DivergenceError(
                 f"the cost became non-finite with learning rate {cfg.learning_rate:g}. "

@@ -1,5 +1,7 @@
 """Training: it learns, counts steps and epochs precisely, and survives divergence."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -152,3 +154,15 @@ def test_training_without_examples_is_refused():
     trainer = Trainer(MLP([2, 3, 1]), np.zeros((2, 0)), np.zeros(0, int))
     with pytest.raises(ValueError, match="no training examples"):
         trainer.run(1)
+
+
+def test_evaluating_overflowing_parameters_reports_divergence_and_warns_of_nothing():
+    # NumPy's overflow warnings went to the terminal at every divergence.
+    points, labels = make_dataset("circle", 100, seed=0)
+    trainer = Trainer(MLP([2, 8, 8, 1], "linear", seed=0), points, labels, TrainConfig())
+    trainer.set_data(points[:, :80], labels[:80], points[:, 80:], labels[80:])
+    trainer.net.theta[:] = 1e200
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DivergenceError, match="non-finite"):
+            trainer.evaluate()
