@@ -95,8 +95,9 @@ CLASS_ROWS: tuple[Row, ...] = tuple(_class(k) for k in range(1, len(CLASS_COLORS
 CLASS_HELP = (("1 … 6", "Choose the class a left click adds (1 = orange, label 0)"),)
 
 ACTIONS: tuple[Row, ...] = (
-    # Space belongs to a focused button or checkbox; elsewhere keyPressEvent
-    # (which sees keys nobody used) trains. The menu still shows "Space".
+    # Space belongs to a focused button, checkbox or text field; elsewhere,
+    # drop-down lists too (``panels.base.ChoiceBox``), keyPressEvent (which
+    # sees keys nobody used) trains. The menu still shows "Space".
     Row("train_action", "&Train / pause", ("Space",), "Start or pause training (Space)",
         "toggle_training", "Train / pause", widget_shortcut=True),
     Row("step_action", "&Step", ("S",),

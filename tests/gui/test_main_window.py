@@ -216,6 +216,25 @@ def test_space_trains_from_the_canvas_but_toggles_a_focused_checkbox(qtbot, wind
     assert window.train_button.text() == "Pause"
 
 
+def test_space_trains_from_a_drop_down_list_picked_with_the_mouse(qtbot, window):
+    # The list kept the focus after a mouse choice, and Space reopened it.
+    for name in ("optimizer", "speedControl", "presetCombo", "layerActivation1"):
+        combo = window.findChild(QComboBox, name)
+        assert combo is not None, name
+        combo.setFocus()
+        before = window.train_button.text()
+        QTest.keyClick(combo, Qt.Key_Space)
+        assert window.train_button.text() != before, name
+        assert not combo.view().isVisible(), name
+    if window.is_training:
+        window.toggle_training()
+    # Alt+Down still opens a focused list.
+    combo = window.training_panel.optimizer
+    QTest.keyClick(combo, Qt.Key_Down, Qt.AltModifier)
+    qtbot.waitUntil(combo.view().isVisible)
+    combo.hidePopup()
+
+
 def test_the_maths_panel_follows_optimizer_and_regularisation(window):
     window.training_panel.optimizer.setCurrentText("adam")
     window.training_panel.regularization.setCurrentText("L2")

@@ -15,7 +15,7 @@ from typing import ClassVar
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QWidget
 
 from ...session import Frame
 
@@ -121,3 +121,15 @@ def larger_font(widget: QWidget, points: float = 1.0) -> None:
     app = QApplication.instance()
     app.fontChanged.connect(follow)
     widget.destroyed.connect(lambda: app.fontChanged.disconnect(follow))
+
+
+class ChoiceBox(QComboBox):
+    """A drop-down list that leaves a plain Space to the window, where it
+    trains: after a choice made with the mouse the list keeps the keyboard
+    focus, and Space only opened it again. Alt+↓ or F4 opens a focused list."""
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.modifiers() and not self.isEditable():
+            event.ignore()  # on to the parents, up to MainWindow.keyPressEvent
+            return
+        super().keyPressEvent(event)

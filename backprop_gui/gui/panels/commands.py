@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...session.pacing import DEFAULT_SPEED, SPEEDS, speed_text
-from .base import TOOLBAR, Panel
+from .base import TOOLBAR, ChoiceBox, Panel
 
 STEP_TIP = "Train exactly one step (one update on one mini-batch), then pause (S)"
 STEP_EPOCH_TIP = "Train exactly one epoch, then pause (Shift+S, or Shift+click Step)"
@@ -52,7 +51,7 @@ class CommandBar(Panel, QWidget):
         self.step_epoch_button = QPushButton("Epoch", objectName="stepEpochButton")
         self.step_epoch_button.setIcon(icon(QStyle.SP_MediaSeekForward))
         self.step_epoch_button.setToolTip(STEP_EPOCH_TIP)
-        self.speed = QComboBox(objectName="speedControl")
+        self.speed = ChoiceBox(objectName="speedControl")
         self.speed.addItems([speed_text(rate) for rate in SPEEDS])
         self.speed.setCurrentIndex(SPEEDS.index(DEFAULT_SPEED))
         self.speed.setToolTip(SPEED_TIP)

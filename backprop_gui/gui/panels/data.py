@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
@@ -20,7 +19,7 @@ from ...core import DATASETS
 from ...core.datasets import MAX_CLASSES, MULTICLASS
 from ...session import LIMITS
 from ..theme import CLASS_TEXT_COLORS
-from .base import LEFT, Panel, form_layout
+from .base import LEFT, ChoiceBox, Panel, form_layout
 
 
 class DataPanel(Panel, QGroupBox):
@@ -39,7 +38,7 @@ class DataPanel(Panel, QGroupBox):
         super().__init__("Data", parent)
         form = form_layout()
 
-        self.preset = QComboBox(objectName="presetCombo")
+        self.preset = ChoiceBox(objectName="presetCombo")
         self.preset.addItems(list(DATASETS))
         self.preset.setToolTip("Replace the points with a generated dataset (undoable)")
         self.regenerate = QPushButton("Regenerate", objectName="regenerateButton")
@@ -121,11 +120,30 @@ class DataPanel(Panel, QGroupBox):
         self.brush_radius.valueChanged.connect(self._brush)
         self.brush_density.valueChanged.connect(self._brush)
         self._update_labels()
+        self.made = self.recipe()  # what made the points on screen (``made_with``)
 
     def _request(self) -> None:
         self.preset_requested.emit(
             self.preset.currentText(), self.count.value(), self.noise.value() / 100
         )
+
+    def recipe(self) -> dict:
+        """What Regenerate would make now: preset, classes, count and noise."""
+        state = self.state()
+        return {key: state[key] for key in ("preset", "classes", "count", "noise")}
+
+    def made_with(self, preset: str, classes: int, count: int, noise: float) -> tuple:
+        """Note that the points are now made by this recipe; returns (show,
+        before, after) for ``points.ReplacePoints``: the recipe of the points
+        before, and this one, for an undo and a redo to show."""
+        after = {"preset": preset, "classes": classes, "count": count, "noise": round(100 * noise)}
+        before, self.made = self.made, after
+        return self.show_recipe, before, after
+
+    def show_recipe(self, recipe: dict) -> None:
+        """Show the recipe of the points now (an undo or redo of a preset),
+        generating nothing."""
+        self.restore(recipe)
 
     def _show_class_count(self, preset: str) -> None:
         for widget in (self.class_count, self.class_count_label):
@@ -173,6 +191,7 @@ class DataPanel(Panel, QGroupBox):
         self.count.setValue(int(state.get("count", self.count.value())))
         self.noise.setValue(int(state.get("noise", self.noise.value())))
         self.test_ratio.setValue(int(state.get("test_ratio", self.test_ratio.value())))
-        self.show_test.setChecked(bool(state.get("show_test", True)))
+        self.show_test.setChecked(bool(state.get("show_test", self.show_test.isChecked())))
         self.brush_radius.setValue(float(state.get("brush_radius", self.brush_radius.value())))
         self.brush_density.setValue(int(state.get("brush_density", self.brush_density.value())))
+        self.made = self.recipe()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...core import ACTIVATIONS, FEATURE_LABELS, FEATURES
 from ...session import LIMITS, NetworkSpec
-from .base import LEFT, Panel, form_layout
+from .base import LEFT, ChoiceBox, Panel, form_layout
 
 MIXED = "(per layer)"
 
@@ -77,7 +77,7 @@ class NetworkPanel(Panel, QGroupBox):
         layout.addLayout(header)
 
         form = form_layout()
-        self.activation = QComboBox(objectName="activation")
+        self.activation = ChoiceBox(objectName="activation")
         _fill(self.activation)
         self.activation.setToolTip(
             "Activation g(z) of every hidden layer (the quick path); each layer "
@@ -127,7 +127,7 @@ class NetworkPanel(Panel, QGroupBox):
             spin = QSpinBox(objectName=f"layerSize{k}", minimum=1, maximum=LIMITS.hidden_width)
             spin.setToolTip(f"Neurons in hidden layer {k} (1–{LIMITS.hidden_width})")
             spin.valueChanged.connect(lambda _: self.changed.emit())
-            combo = QComboBox(objectName=f"layerActivation{k}")
+            combo = ChoiceBox(objectName=f"layerActivation{k}")
             _fill(combo)
             combo.setCurrentText(self.activation.currentText())  # a new layer: the common g
             combo.setToolTip(f"Activation g of hidden layer {k}")

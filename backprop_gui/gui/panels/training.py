@@ -7,10 +7,10 @@ import contextlib
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from ...core import OPTIMIZERS, TrainConfig
-from .base import LEFT, Panel, form_layout
+from .base import LEFT, ChoiceBox, Panel, form_layout
 from .stop_when import StopWhenBox
 
 LEARNING_RATES = (
@@ -49,7 +49,7 @@ class TrainingPanel(Panel, QGroupBox):
         row.addWidget(self.lr_label)
         form.addRow("Learning rate α", row)
 
-        self.optimizer = QComboBox(objectName="optimizer")
+        self.optimizer = ChoiceBox(objectName="optimizer")
         self.optimizer.addItems(list(OPTIMIZERS))
         self.optimizer.setToolTip(
             "sgd: θ ← θ − α·dθ;  momentum: with a velocity (β = 0.9);  "
@@ -66,12 +66,12 @@ class TrainingPanel(Panel, QGroupBox):
         )
         form.addRow("Batch size", self.batch_size)
 
-        self.regularization = QComboBox(objectName="regularization")
+        self.regularization = ChoiceBox(objectName="regularization")
         self.regularization.addItems(["none", "L1", "L2"])
         self.regularization.setToolTip(
             "Adds λ·Σ|W| (L1) or (λ/2)·Σ‖W‖² (L2) to the cost; biases are not regularised"
         )
-        self.reg_rate = QComboBox(objectName="regularizationRate")
+        self.reg_rate = ChoiceBox(objectName="regularizationRate")
         self.reg_rate.addItems([f"{r:g}" for r in REGULARIZATION_RATES])
         self.reg_rate.setCurrentText("0.001")
         self.reg_rate.setToolTip("Regularisation rate λ")
