@@ -361,7 +361,8 @@ class MainWindow(QMainWindow):
     def _generate_preset(self, name: str, n: int, noise: float, undoable: bool = True) -> None:
         classes = self.data_panel.classes_for(name)
         points, labels = make_dataset(name, n, noise, seed=random.randrange(2**31), classes=classes)
-        command = ReplacePoints(self.model, points, labels, f"Preset {name}", new_problem=True)
+        recipes = self.data_panel.made_with(name, classes, n, noise)
+        command = ReplacePoints(self.model, points, labels, f"Preset {name}", True, recipes)
         if undoable:
             self.undo_stack.push(command)
         else:

@@ -11,6 +11,8 @@ in the spirit of Orange's Paint Data widget.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
@@ -175,12 +177,17 @@ class RemovePoints(QUndoCommand):
 class ReplacePoints(QUndoCommand):
     """Swap in a whole new point set: clear, a preset, or an opened file.
     ``new_problem`` (a preset, a file): doing it, undoing it and redoing it each
-    start a new run (``PointSet.new_problem``)."""
+    start a new run (``PointSet.new_problem``). ``recipes``: (show, before,
+    after) for a preset: ``show(before)`` as it is undone, ``show(after)`` as
+    it is redone, so the controls name the points on screen."""
 
-    def __init__(self, model: PointSet, points, labels, text: str, new_problem=False) -> None:
+    def __init__(
+        self, model: PointSet, points, labels, text: str, new_problem=False, recipes=None
+    ) -> None:
         super().__init__(text)
         self.model = model
         self.new_problem = new_problem
+        self.recipes: tuple[Callable[[dict], None], dict, dict] | None = recipes
         labels = np.asarray(labels, np.int64).reshape(-1)
         self.new = (
             np.asarray(points, np.float64).reshape(2, -1),
@@ -190,7 +197,11 @@ class ReplacePoints(QUndoCommand):
         self.old: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def redo(self) -> None:
+        if self.recipes and self.old is not None:  # a redo: the first do shows it already
+            self.recipes[0](self.recipes[2])
         self.old = self.model.replace(*self.new, new_problem=self.new_problem)
 
     def undo(self) -> None:
+        if self.recipes:
+            self.recipes[0](self.recipes[1])
         self.model.replace(*self.old, new_problem=self.new_problem)

@@ -44,3 +44,36 @@ def test_the_mask_follows_every_edit():
     assert model.test_mask(0.3).tolist() == [True] * 3 + [False] * 6
     model.append(np.zeros((2, 1)), np.zeros(1), np.array([0.0]))  # a new smallest key
     assert model.test_mask(0.3).tolist() == [True] * 2 + [False] * 7 + [True]
+
+
+def choose_preset(window, name: str) -> None:
+    """Pick ``name`` in the Preset box as a user does (it generates at once)."""
+    combo = window.data_panel.preset
+    combo.setCurrentText(name)
+    combo.activated.emit(combo.currentIndex())
+
+
+def test_undoing_a_preset_shows_the_recipe_of_the_points_it_brings_back(window):
+    data = window.data_panel
+    data.class_count.setValue(3)  # spiral arms: a request of its own
+    choose_preset(window, "spiral")
+    data.count.setValue(150)
+    data.noise.setValue(5)
+    data.regenerate.click()
+    spiral = window.model.points.copy()
+    assert window.model.n_classes() == 3
+    choose_preset(window, "moons")
+    assert window.model.n_classes() == 2
+    window.undo_stack.undo()
+    np.testing.assert_array_equal(window.model.points, spiral)
+    # The controls say what made these points, and Regenerate makes more of them.
+    assert data.recipe() == {"preset": "spiral", "classes": 3, "count": 150, "noise": 5}
+    assert data.class_count.isVisibleTo(data)
+    window.undo_stack.redo()
+    assert data.recipe()["preset"] == "moons" and not data.class_count.isVisibleTo(data)
+    window.undo_stack.undo()
+    data.regenerate.click()
+    assert window.model.n_classes() == 3 and len(window.model) == 150
+    assert not np.array_equal(window.model.points, spiral)  # new random points
+    # Undo does not touch the other controls.
+    assert data.test_ratio.value() == 20 and data.show_test.isChecked()
