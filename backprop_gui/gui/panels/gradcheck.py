@@ -172,6 +172,7 @@ class GradcheckButton(Panel, QWidget):
         layout.addWidget(self.table, 1)
         self.results: list[LayerError] | None = None
         self._run = 0
+        self._refocus = False  # the button had the focus when the check began
         self._done.connect(self._show)
 
     @property
@@ -191,6 +192,10 @@ class GradcheckButton(Panel, QWidget):
         """Start checking ``net`` (used as given) in a thread."""
         self._run += 1
         run = self._run
+        # A focused button passes its focus on as it is disabled, and the
+        # dock's scroll area scrolls to where it went: it is kept for after.
+        self._refocus = self.button.hasFocus()
+        self.button.clearFocus()
         self.button.setEnabled(False)
         self.status.setText("Checking…")
 
@@ -207,6 +212,8 @@ class GradcheckButton(Panel, QWidget):
         if run != self._run:
             return
         self.button.setEnabled(True)
+        if self._refocus:
+            self.button.setFocus()
         if isinstance(result, str):
             self.status.setText(result)
             return

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 
 from backprop_gui.core import (
     MLP,
@@ -144,3 +145,25 @@ def test_before_the_first_check_it_says_what_it_compares_and_to_what_tolerance()
     assert "dW[l]" in IDLE_TEXT and "central differences" in IDLE_TEXT
     said = re.search(r"agree to ([0-9.e+-]+)\.$", IDLE_TEXT)
     assert said and float(said.group(1)) == TOLERANCE  # the check's own
+
+
+def test_checking_leaves_the_dock_where_it_was_and_the_focus_on_the_button(qtbot):
+    # Disabled while it checks, the focused button passed its focus to the
+    # table, and the dock's scroll area scrolled the button and verdict away.
+    panel = GradcheckButton()
+    panel.setMinimumHeight(500)  # taller than the dock: it scrolls
+    dock = QScrollArea()
+    dock.setWidget(panel)
+    dock.setWidgetResizable(True)
+    qtbot.addWidget(dock)
+    dock.resize(380, 200)
+    dock.show()
+    qtbot.waitExposed(dock)
+    dock.activateWindow()
+    qtbot.waitUntil(dock.isActiveWindow)
+    net = MLP([2, 5, 4, 1], "tanh", seed=0)
+    X, y = data()
+    panel.provider = lambda: (net, X, y, 0.0, 0.0)
+    click_and_wait(qtbot, panel)
+    assert dock.verticalScrollBar().value() == 0
+    assert panel.button.hasFocus()
