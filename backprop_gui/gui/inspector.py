@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QStatusBar, QTabWidget, QWidget
 
 from ..core import MLP, transform
 from ..core import inspect as inspection
@@ -33,7 +33,7 @@ from .panels.diagram import NetworkDiagram
 from .panels.equations import LiveEquations
 from .panels.example import ExampleView
 from .panels.gradcheck import GradcheckButton
-from .panels.health import HealthPanel, health_warning
+from .panels.health import HealthPanel, headline, health_warning
 from .panels.step_through import StepThrough
 from .unit_colours import unit_colours
 
@@ -50,6 +50,7 @@ class WalkStart(NamedTuple):
 
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+MESSAGE_MARGIN = 24  # pixels the status bar keeps between a message and its read-outs
 
 
 def on_screen(panel) -> bool:
@@ -70,6 +71,15 @@ def reveal(widget: QWidget) -> None:
             parent.raise_()
         chain.append(parent)
         parent = parent.parentWidget()
+
+
+def fitted(bar: QStatusBar, warning: str) -> str:
+    """``warning`` whole where the status bar has room for it beside its
+    read-outs, else its ``headline``."""
+    children = bar.findChildren(QWidget, options=Qt.FindDirectChildrenOnly)
+    right = min((w.x() for w in children if w.isVisible() and w.width()), default=bar.width())
+    room = right - MESSAGE_MARGIN
+    return warning if bar.fontMetrics().horizontalAdvance(warning) <= room else headline(warning)
 
 
 class Inspector(QObject):
@@ -216,7 +226,7 @@ class Inspector(QObject):
             # Said once per change, when the bar is free: never over another message.
             bar = self.window.statusBar()
             if self._unsaid and not bar.currentMessage() and not ended:
-                bar.showMessage(self._unsaid, 15000)
+                bar.showMessage(fitted(bar, self._unsaid), 15000)
                 self._unsaid = ""
         self.post_wishes()
 

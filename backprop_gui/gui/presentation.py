@@ -113,6 +113,12 @@ class Presentation(QObject):
         if width > shown.width():
             self.window.resizeDocks([shown], [width], Qt.Horizontal)
 
+    def _scale_panels(self, scale: float) -> None:
+        """The panels whose text sizes are their own (``set_scale``), at ``scale``."""
+        for panel in self.window.panels:
+            if hasattr(panel, "set_scale"):
+                panel.set_scale(scale)
+
     def _retitle(self, dock: QDockWidget) -> None:
         """In the mode a docked dock has an empty title bar, and a floating
         one its own (without it, it could be neither moved nor closed), also
@@ -255,7 +261,7 @@ class Presentation(QObject):
             font = app.font()
             font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
             app.setFont(font)
-            w.metrics_panel.set_scale(FONT_SCALE)
+            self._scale_panels(FONT_SCALE)
             for axis, tick_font, _, _ in self._saved["axes"]:
                 larger = QFont(tick_font or self._saved["font"])
                 larger.setPointSizeF(larger.pointSizeF() * FONT_SCALE)
@@ -290,7 +296,7 @@ class Presentation(QObject):
             saved = self._saved
             app.setFont(saved["font"])
             self._tools().setToolButtonStyle(saved["tools"])
-            w.metrics_panel.set_scale(1.0)
+            self._scale_panels(1.0)
             for axis, tick_font, width, height in saved["axes"]:
                 axis.setStyle(tickFont=tick_font)
                 # pyqtgraph only ever widens an axis's room for its labels:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from backprop_gui.gui import MainWindow
 from backprop_gui.gui.panels import ExampleView, LiveEquations, NetworkDiagram, StepThrough
+from backprop_gui.gui.panels.health import TITLE_POINTS, HealthPanel
 from backprop_gui.session import LIMITS
 
 CONTROLS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox)
@@ -185,8 +186,11 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
     # The tools as icons: with their names the class colours went behind "»".
     tools = window.findChild(QToolBar, "toolsBar")
     assert tools.toolButtonStyle() == Qt.ToolButtonIconOnly
-    # The big read-outs, whose sizes their own style sets, grow too.
+    # The big read-outs, whose sizes their own style sets, grow too; and the
+    # gradient health's plot titles, which hold its keys.
     assert window.metric_labels["epoch"].font().pointSizeF() >= 1.4 * epoch
+    health = window.panel(HealthPanel).norm_plot.titleLabel
+    assert float(health.opts["size"].removesuffix("pt")) >= 1.4 * TITLE_POINTS
     assert window.metric_labels["cost_train"].font().pointSizeF() >= 1.4 * cost
     assert app.font().pointSizeF() >= 1.4 * font
     assert window.canvas.boundary.opts["pen"].widthF() >= 1.5 * pen
@@ -202,6 +206,7 @@ def test_presentation_mode_scales_up_and_f11_puts_everything_back(qtbot, window)
         assert tools.widgetForAction(action).toolButtonStyle() == Qt.ToolButtonIconOnly
     assert window.cost_plot.getPlotItem().getAxis("left").style["tickFont"] is None
     assert window.metric_labels["epoch"].font().pointSizeF() == epoch
+    assert health.opts["size"] == f"{TITLE_POINTS:.1f}pt"
     assert window.canvas.boundary.opts["pen"].widthF() == pen
     assert window.canvas.train_items[0].size == point
     assert window.cost_plot.train_curve.opts["pen"].widthF() == curve

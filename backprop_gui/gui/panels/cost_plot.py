@@ -40,8 +40,8 @@ LABEL_FILL = pg.mkBrush(255, 255, 255, 210)  # words stay readable over the curv
 
 class CostAxis(pg.AxisItem):
     """The cost axis. On a log scale: ticks at whole decades, and at 2× and 5×
-    them while at most two decades are in view (pyqtgraph's own labels every
-    multiple from 1 to 9, and they overlap)."""
+    them while at most two decades are in view and there is room (pyqtgraph's
+    own labels every multiple from 1 to 9, and they overlap)."""
 
     def logTickValues(
         self, minVal: float, maxVal: float, size: float, stdTicks: list
@@ -50,7 +50,9 @@ class CostAxis(pg.AxisItem):
         # Every decade while they are MIN_TICK_PIXELS apart, else every 2nd, 3rd...
         step = max(1, math.ceil((last - first + 1) * MIN_TICK_PIXELS / max(size, 1.0)))
         marks = [float(decade) for decade in range(first, last + 1) if decade % step == 0]
-        if last - first <= 2:
+        # 2× and 5× too when they are as far apart (1 to 2 is 0.3 of a decade).
+        pixels_per_decade = size / max(maxVal - minVal, 1e-9)
+        if last - first <= 2 and math.log10(2) * pixels_per_decade >= MIN_TICK_PIXELS:
             marks += [d + math.log10(k) for d in range(first - 1, last + 1) for k in (2, 5)]
         return [(1.0, sorted(v for v in marks if minVal <= v <= maxVal))]
 

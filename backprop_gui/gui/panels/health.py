@@ -8,11 +8,13 @@ one per new step, no allocation) and is updated in place with ``setData``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..theme import cache_axes
 from .base import RIGHT, Panel
@@ -28,6 +30,36 @@ SATURATED_FRACTION = 0.5
 VANISHING = 1e-3  # ‖dW[1]‖ below this share of ‖dW[L]‖: the first layer barely learns
 FLOOR = 1e-12  # zeros (dead layers) are drawn here on the log axes
 BIG_UPDATE = 0.1  # update ratios above this make training jump around
+SATURATED, DEAD = "#E69F00", "#555555"  # the units bars
+TITLE_POINTS = 8.0
+
+
+def _layer_color(l: int) -> str:
+    return LAYER_COLORS[(l - 1) % len(LAYER_COLORS)]
+
+
+def _let_shrink(label: pg.LabelItem) -> None:
+    """pyqtgraph makes a title's text width its minimum and preferred width,
+    again at every resize, and the plots then widen past the dock; here it
+    keeps its height only, and a title wider than its plot spreads over the
+    axis beside it. (An instance's ``updateMin``, which pyqtgraph calls.)"""
+
+    def update_min() -> None:
+        height = label.itemRect().height()
+        label.setMinimumSize(0, height)
+        label._sizeHint = {
+            Qt.SizeHint.MinimumSize: (0, height),
+            Qt.SizeHint.PreferredSize: (0, height),
+            Qt.SizeHint.MaximumSize: (-1, -1),
+        }
+        label.updateGeometry()
+
+    label.updateMin = update_min
+    update_min()
+
+
+def _swatch(color: str) -> str:
+    return f"<span style='color:{color}'>■</span>"
 
 
 def _count(fraction: float, n: int | None) -> str:
@@ -98,6 +130,13 @@ def health_warning(
     return ""
 
 
+def headline(warning: str) -> str:
+    """``warning``'s first words, for a status bar without room for all of
+    it: the problem, without its explanation and remedy, and where they are."""
+    cut = min((i for i in (warning.find(m) for m in (" (", ";", ", so")) if i > 0), default=-1)
+    return warning if cut < 0 else f"{warning[:cut]} (see Gradient health)."
+
+
 class HealthAxis(CostAxis):
     """The cost plot's log axis, with the floor where zeros are drawn labelled 0."""
 
@@ -139,14 +178,21 @@ class HealthPanel(Panel, QWidget):
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
         self.view.setObjectName("healthPlots")
+        # What health_warning finds, whole (the status bar may have room for
+        # its first words only).
+        self.warning = QLabel(objectName="healthWarning", wordWrap=True)
+        self.warning.setTextFormat(Qt.PlainText)
+        self.warning.setStyleSheet("color: #A32D00; padding: 2px 4px;")
+        self.warning.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
+        layout.setSpacing(0)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.view, 1)
         # The two per-step plots share one step axis, on the left; the units
         # bars stand beside them: in a dock 250 px tall, three plots one above
         # the other left each about 20 px of data, and their labels overlapped.
         self.norm_plot = self._plot(0, 0, "‖dW[l]‖", log=True)
-        self.norm_plot.addLegend(offset=(-4, 4), labelTextSize="7pt", brush=(255, 255, 255, 200))
         self.ratio_plot = self._plot(1, 0, "‖ΔW‖/‖W‖", log=True)
         self.ratio_plot.setXLink(self.norm_plot)
         self.norm_plot.getAxis("bottom").setStyle(showValues=False)
@@ -162,24 +208,22 @@ class HealthPanel(Panel, QWidget):
         grid = self.view.ci.layout
         grid.setColumnStretchFactor(0, 3)
         grid.setColumnStretchFactor(1, 1)
-        self.norm_plot.setTitle("gradient size per layer", size="8pt")
         # Until there are steps to draw, the plot says how to get them (in the
         # view's pixels: the data range means nothing yet).
         self.empty_hint = pg.TextItem("Train or Step to draw", color="#666")
         self.empty_hint.setAnchor((0, 1))
         self.empty_hint.setParentItem(self.norm_plot.vb)
         self.norm_plot.vb.sigResized.connect(self._place_hint)
-        self.ratio_plot.setTitle("update size (dashed: 1e-3)", size="8pt")
-        self.units_plot.setTitle("units now", size="8pt")
-        self.saturated_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#E69F00")
-        self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush="#555555")
+        self.saturated_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush=SATURATED)
+        self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.35, brush=DEAD)
         self.units_plot.addItem(self.saturated_bars)
         self.units_plot.addItem(self.dead_bars)
-        legend = self.units_plot.addLegend(
-            offset=(-4, 4), labelTextSize="7pt", brush=(255, 255, 255, 200)
-        )
-        legend.addItem(self.saturated_bars, "saturated")
-        legend.addItem(self.dead_bars, "dead")
+        # The keys are in the titles (legends inside plots this small covered
+        # the curves and the bars).
+        self._layers, self._scale = 0, 1.0
+        for plot in (self.norm_plot, self.ratio_plot, self.units_plot):
+            _let_shrink(plot.titleLabel)
+        self._set_titles()
         self._ticks: list[tuple[float, str]] = []
         self.norm_curves: list[pg.PlotDataItem] = []
         self.ratio_curves: list[pg.PlotDataItem] = []
@@ -208,7 +252,6 @@ class HealthPanel(Panel, QWidget):
         return plot
 
     def _place_hint(self) -> None:
-        # Bottom left: the legend is top right.
         self.empty_hint.setPos(4, self.norm_plot.vb.height())
 
     def _reset(self, layers: int) -> None:
@@ -223,12 +266,37 @@ class HealthPanel(Panel, QWidget):
             for curve in curves:
                 plot.removeItem(curve)
             curves.clear()
-            if plot.legend is not None:
-                plot.legend.clear()
             for l in range(1, layers + 1):
-                pen = pg.mkPen(LAYER_COLORS[(l - 1) % len(LAYER_COLORS)], width=1.5)
-                curve = plot.plot(pen=pen, name=f"layer {l}" if plot is self.norm_plot else None)
-                curves.append(curve)
+                curves.append(plot.plot(pen=pg.mkPen(_layer_color(l), width=1.5)))
+        self._layers = layers
+        self._set_titles()
+
+    def _set_titles(self) -> None:
+        """The plots' titles, with each curve's and bar's colour as its key."""
+        size = f"{TITLE_POINTS * self._scale:.1f}pt"
+        keys = " ".join(f"{_swatch(_layer_color(l))}{l}" for l in range(1, self._layers + 1))
+        title = f"gradient size {keys}" if keys else "gradient size per layer"
+        self.norm_plot.setTitle(title, size=size)
+        self.ratio_plot.setTitle("update size (dashed: 1e-3)", size=size)
+        self.units_plot.setTitle(
+            f"units now<br>{_swatch(SATURATED)} saturated<br>{_swatch(DEAD)} dead",
+            size=size,
+            justify="right",  # wider than its narrow plot: it spreads over the axis, left
+        )
+        for plot in (self.norm_plot, self.ratio_plot, self.units_plot):
+            # pyqtgraph gives a title one 30-pixel row: these have up to three lines.
+            height = max(30, math.ceil(plot.titleLabel.itemRect().height()))
+            plot.titleLabel.setMaximumHeight(height)
+            plot.layout.setRowFixedHeight(0, height)
+        font = self.empty_hint.textItem.font()
+        font.setPointSizeF(TITLE_POINTS * self._scale)
+        self.empty_hint.setFont(font)
+
+    def set_scale(self, scale: float) -> None:
+        """Titles ``scale`` times their size (presentation mode scales the
+        application's font and the axes; these are set here)."""
+        self._scale = scale
+        self._set_titles()
 
     def show_frame(self, frame) -> None:
         """Record the frame's health once per step; while training at most
@@ -239,6 +307,11 @@ class HealthPanel(Panel, QWidget):
         health = getattr(frame, "health", None)
         if not health:
             return
+        spec = getattr(frame, "spec", None)
+        if spec is not None:
+            warning = health_warning(health, spec.activations, spec.layer_sizes())
+            self.warning.setText(warning)
+            self.warning.setVisible(bool(warning))
         layers = len(health)
         generation = frame.generation
         if layers != len(self.norms) or generation != self._last[0] or frame.steps < self._last[1]:

@@ -83,6 +83,8 @@ class MetricsPanel(Panel, QWidget):
         for key, tip in STATUS_TIPS:
             label = SteadyLabel(min_width=90, objectName=f"status_{key}")
             label.setToolTip(tip)
+            if not self.status_labels:  # a gap after the status bar's message
+                label.setContentsMargins(16, 0, 0, 0)
             self.status_labels[key] = label
 
     def status_widgets(self) -> list[QWidget]:

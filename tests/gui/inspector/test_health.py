@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from backprop_gui.gui.panels.health import FLOOR, HealthPanel, health_warning
+from backprop_gui.gui.panels.health import FLOOR, HealthPanel, headline, health_warning
 from backprop_gui.session import NetworkSpec
 
 from ..driving import shown
@@ -200,3 +200,68 @@ def test_until_there_are_steps_the_plot_says_how_to_get_them(panel):
     assert not panel.empty_hint.isVisible()
     panel.show(frame(0, generation=1))  # a new run: empty again
     assert panel.empty_hint.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("warning", "first_words"),
+    [
+        (
+            "Layer 2: 7 of 8 ReLUs are dead (output 0 on every point); lower α or use leaky_relu.",
+            "Layer 2: 7 of 8 ReLUs are dead",
+        ),
+        (
+            "Gradients vanish: ‖dW[1]‖ is 1e-06 of ‖dW[3]‖, so the first layer barely learns; "
+            "try relu or tanh, or fewer layers.",
+            "Gradients vanish: ‖dW[1]‖ is 1e-06 of ‖dW[3]‖",
+        ),
+        (
+            "Layer 1: the gradients are not finite numbers; training diverged. Lower α and reset.",
+            "Layer 1: the gradients are not finite numbers",
+        ),
+    ],
+)
+def test_a_headline_is_the_problem_and_where_the_rest_is(warning, first_words):
+    assert headline(warning) == first_words + " (see Gradient health)."
+
+
+def test_the_status_bar_says_the_whole_warning_where_it_fits(qtbot):
+    from PySide6.QtWidgets import QLabel, QStatusBar
+
+    from backprop_gui.gui.inspector import fitted
+
+    bar = QStatusBar()
+    bar.addPermanentWidget(QLabel("Epoch 492   Steps 492   Cost 0.6637 / 0.6572"))
+    warning = (
+        "Layer 2: on average 5 of 8 tanh units are saturated on a point (flat g′), so little "
+        "gradient passes through; lower α or reset."
+    )
+    shown(qtbot, bar, 1280, 24)
+    assert fitted(bar, warning) == (
+        "Layer 2: on average 5 of 8 tanh units are saturated on a point (see Gradient health)."
+    )
+    bar.resize(2400, 24)
+    qtbot.waitUntil(lambda: fitted(bar, warning) == warning)
+
+
+def test_the_panel_says_the_whole_warning_above_its_plots(panel):
+    spec = NetworkSpec(hidden=(8, 8), activation="relu", seed=0)
+    net = spec.build()
+    net.params["b1"][:] = -100.0  # every ReLU of layer 1 off on every point
+    panel.show(frame_for(spec, net, *blobs()))
+    assert panel.warning.isVisible()
+    assert panel.warning.text().startswith("Layer 1: 8 of 8 ReLUs are dead (output 0")
+    assert panel.warning.geometry().bottom() <= panel.view.geometry().top()
+    panel.show(frame_for(spec, spec.build(), *blobs(), steps=2))
+    assert not panel.warning.isVisible()
+
+
+def test_keys_are_in_the_titles_and_presentation_enlarges_them(panel):
+    panel.show(frame(1, layers=3))
+    title = panel.norm_plot.titleLabel.text
+    assert title.startswith("gradient size") and all(f"■</span>{l}" in title for l in (1, 2, 3))
+    assert panel.norm_plot.legend is None
+    assert "saturated" in panel.units_plot.titleLabel.text
+    assert panel.norm_plot.titleLabel.opts["size"] == "8.0pt"
+    panel.set_scale(1.5)
+    assert panel.norm_plot.titleLabel.opts["size"] == "12.0pt"
+    assert panel.units_plot.titleLabel.opts["size"] == "12.0pt"

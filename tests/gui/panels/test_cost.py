@@ -316,3 +316,16 @@ def test_the_kept_step_costs_follow_a_steep_fall_however_long_the_run(qtbot):
         # Within the costs a pixel's width of epochs either side (500 px wide).
         width = 30_000 / 500
         assert truth(at + width) - 1e-12 <= drawn <= truth(max(at - width, 0.0)) + 1e-12, at
+
+
+def test_log_ticks_at_2_and_5_only_where_they_have_room():
+    from backprop_gui.gui.panels.cost_plot import CostAxis
+
+    axis = CostAxis("left")
+    # 1.5 decades, 0.063 to 2: decades at 0.1 and 1 (log −1 and 0).
+    few = axis.logTickValues(-1.2, 0.3, 40, [])[0][1]
+    assert few == [-1.0, 0.0]  # 27 px a decade: 1 to 2 would be 8 px apart
+    many = axis.logTickValues(-1.2, 0.3, 200, [])[0][1]
+    expected = sorted([-1.0, 0.0] + [d + math.log10(k) for d in (-2, -1, 0) for k in (2, 5)])
+    assert many == [v for v in expected if -1.2 <= v <= 0.3]
+    assert pytest.approx(many) == [math.log10(x) for x in (0.1, 0.2, 0.5, 1.0)]
