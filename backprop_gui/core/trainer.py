@@ -258,7 +258,7 @@ class Trainer:
         self._full: Batch | None = None
         self._eval_caches: dict[str, Cache] = {}
         self._order: np.ndarray | None = None
-        self._position = 0
+        self._position = self._drawn = 0  # the next example of _order; the last batch's size
         self._watch.reset()  # costs on other points do not compare
         self._packed.has_best = False
 
@@ -354,6 +354,8 @@ class Trainer:
             self.step_count = start + steps
         except Diverged as stop:
             self.step_count, self.epoch = start + stop.done, stop.epoch
+            if not isinstance(batches, Batch):  # its batch was drawn, not trained on
+                self._position -= self._drawn
             self._diverged(stop)
 
     def _record_at(self, step: int, epoch: int) -> None:
@@ -378,14 +380,15 @@ class Trainer:
                 f"(lowest seen {self._watch.lowest:.4g}) with learning rate "
                 f"{cfg.learning_rate:g}; {kept}. Try a smaller learning rate."
             )
-            # θ jumped back: the epoch in progress no longer estimates one θ.
-            self._watch.epoch_sum, self._watch.epoch_m, self._watch.above = 0.0, 0, 0
         else:
             message = (
                 f"training diverged at step {step}: the update made a parameter "
                 f"non-finite with learning rate {cfg.learning_rate:g}; the last finite "
                 "parameters were kept. Try a smaller learning rate."
             )
+        # θ jumped back, or the epoch's sum has the cost of a step not done:
+        # the epoch in progress no longer estimates one θ.
+        self._watch.epoch_sum, self._watch.epoch_m, self._watch.above = 0.0, 0, 0
         raise DivergenceError(message, step, self.epoch, stop.reason)
 
     def _full_batch(self, recording: bool = False) -> Batch:
@@ -399,12 +402,13 @@ class Trainer:
 
     def _next_batch(self, size: int, recording: bool = False) -> tuple[Batch, bool, bool]:
         """(the next mini-batch, whether it starts an epoch, whether it ends one)."""
-        first = self._order is None or self._position >= self.m
-        if first:
+        if self._order is None or self._position >= self.m:
             self._order = self._rng.permutation(self.m)
             self._position = 0
+        first = self._position == 0
         index = self._order[self._position : self._position + size]
         self._position += index.size
+        self._drawn = index.size
         batch = self._batches.get(index.size)
         if batch is None:
             batch = self._batches[index.size] = Batch(self.net, index.size)

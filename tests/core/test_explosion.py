@@ -163,3 +163,24 @@ def test_training_goes_on_after_a_divergence_with_the_next_step_and_epoch():
     assert trainer.step_count == done + 13 and trainer.epoch == epoch + 1
     assert trainer.steps.step.tolist() == list(range(1, done + 14))
     assert np.all(np.diff(trainer.steps.epoch) >= 0)
+
+
+def test_a_divergence_on_an_epochs_last_batch_leaves_that_batch_for_the_next_step():
+    # 200 points in batches of 16: 13 a epoch, 12 of 16 and one of 8. The
+    # 13th step diverges; its batch was drawn, not trained on: the next step
+    # trains on it and ends the epoch, and the epochs keep in step after.
+    points, labels = spiral()
+    config = TrainConfig(0.03, batch_size=16, seed=0, record_steps=True, record_every=0)
+    trainer = Trainer(MLP([2, 8, 8, 1], "linear", seed=0), points, labels, config)
+    trainer.run(12)
+    trainer.configure(learning_rate=1e300)
+    with pytest.raises(DivergenceError) as caught:
+        trainer.run(1)
+    assert caught.value.reason == "non-finite"
+    assert (trainer.step_count, trainer.epoch) == (12, 0)
+    trainer.configure(learning_rate=0.03)
+    trainer.run(1)
+    assert (trainer.step_count, trainer.epoch) == (13, 1)
+    trainer.run(13)
+    assert (trainer.step_count, trainer.epoch) == (26, 2)
+    assert trainer.steps.epoch.tolist() == [s // 13 for s in range(26)]
