@@ -1,5 +1,6 @@
 """The window's files: points (CSV), weights (.npz or .json; exported also as
-.onnx or a .py script) and a PNG of the canvas.
+.onnx or a .py script) and a PNG of the canvas; and the other ways to a new set
+of points, a preset and Clear.
 
 Every file dialog goes through ``Documents.ask`` with a row of ``DIALOGS``;
 the work itself is the window's public methods (``load_points``,
@@ -9,6 +10,7 @@ the work itself is the window's public methods (``load_points``,
 from __future__ import annotations
 
 import os
+import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ..core import DOMAIN, MLP, atomic_write
+from ..core import DOMAIN, MLP, atomic_write, make_dataset
 from ..core.errors import WeightsFileError
 from ..core.pointsfile import read_points_csv, write_points_csv
 from ..core.weightsfile import load_weights
@@ -120,12 +122,31 @@ class Documents:
         write_points_csv(path, model.points, model.labels)
         self._say(f"Saved {len(model)} points to {path}", 4000)
 
+    def generate_preset(self, name: str, n: int, noise: float, undoable: bool = True) -> None:
+        """Replace the points with a new draw of preset ``name`` (``n`` points,
+        ``noise`` in [0, 1]): a new problem, undoable unless at start."""
+        w = self.window
+        classes = w.data_panel.classes_for(name)
+        points, labels = make_dataset(name, n, noise, seed=random.randrange(2**31), classes=classes)
+        recipes = w.data_panel.made_with({"preset": name, "count": n, "noise": round(100 * noise)})
+        command = ReplacePoints(w.model, points, labels, f"Preset {name}", True, recipes)
+        if undoable:
+            w.undo_stack.push(command)
+        else:
+            command.redo()
+
+    def clear_points(self) -> None:
+        w = self.window
+        if len(w.model):
+            recipes = w.data_panel.made_with(None)  # no recipe makes these points
+            w.undo_stack.push(ReplacePoints(w.model, [[], []], [], "Clear points", False, recipes))
+
     def load_points(self, path: str | os.PathLike) -> None:
         points, labels = read_points_csv(path, n_classes=LIMITS.window_classes)
-        self.window.undo_stack.push(
-            ReplacePoints(
-                self.window.model, points, labels, f"Open {Path(path).name}", new_problem=True
-            )
+        w = self.window
+        recipes = w.data_panel.made_with(None)
+        w.undo_stack.push(
+            ReplacePoints(w.model, points, labels, f"Open {Path(path).name}", True, recipes)
         )
         low, high = DOMAIN
         outside = int(((points < low) | (points > high)).any(axis=0).sum())

@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
-from ..core import MLP, TrainConfig, make_dataset
+from ..core import MLP, TrainConfig
 from ..session import DataSpec, Frame, NetworkSpec
 from . import panels, sessions
 from .actions import SHORTCUTS, build_actions
@@ -44,7 +44,7 @@ from .panels import (
     TrainingPanel,
 )
 from .panels.base import dock_name
-from .points import PointSet, ReplacePoints
+from .points import PointSet
 from .presentation import Presentation
 from .recovery import Autosaver
 from .settings import (
@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self._post_data()
         if not self.autosaver.restore():
             data = self.data_panel
-            self._generate_preset(
+            self.documents.generate_preset(
                 data.preset.currentText(), data.count.value(), data.noise.value() / 100, False
             )
         self.autosaver.acquire()
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         self.new_seed_button.clicked.connect(self.new_seed)
         self.banner_button.clicked.connect(self.restore_and_halve)
         data = self.data_panel
-        data.preset_requested.connect(self._generate_preset)
+        data.preset_requested.connect(self.documents.generate_preset)
         data.test_ratio_changed.connect(self._test_ratio_changed)
         data.show_test.toggled.connect(self.canvas.set_show_test)
         data.show_test.toggled.connect(self.show_test_action.setChecked)
@@ -358,19 +358,8 @@ class MainWindow(QMainWindow):
 
     # -- points ----------------------------------------------------------------------
 
-    def _generate_preset(self, name: str, n: int, noise: float, undoable: bool = True) -> None:
-        classes = self.data_panel.classes_for(name)
-        points, labels = make_dataset(name, n, noise, seed=random.randrange(2**31), classes=classes)
-        recipes = self.data_panel.made_with(name, classes, n, noise)
-        command = ReplacePoints(self.model, points, labels, f"Preset {name}", True, recipes)
-        if undoable:
-            self.undo_stack.push(command)
-        else:
-            command.redo()
-
     def clear_points(self) -> None:
-        if len(self.model):
-            self.undo_stack.push(ReplacePoints(self.model, np.zeros((2, 0)), [], "Clear points"))
+        self.documents.clear_points()
 
     def save_points(self, path: str | os.PathLike) -> None:
         """Write the points to ``path`` as CSV (x1,x2,label)."""

@@ -174,6 +174,11 @@ class RemovePoints(QUndoCommand):
         return True
 
 
+# (show, before, after): what shows a recipe, and the recipes of the points
+# before and after a replacement (None: points no preset made).
+Recipes = tuple[Callable[[dict | None], None], dict | None, dict | None]
+
+
 class ReplacePoints(QUndoCommand):
     """Swap in a whole new point set: clear, a preset, or an opened file.
     ``new_problem`` (a preset, a file): doing it, undoing it and redoing it each
@@ -182,12 +187,18 @@ class ReplacePoints(QUndoCommand):
     it is redone, so the controls name the points on screen."""
 
     def __init__(
-        self, model: PointSet, points, labels, text: str, new_problem=False, recipes=None
+        self,
+        model: PointSet,
+        points,
+        labels,
+        text: str,
+        new_problem: bool = False,
+        recipes: Recipes | None = None,
     ) -> None:
         super().__init__(text)
         self.model = model
         self.new_problem = new_problem
-        self.recipes: tuple[Callable[[dict], None], dict, dict] | None = recipes
+        self.recipes = recipes
         labels = np.asarray(labels, np.int64).reshape(-1)
         self.new = (
             np.asarray(points, np.float64).reshape(2, -1),

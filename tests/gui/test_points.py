@@ -77,3 +77,33 @@ def test_undoing_a_preset_shows_the_recipe_of_the_points_it_brings_back(window):
     assert not np.array_equal(window.model.points, spiral)  # new random points
     # Undo does not touch the other controls.
     assert data.test_ratio.value() == 20 and data.show_test.isChecked()
+
+
+def test_the_class_count_survives_undoing_and_redoing_a_preset_without_one(window):
+    data = window.data_panel
+    data.class_count.setValue(4)
+    choose_preset(window, "spiral")
+    choose_preset(window, "moons")  # two classes, whatever the box says
+    window.undo_stack.undo()
+    window.undo_stack.redo()
+    assert data.recipe()["preset"] == "moons" and data.class_count.value() == 4
+    choose_preset(window, "spiral")
+    assert window.model.n_classes() == 4
+
+
+def test_undoing_a_preset_after_clear_or_a_file_leaves_the_controls(window, tmp_path):
+    # No preset made the points it brings back: the controls stay as they are.
+    from .driving import load_dataset
+
+    data = window.data_panel
+    choose_preset(window, "xor")
+    window.clear_points()
+    choose_preset(window, "moons")
+    window.undo_stack.undo()  # back to no points
+    assert len(window.model) == 0 and data.recipe()["preset"] == "moons"
+    window.undo_stack.undo()  # back to xor's points, and its name
+    assert data.recipe()["preset"] == "xor"
+    load_dataset(window, tmp_path, "circle")
+    choose_preset(window, "gaussian")
+    window.undo_stack.undo()
+    assert data.recipe()["preset"] == "gaussian" and len(window.model) == 200

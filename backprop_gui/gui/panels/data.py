@@ -132,18 +132,22 @@ class DataPanel(Panel, QGroupBox):
         state = self.state()
         return {key: state[key] for key in ("preset", "classes", "count", "noise")}
 
-    def made_with(self, preset: str, classes: int, count: int, noise: float) -> tuple:
-        """Note that the points are now made by this recipe; returns (show,
-        before, after) for ``points.ReplacePoints``: the recipe of the points
-        before, and this one, for an undo and a redo to show."""
-        after = {"preset": preset, "classes": classes, "count": count, "noise": round(100 * noise)}
+    def made_with(self, recipe: dict | None) -> tuple:
+        """Note that the points are now made by ``recipe`` (preset, count and
+        noise; None: a file, Clear); returns (show, before, after) for
+        ``points.ReplacePoints``, for an undo and a redo to show the recipe of
+        the points they bring back. The class count is the control's: it
+        stays what it was through presets that have none."""
+        after = None if recipe is None else {**recipe, "classes": self.class_count.value()}
         before, self.made = self.made, after
         return self.show_recipe, before, after
 
-    def show_recipe(self, recipe: dict) -> None:
-        """Show the recipe of the points now (an undo or redo of a preset),
-        generating nothing."""
-        self.restore(recipe)
+    def show_recipe(self, recipe: dict | None) -> None:
+        """Show the recipe of the points now (an undo or redo), generating
+        nothing; None (points no preset made) leaves the controls alone."""
+        if recipe is not None:
+            self.restore(recipe)
+        self.made = recipe
 
     def _show_class_count(self, preset: str) -> None:
         for widget in (self.class_count, self.class_count_label):
