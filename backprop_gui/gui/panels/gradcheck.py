@@ -29,6 +29,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QApplication,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -212,7 +213,7 @@ class GradcheckButton(Panel, QWidget):
         if run != self._run:
             return
         self.button.setEnabled(True)
-        if self._refocus:
+        if self._refocus and QApplication.focusWidget() is None:  # not if it went elsewhere
             self.button.setFocus()
         if isinstance(result, str):
             self.status.setText(result)

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from backprop_gui.core import (
     MLP,
@@ -147,6 +147,19 @@ def test_before_the_first_check_it_says_what_it_compares_and_to_what_tolerance()
     assert said and float(said.group(1)) == TOLERANCE  # the check's own
 
 
+def active_window(qtbot, window: QWidget, panel: GradcheckButton) -> None:
+    """``window`` shown and active (so that focus is real), and ``panel`` in it
+    given a small network to check."""
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    net = MLP([2, 5, 4, 1], "tanh", seed=0)
+    X, y = data()
+    panel.provider = lambda: (net, X, y, 0.0, 0.0)
+
+
 def test_checking_leaves_the_dock_where_it_was_and_the_focus_on_the_button(qtbot):
     # Disabled while it checks, the focused button passed its focus to the
     # table, and the dock's scroll area scrolled the button and verdict away.
@@ -155,15 +168,22 @@ def test_checking_leaves_the_dock_where_it_was_and_the_focus_on_the_button(qtbot
     dock = QScrollArea()
     dock.setWidget(panel)
     dock.setWidgetResizable(True)
-    qtbot.addWidget(dock)
     dock.resize(380, 200)
-    dock.show()
-    qtbot.waitExposed(dock)
-    dock.activateWindow()
-    qtbot.waitUntil(dock.isActiveWindow)
-    net = MLP([2, 5, 4, 1], "tanh", seed=0)
-    X, y = data()
-    panel.provider = lambda: (net, X, y, 0.0, 0.0)
+    active_window(qtbot, dock, panel)
     click_and_wait(qtbot, panel)
     assert dock.verticalScrollBar().value() == 0
     assert panel.button.hasFocus()
+
+
+def test_focus_moved_elsewhere_during_a_check_stays_there(qtbot):
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    panel, field = GradcheckButton(), QLineEdit()
+    layout.addWidget(panel)
+    layout.addWidget(field)
+    active_window(qtbot, holder, panel)
+    panel.button.setFocus()
+    with qtbot.waitSignal(panel.finished, timeout=60_000):
+        panel.button.click()
+        field.setFocus()  # the user goes on typing while it checks
+    assert field.hasFocus()
