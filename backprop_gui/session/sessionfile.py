@@ -174,7 +174,7 @@ def load_session(path: str | os.PathLike) -> SessionState:
     }
     spec, labels, theta = header["spec"], arrays["labels"], arrays.get("theta")
     needed = _classes_needed(labels)
-    if theta is None and needed is not None and spec.n_classes < needed:
+    if header["version"] == 1 and theta is None and needed is not None and spec.n_classes < needed:
         # Version 1 had no network.classes, and its app saved a session of
         # three or more classes without its weights: the points are what
         # counts, and a network is made for them.
@@ -252,7 +252,7 @@ def _header(raw: bytes, fail) -> dict:
     if not isinstance(controls, dict) or not all(isinstance(v, dict) for v in controls.values()):
         raise fail("session.json: controls must map each panel to its settings")
     spec = _spec(header["network"], version, fail)
-    return {"spec": spec, "controls": controls, **counters}
+    return {"spec": spec, "controls": controls, "version": version, **counters}
 
 
 def _no_constant(name: str) -> None:

@@ -266,3 +266,13 @@ def test_a_session_holds_the_classes_the_window_draws(tmp_path):
     seven = SessionState(**{**state(theta=False).__dict__, "labels": np.array([0, 1, 6, 0, 1])})
     with pytest.raises(SessionFileError, match=r"classes 0\.\.5"):
         save_session(tmp_path / "seven.bpsession", seven)
+
+
+def test_a_version_2_session_with_fewer_outputs_than_classes_is_refused(tmp_path):
+    path = tmp_path / "damaged.bpsession"
+    save_session(path, state(theta=False))
+    contents = members(path)
+    contents["labels.npy"] = npy(np.array([0, 1, 2, 0, 1]))
+    rezip(path, contents)
+    with pytest.raises(SessionFileError, match="outputs for 2 classes; the points have 3"):
+        load_session(path)

@@ -11,8 +11,9 @@ What is drawn, and how it stays true:
   evaluations (the read-outs' numbers);
 - costs above ``CLIP_FACTOR`` times the larger of the run's first cost and
   the current one are drawn at that ceiling with a red triangle, the highest
-  finite one written beside it: a divergence shows as the rise it was, and a
-  red line marks where it stopped;
+  finite one written under it on the side with room: a divergence shows as
+  the rise it was, and a red line marks where it stopped (the latest one
+  labelled);
 - the y range always includes the current costs; a small diamond marks each
   moment the training points changed (points drawn or erased).
 """

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from ...core import FEATURE_LABELS, MLP
+from ...core import ACTIVATIONS, FEATURE_LABELS, MLP
 
 MAX_UNITS = 8  # units drawn per column; the rest form one summary node
 
@@ -19,10 +19,10 @@ MAX_UNITS = 8  # units drawn per column; the rest form one summary node
 class Geometry:
     """``columns[l]``: the units of layer l drawn one by one (0 = inputs);
     ``rects[(l, unit)]``: each unit's square, unit −1 the summary "+N";
-    ``titles`` and ``labels``: (rect, text) of the column heads and input
-    names, in ``label_font``; ``small_font``: the summaries'; ``edge_keys``
-    (E, 3) (layer, i, j) and ``edge_ends`` (E, 4) x0, y0, x1, y1 of the
-    edges between drawn units."""
+    ``titles``: (rect, text) of the column heads, in the canvas's font;
+    ``labels``: of the input names, in ``label_font``; ``small_font``: the
+    summaries'; ``edge_keys`` (E, 3) (layer, i, j) and ``edge_ends`` (E, 4)
+    x0, y0, x1, y1 of the edges between drawn units."""
 
     columns: list[list[int]]
     rects: dict[tuple[int, int], QRectF]
@@ -102,7 +102,8 @@ def column_title(
     net: MLP, layer: int, fits: Callable[[str], bool] = lambda text: True
 ) -> tuple[str, str]:
     """The column's name and, under it, its activation and width; the
-    width goes up beside the name when the line under it does not fit."""
+    width goes up beside the name when the line under it does not ``fit``,
+    and the activation's symbol stands for its name when that does not fit."""
     sizes, L = net.layer_sizes, net.L
     if layer == 0:
         return "X", f"{sizes[0]} inputs" if sizes[0] > 1 else "1 input"
@@ -110,4 +111,8 @@ def column_title(
         return "Ŷ", "σ"
     name, n = ("Ŷ", "softmax") if layer == L else (f"A[{layer}]", net.activation_names[layer - 1])
     detail = f"{n} {sizes[layer]}"
-    return (name, detail) if fits(detail) else (f"{name} ({sizes[layer]})", n)
+    if fits(detail):
+        return name, detail
+    # Narrower still: the activation's symbol, as the equations write it (lrelu).
+    short = n if fits(n) or layer == L else ACTIVATIONS[n].symbol
+    return f"{name} ({sizes[layer]})", short

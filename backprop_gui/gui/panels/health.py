@@ -42,7 +42,8 @@ def _let_shrink(label: pg.LabelItem) -> None:
     """pyqtgraph makes a title's text width its minimum and preferred width,
     again at every resize, and the plots then widen past the dock; here it
     keeps its height only, and a title wider than its plot spreads over the
-    axis beside it. (An instance's ``updateMin``, which pyqtgraph calls.)"""
+    axis beside it. (An instance's ``updateMin``, which pyqtgraph calls, and
+    its private ``_sizeHint``: as pyqtgraph 0.14 has them.)"""
 
     def update_min() -> None:
         height = label.itemRect().height()
@@ -305,7 +306,8 @@ class HealthPanel(Panel, QWidget):
 
     def _record(self, frame) -> None:
         health = getattr(frame, "health", None)
-        if not health:
+        if not health:  # no training points: nothing to warn of
+            self.warning.hide()
             return
         spec = getattr(frame, "spec", None)
         if spec is not None:

@@ -227,19 +227,23 @@ def test_a_headline_is_the_problem_and_where_the_rest_is(warning, first_words):
 def test_the_status_bar_says_the_whole_warning_where_it_fits(qtbot):
     from PySide6.QtWidgets import QLabel, QStatusBar
 
-    from backprop_gui.gui.inspector import fitted
+    from backprop_gui.gui.inspector import MESSAGE_MARGIN, fitted
 
     bar = QStatusBar()
-    bar.addPermanentWidget(QLabel("Epoch 492   Steps 492   Cost 0.6637 / 0.6572"))
+    readouts = QLabel("Epoch 492   Steps 492   Cost 0.6637 / 0.6572")
+    bar.addPermanentWidget(readouts)
     warning = (
         "Layer 2: on average 5 of 8 tanh units are saturated on a point (flat g′), so little "
         "gradient passes through; lower α or reset."
     )
-    shown(qtbot, bar, 1280, 24)
+    needed = bar.fontMetrics().horizontalAdvance(warning) + MESSAGE_MARGIN
+    # Room for half of it beside the read-outs (once the bar has laid them out).
+    shown(qtbot, bar, readouts.sizeHint().width() + needed // 2, 24)
+    qtbot.waitUntil(lambda: readouts.x() > needed // 3)
     assert fitted(bar, warning) == (
         "Layer 2: on average 5 of 8 tanh units are saturated on a point (see Gradient health)."
     )
-    bar.resize(2400, 24)
+    bar.resize(readouts.sizeHint().width() + needed + 60, 24)
     qtbot.waitUntil(lambda: fitted(bar, warning) == warning)
 
 
@@ -252,6 +256,10 @@ def test_the_panel_says_the_whole_warning_above_its_plots(panel):
     assert panel.warning.text().startswith("Layer 1: 8 of 8 ReLUs are dead (output 0")
     assert panel.warning.geometry().bottom() <= panel.view.geometry().top()
     panel.show(frame_for(spec, spec.build(), *blobs(), steps=2))
+    assert not panel.warning.isVisible()
+    panel.show(frame_for(spec, net, *blobs(), steps=3))
+    assert panel.warning.isVisible()
+    panel.show(InspectFrame(steps=4, spec=spec))  # no training points: no health
     assert not panel.warning.isVisible()
 
 
