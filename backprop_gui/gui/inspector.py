@@ -82,6 +82,14 @@ def fitted(bar: QStatusBar, warning: str) -> str:
     return warning if bar.fontMetrics().horizontalAdvance(warning) <= room else headline(warning)
 
 
+class Ring(pg.ScatterPlotItem):
+    """The ring round the inspected point. Clicks go through it to the canvas
+    (pyqtgraph gives a click on a spot to its item): its point can be erased."""
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.ignore()
+
+
 class Inspector(QObject):
     """Made by the window after its panels and before its actions."""
 
@@ -110,9 +118,7 @@ class Inspector(QObject):
         window.canvas.point_picked.connect(self.inspect_point)
         window.training_panel.config_changed.connect(lambda _: self._update_walk())
         # A ring round the inspected point, so the student sees which it is.
-        self.marker = pg.ScatterPlotItem(
-            size=22, pen=pg.mkPen("#111", width=2.5), brush=pg.mkBrush(0, 0, 0, 0)
-        )
+        self.marker = Ring(size=22, pen=pg.mkPen("#111", width=2.5), brush=pg.mkBrush(0, 0, 0, 0))
         self.marker.setZValue(15)
         self.marker.setVisible(False)
         window.canvas.addItem(self.marker)
@@ -283,12 +289,14 @@ class Inspector(QObject):
             return
         self.example_point = None
         self.marker.setVisible(False)
+        self.example_view.clear()
         self.post_wishes()
 
     def inspect_point(self, index: int) -> None:
         model = self.window.model
         x1, x2 = (float(v) for v in model.points[:, index])
         self.example_point = (x1, x2, int(model.labels[index]))
+        self.example_view.follow(bool(model.test_mask(self.window.canvas.test_ratio)[index]))
         self.marker.setData(x=[x1], y=[x2])
         self.marker.setVisible(True)
         reveal(self.example_view)

@@ -78,6 +78,9 @@ def sup(name: str, layer) -> str:
     return f"{name}<sup>[{layer}]</sup>"
 
 
+PROMPT = "Pick a point with the inspect tool (I) to follow it through the network."
+
+
 class ExampleView(Panel, QWidget):
     """``set_example(example, activation_names, features, m)`` fills it."""
 
@@ -91,11 +94,11 @@ class ExampleView(Panel, QWidget):
         super().__init__(parent)
         self.setObjectName("exampleView")
         self.setToolTip(
-            "One training point through the network: the forward pass to its prediction "
-            "and loss, then the backward pass and what this point adds to each gradient."
+            "One point through the network: the forward pass to its prediction and loss, "
+            "then the backward pass and what this point adds to each gradient."
         )
         larger_font(self)  # a point larger: the superscripts must stay readable
-        self.title = QLabel("Pick a point with the inspect tool to follow it through the network.")
+        self.title = QLabel(PROMPT)
         self.title.setObjectName("exampleTitle")
         self.title.setWordWrap(True)
         self.scroll = QScrollArea()
@@ -112,6 +115,20 @@ class ExampleView(Panel, QWidget):
         self.example = None
         self._source = None  # the frame's example last shown
         self._shown_at = -math.inf  # when (monotonic seconds)
+        self.test_point = False  # the point inspected is held out (``follow``)
+
+    def follow(self, test_point: bool) -> None:
+        """A new point is inspected; ``test_point``: it is held out for testing."""
+        self.test_point = test_point
+
+    def clear(self) -> None:
+        """Back to the prompt: the point inspected is gone."""
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.rows, self.matrices, self._shape = {}, {}, ()
+        self.example = self._source = None
+        self.title.setText(PROMPT)
 
     def show_frame(self, frame) -> None:
         """Show the frame's ``example`` (core.inspect's ExamplePass), when it has
@@ -129,8 +146,14 @@ class ExampleView(Panel, QWidget):
         spec = frame.spec
         point = np.ravel(getattr(example, "point", []))
         where = f" at ({fmt(point[0])}, {fmt(point[1])})" if point.size == 2 else ""
+        title = f"The point{where}"
+        if self.test_point:  # its backward pass is what it would add, were it trained on
+            title = (
+                f"The test point{where}: held out, not trained on. Its parts of the "
+                "gradients are what it would add as one of the training points."
+            )
         n_hidden = len(spec.layer_sizes()) - 2
-        self.set_example(example, spec.activations[:n_hidden], spec.features, f"The point{where}")
+        self.set_example(example, spec.activations[:n_hidden], spec.features, title)
 
     def _build(self, sizes: tuple[int, ...]) -> None:
         body = QWidget()

@@ -147,6 +147,47 @@ def test_the_inspect_tool_shows_a_points_forward_and_backward_pass(qtbot, window
     assert fmt(truth.loss) in view.rows["loss"].text()
 
 
+def inspect(window, index: int) -> None:
+    """Click point ``index`` with the inspect tool."""
+    window.findChild(QAction, "inspectTool").trigger()
+    x, y = window.model.points[:, index]
+    QTest.mouseClick(
+        window.canvas.viewport(), Qt.LeftButton, Qt.NoModifier, canvas_pos(window, x, y)
+    )
+
+
+def test_the_inspected_point_can_be_erased_and_the_panel_then_forgets_it(qtbot, window, tmp_path):
+    # The ring round the point took the clicks meant for the point beneath.
+    paused_on(qtbot, window, tmp_path)
+    index = int(np.argmax(window.model.points[0]))
+    inspect(window, index)
+    view = window.panel(ExampleView)
+    qtbot.waitUntil(lambda: view.example is not None)
+    count = len(window.model)
+    window.tool_actions["erase"].trigger()
+    x, y = window.model.points[:, index]
+    QTest.mouseClick(
+        window.canvas.viewport(), Qt.LeftButton, Qt.NoModifier, canvas_pos(window, x, y)
+    )
+    assert len(window.model) == count - 1
+    # The panel says how to pick another, and no frame brings the old one back.
+    assert view.example is None and "inspect tool" in view.title.text()
+    qtbot.wait(300)
+    assert view.example is None
+
+
+def test_a_test_point_is_said_to_be_one(qtbot, window, tmp_path):
+    paused_on(qtbot, window, tmp_path)
+    test = window.model.test_mask(window.canvas.test_ratio)
+    view = window.panel(ExampleView)
+    inspect(window, int(np.flatnonzero(test)[0]))
+    qtbot.waitUntil(lambda: view.example is not None)
+    assert view.title.text().startswith("The test point at (")
+    assert "not trained on" in view.title.text()
+    inspect(window, int(np.flatnonzero(~test)[0]))
+    qtbot.waitUntil(lambda: view.title.text().startswith("The point at ("))
+
+
 def test_current_gradients_are_backprop_at_the_exported_weights(qtbot, window, tmp_path):
     paused_on(qtbot, window, tmp_path)
     window.training_panel.regularization.setCurrentText("L2")
