@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         self.commands.speed_changed.connect(lambda rate: self.worker.post(speed=rate))
         self.training_panel.stop_changed.connect(lambda stop: self.worker.post(stop=stop))
         # A preset, regenerating, a points file (or undoing one): a new run.
-        self.model.new_problem.connect(lambda: self.worker.post(new_run=True))
+        self.model.new_problem.connect(self._new_problem)
         self.reset_button.clicked.connect(self.reset)
         self.new_seed_button.clicked.connect(self.new_seed)
         self.banner_button.clicked.connect(self.restore_and_halve)
@@ -257,6 +257,16 @@ class MainWindow(QMainWindow):
         self.train_action.setEnabled(can_train or self._training)
         self.step_action.setEnabled(can_train)
         self.step_epoch_action.setEnabled(can_train)
+
+    def _new_problem(self) -> None:
+        """A new run; its output layer follows the points again (imported
+        weights may have had more classes than they)."""
+        more = {}
+        if self._n_classes != self._data_classes:
+            self._n_classes = self._data_classes
+            more["spec"] = self.network_spec()
+            self._update_maths()
+        self.worker.post(new_run=True, **more)
 
     def _test_ratio_changed(self, ratio: float) -> None:
         self.canvas.set_test_ratio(ratio)

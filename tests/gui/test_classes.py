@@ -191,6 +191,21 @@ def test_import_takes_softmax_networks_up_to_six_classes(qtbot, window, tmp_path
             window.import_weights(tmp_path / f"{outputs}.npz")
 
 
+def test_a_new_problem_after_importing_more_classes_gives_the_points_their_outputs(
+    qtbot, window, tmp_path
+):
+    # Three softmax outputs imported over two-class points train on (until the
+    # points' classes change); a preset, a new problem, had them still.
+    three = MLP([2, 5, 3], "tanh", seed=3, features=("x1", "x2"))
+    save_weights(three, tmp_path / "three.npz")
+    window.import_weights(tmp_path / "three.npz")
+    wait_for(qtbot, window, lambda s: s.spec.n_classes == 3)
+    window.data_panel.regenerate.click()
+    assert window.model.n_classes() == 2
+    shown = wait_for(qtbot, window, lambda s: s.spec.n_classes == 2)
+    assert shown.spec.layer_sizes()[-1] == 1 and "σ" in window.maths_label.text()
+
+
 def test_import_refuses_a_network_with_fewer_classes_than_the_points(qtbot, window, tmp_path):
     draw_three_blobs_with_keys(window)
     two = MLP([2, 4, 1], "tanh", seed=1, features=("x1", "x2"))
