@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QStyle, QToolBar, QWidget
 
 from .docks import view_actions
-from .theme import CLASS_COLORS, class_icon, tool_icon
+from .theme import CLASS_COLORS, CLASS_NAMES, class_icon, tool_icon
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -85,14 +85,16 @@ def _tool(tool: str, text: str, key: str, tip: str, checked: bool = False) -> Ro
 
 
 def _class(k: int) -> Row:
-    """Key k chooses class k, label k − 1, for left clicks, strokes and the brush."""
-    return Row(f"class_action{k}", f"Class &{k}", (str(k),), f"Class {k} (key {k})",
+    """Key k chooses class k − 1 (its label, as files, the help and the canvas
+    count classes) for left clicks, strokes and the brush."""
+    name = f"Class {k - 1}, {CLASS_NAMES[k - 1]}"
+    return Row(f"class_action{k}", f"&{k}: {name}", (str(k),), f"{name} (key {k})",
                "canvas.set_class", kind="class", arg=k - 1, checked=k == 1)  # fmt: skip
 
 
 CLASS_ROWS: tuple[Row, ...] = tuple(_class(k) for k in range(1, len(CLASS_COLORS) + 1))
 # Listed after the table's help rows (which keep the list they always had).
-CLASS_HELP = (("1 … 6", "Choose the class a left click adds (1 = orange, label 0)"),)
+CLASS_HELP = (("1 … 6", "Choose the class a left click adds (1: class 0, orange)"),)
 
 ACTIONS: tuple[Row, ...] = (
     # Space belongs to a focused button, checkbox or text field; elsewhere,
@@ -125,7 +127,7 @@ ACTIONS: tuple[Row, ...] = (
         "Inspect: click a point to follow it through the network, forward and backward",
         "canvas.set_tool", "Inspect a point: its forward and backward pass", kind="tool",
         arg="inspect", icon="inspect"),
-    _mouse("Left click / drag", "Add class 0 (orange)"),
+    _mouse("Left click / drag", "Add the chosen class (class 0, orange, until 2–6 pick another)"),
     _mouse("Right or Shift+left", "Add class 1 (blue)"),
     _mouse("Ctrl+click", "Erase the nearest point"),
     Row("undo_action", "&Undo", (QKeySequence.Undo,),

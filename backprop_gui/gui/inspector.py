@@ -180,7 +180,8 @@ class Inspector(QObject):
         if self.selected != (-1, -1) and unit_map is not None and frame.spec is not None:
             layer, unit = self.selected
             kind = self._kind(frame.spec, layer)
-            image, lut, legend = unit_colours(unit_map, kind, canvas.discrete)
+            classes = frame.spec.n_classes
+            image, lut, legend = unit_colours(unit_map, kind, canvas.discrete, unit, classes)
             canvas.show_map(unit_map, image, lut, f"{self._caption(layer, unit)}<br>{legend}")
             canvas.show_boundary(frame.boundary)
         else:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap, QPolyg
 from PySide6.QtWidgets import QGraphicsItem
 
 CLASS_COLORS = ("#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#F0E442")
-CLASS_NAMES = ("orange (0)", "blue (1)", "green (2)", "vermillion (3)", "purple (4)", "yellow (5)")
+CLASS_NAMES = ("orange", "blue", "green", "vermillion", "purple", "yellow")  # as the colours read
 # Darker twins for text and outlines on white, where the light hues (orange,
 # yellow) are hard to read.
 CLASS_TEXT_COLORS = ("#B87F00", "#0072B2", "#007A59", "#D55E00", "#B3558C", "#9A8F00")
@@ -37,6 +37,14 @@ def surface_lut(discrete: bool = False, size: int = 256) -> np.ndarray:
         t = np.abs(p - 0.5)[:, None] * 2.0
         lut = np.where((p < 0.5)[:, None], white + t * (low - white), white + t * (high - white))
     return np.round(lut).astype(np.uint8)
+
+
+def class_tint_lut(k: int, size: int = 256) -> np.ndarray:
+    """(size, 3) uint8 from near-white (0) to the tint of class label ``k`` (1)."""
+    white = np.array([248.0, 248.0, 248.0])
+    tint = white + TINT * (_rgb(CLASS_COLORS[k % len(CLASS_COLORS)]) - white)
+    t = (np.arange(size) + 0.5)[:, None] / size
+    return np.round(white + t * (tint - white)).astype(np.uint8)
 
 
 def class_surface_lut(n_classes: int, discrete: bool = False, size: int = 256) -> np.ndarray:

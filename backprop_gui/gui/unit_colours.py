@@ -1,7 +1,8 @@
 """A unit's map as the canvas shows it: values scaled into [0, 1] for a
 colour table suited to the unit's range.
 
-- the output (σ): the probability itself, on the surface's own table;
+- the output (σ): the probability itself, on the surface's own table; a
+  softmax unit: the probability of its class, white to that class's tint;
 - tanh (−1..1) and sigmoid (0..1): their whole range on the diverging table
   (white at 0 for tanh, at 0.5 for sigmoid), so maps compare across frames;
 - ReLU (0..∞): white at 0 to blue at the map's 99th percentile;
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .theme import surface_lut
+from .theme import CLASS_NAMES, class_tint_lut, surface_lut
 
 
 def _percentile_scale(values: np.ndarray) -> float:
@@ -24,14 +25,17 @@ def _percentile_scale(values: np.ndarray) -> float:
 
 
 def unit_colours(
-    values: np.ndarray, kind: str, discrete: bool = False
+    values: np.ndarray, kind: str, discrete: bool = False, unit: int = 0, n_classes: int = 2
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """(image in [0, 1] (R, R) float32, (256, 3) colour table, legend text)
     for a unit's map ``values`` (R, R). ``kind``: "output", an activation's
-    name, or "input"."""
+    name, or "input"; an output ``unit`` of a softmax over ``n_classes``."""
     values = np.asarray(values, dtype=np.float32)
+    if kind == "output" and n_classes > 2:  # P(this unit's class): no 0.5 to pivot on
+        name = CLASS_NAMES[unit % len(CLASS_NAMES)]
+        return values, class_tint_lut(unit), f"P({name} class) from 0 (white) to 1 ({name})"
     if kind == "output":
-        return values, surface_lut(discrete), "P(class 1): orange 0, white 0.5, blue 1"
+        return values, surface_lut(discrete), "P(blue class): orange 0, white 0.5, blue 1"
     if kind == "tanh":
         return (values + 1) / 2, surface_lut(), "A from −1 (orange) through 0 (white) to 1 (blue)"
     if kind == "sigmoid":

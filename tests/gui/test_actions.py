@@ -23,7 +23,7 @@ HAND_WRITTEN = (
     ("N", "New random seed"),
     ("P / B / E", "Put, brush and erase tools"),
     ("I", "Inspect a point: its forward and backward pass"),
-    ("Left click / drag", "Add class 0 (orange)"),
+    ("Left click / drag", "Add the chosen class (class 0, orange, until 2–6 pick another)"),
     ("Right or Shift+left", "Add class 1 (blue)"),
     ("Ctrl+click", "Erase the nearest point"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo an edit or a whole stroke"),

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QToolBar
 
 from backprop_gui.core import MLP, load_weights, read_points_csv, save_weights, transform
 from backprop_gui.core.errors import WeightsFileError
-from backprop_gui.gui.theme import class_surface_lut
+from backprop_gui.gui.theme import CLASS_NAMES, class_surface_lut
 
 from .driving import canvas_pos, click, wait_for
 
@@ -40,7 +40,7 @@ def test_keys_and_picker_choose_the_class_a_left_click_adds(window):
     for k in range(1, 7):
         action = window.findChild(type(window.class_actions[0]), f"classAction{k}")
         assert action is window.class_actions[k - 1]
-        assert action.toolTip() == f"Class {k} (key {k})"
+        assert action.toolTip() == f"Class {k - 1}, {CLASS_NAMES[k - 1]} (key {k})"
         assert action in picker.actions()
         assert not action.icon().isNull()
     assert window.class_actions[0].isChecked()
