@@ -153,7 +153,7 @@ ACTIONS: tuple[Row, ...] = (
         "Save the points as CSV (x1,x2,label)", "documents.ask",
         "Open / save points (CSV)", arg="save_points"),
     Row("export_weights_action", "&Export weights…", ("Ctrl+E",),
-        "Save the trained weights as .npz or .json", "documents.ask",
+        "Save the trained weights: .npz, .json, an ONNX model or a .py script", "documents.ask",
         "Export / import weights", arg="export_weights"),
     Row("import_weights_action", "&Import weights…", ("Ctrl+I",),
         "Load weights to continue training or just see their surface", "documents.ask",

@@ -29,6 +29,8 @@ from .points import ReplacePoints
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPG", ".jpeg": "JPG", ".bmp": "BMP"}  # by suffix
+
 
 @dataclass(frozen=True)
 class Dialog:
@@ -66,7 +68,12 @@ DIALOGS = {
         False, "open the session", "open_session",
     ),
     "export_image": Dialog(
-        "Export image", "PNG image (*.png)", ".png", True, "export the image", "export_image"
+        "Export image",
+        "PNG image (*.png);;JPEG image (*.jpg *.jpeg);;BMP image (*.bmp)",
+        ".png",
+        True,
+        "export the image",
+        "export_image",
     ),
 }  # fmt: skip
 
@@ -227,10 +234,14 @@ class Documents:
     # -- images ---------------------------------------------------------------------
 
     def export_image(self, path: str | os.PathLike) -> None:
-        """A PNG of the canvas, written whole or not at all."""
+        """An image of the canvas in the format its name says (PNG, JPEG or
+        BMP), written whole or not at all."""
+        kind = IMAGE_FORMATS.get(Path(path).suffix.lower())
+        if kind is None:
+            raise ValueError(f"{path}: name it .png, .jpg or .bmp (PNG keeps every pixel)")
         buffer = QBuffer()
         buffer.open(QIODevice.WriteOnly)
-        if not self.window.canvas.grab().save(buffer, "PNG"):
+        if not self.window.canvas.grab().save(buffer, kind):
             raise OSError(f"{path}: could not write the image")
         with atomic_write(path, "wb") as f:
             f.write(bytes(buffer.data()))

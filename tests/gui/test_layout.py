@@ -449,3 +449,10 @@ def test_tab_bars_made_after_the_window_was_built_show_whole_titles(qtbot, windo
         lambda: all(b.elideMode() == Qt.ElideNone for b in shown_tab_bars(window)), timeout=3000
     )
     assert_every_shown_tab_bar_shows_whole_titles(window)
+
+
+def test_every_dock_has_a_name_of_its_own_in_the_view_menu(window):
+    # Two "Network" entries: the settings and the diagram.
+    titles = [dock.windowTitle() for dock in window.docks.values()]
+    assert len(set(titles)) == len(titles), titles
+    assert window.dock(window.panel(NetworkDiagram)).windowTitle() == "Diagram"

@@ -96,10 +96,17 @@ def test_import_weights_sets_the_network_and_shows_their_surface(qtbot, window, 
     assert window.network_panel.features["x1*x2"].isChecked()
 
 
-def test_export_image_writes_a_png(window, tmp_path):
-    path = tmp_path / "canvas.png"
-    window.export_image(path)
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_export_image_writes_the_format_its_name_says(window, tmp_path):
+    # "img.jpg" held PNG data.
+    magic = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "JPEG": b"\xff\xd8\xff"}
+    magic["bmp"] = b"BM"
+    for suffix, start in magic.items():
+        path = tmp_path / f"canvas.{suffix}"
+        window.export_image(path)
+        assert path.read_bytes().startswith(start), suffix
+    with pytest.raises(ValueError, match=r"canvas\.gif: name it \.png, \.jpg or \.bmp"):
+        window.export_image(tmp_path / "canvas.gif")
+    assert not (tmp_path / "canvas.gif").exists()
 
 
 def test_settings_survive_a_restart(qtbot, settings, session_dir):

@@ -104,6 +104,7 @@ class DataPanel(Panel, QGroupBox):
 
         self.counts = QLabel(objectName="classCounts")
         self.counts.setTextFormat(Qt.RichText)
+        self.counts.setWordWrap(True)  # six classes' counts outgrew the column at 1280 px
         self.counts.setToolTip("Points of each class, and how many are held out for testing")
         form.addRow("Points now", self.counts)
         self.setLayout(form)

@@ -77,7 +77,7 @@ class NetworkDiagram(Panel, QWidget):
     """The network diagram panel; ``show(frame)`` for every frame."""
 
     area = RIGHT
-    dock_title = "Network"
+    dock_title = "Diagram"
     latest_only = True
     dock_group = "inspector"
     stretch = 3
