@@ -123,6 +123,7 @@ class Inspector(QObject):
         self.marker.setVisible(False)
         window.canvas.addItem(self.marker)
         window.model.changed.connect(self._forget_point)
+        window.model.changed.connect(self._end_walk_on_other_points)
         self._repost = QTimer(self, singleShot=True, interval=0)
         self._repost.timeout.connect(self.post_wishes)
         for panel in (self.diagram, self.equations, self.health, self.example_view, self.stepper):
@@ -199,6 +200,12 @@ class Inspector(QObject):
         self.stepper.cancel()
         self._walk_from = self._walk_optimizer = None
         self._say_walk_ended(said, why)
+
+    def _end_walk_on_other_points(self) -> None:
+        """Points drawn or erased during a walk: its step was on the points
+        before, and is not applied."""
+        if self.stepper.active and self._walk_from is not None:
+            self._walk_ended("the training points changed")
 
     def _say_walk_ended(self, said: str, why: str = "") -> None:
         # One line that fits beside the read-outs at 1280 px: what replaced

@@ -170,8 +170,8 @@ def describe(stage: Stage, numbers: StepNumbers, activation_names: tuple[str, ..
     else:
         norm = float(np.linalg.norm(value))
         return (
-            f"{UPDATE_RULES.get(numbers.optimizer, UPDATE_RULES['sgd'])} &nbsp; with α = "
-            f"{fmt(numbers.learning_rate)}: ‖Δθ‖ = <b>{fmt(norm)}</b>. Esc applies it."
+            f"{UPDATE_RULES.get(numbers.optimizer, UPDATE_RULES['sgd'])} &nbsp; with the walk's "
+            f"α = {fmt(numbers.learning_rate)}: ‖Δθ‖ = <b>{fmt(norm)}</b>. Esc applies it."
         )
     # The norm and the RMS (the norm over √(entries)), which the live
     # equations give for dZ: the two read as one quantity measured twice.

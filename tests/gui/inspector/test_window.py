@@ -513,6 +513,24 @@ def test_a_network_changed_during_a_walk_ends_it_without_applying_its_step(qtbot
     assert window.snapshot.generation == new.generation and not window.snapshot.error
 
 
+def test_points_drawn_during_a_walk_end_it_without_applying_its_step(qtbot, window, tmp_path):
+    # The walk's step was on the points before: it went on, and Esc applied
+    # a step of 160 points while the window showed 161.
+    frame, stepper = begin_walk(qtbot, window, tmp_path)
+    window.tool_actions["put"].trigger()
+    QTest.mouseClick(
+        window.canvas.viewport(), Qt.LeftButton, Qt.NoModifier, canvas_pos(window, 0.5, 0.5)
+    )
+    assert not stepper.active
+    qtbot.waitUntil(
+        lambda: "the training points changed" in window.statusBar().currentMessage(), timeout=3000
+    )
+    QTest.keyClick(window, Qt.Key_Escape)  # nothing left to leave
+    training = int((~window.model.test_mask(window.canvas.test_ratio)).sum())
+    after = wait_for(qtbot, window, lambda s: s.n_train == training and s.steps == frame.steps)
+    assert np.array_equal(after.theta, frame.theta)
+
+
 def test_leaving_a_walk_after_the_network_changed_but_before_its_frame_applies_nothing(
     qtbot, window, tmp_path
 ):
