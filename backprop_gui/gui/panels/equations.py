@@ -185,8 +185,13 @@ class LiveEquations(Panel, QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
         self.scroll.verticalScrollBar().setToolTip("Scroll through the equations")
+        # With mini-batches: which m the numbers below are over.
+        self.batch_note = QLabel(objectName="equationsBatchNote", wordWrap=True)
+        self.batch_note.setStyleSheet("color: #555; padding: 2px;")
+        self.batch_note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.batch_note)
         layout.addWidget(self.scroll)
         self.rows: dict[str, _Row] = {}
         self.current: str | None = None
@@ -285,6 +290,14 @@ class LiveEquations(Panel, QWidget):
         health = getattr(frame, "health", None)
         sizes, L = net.layer_sizes, net.L
         m = str(frame.n_train) if frame.n_train else "m"
+        batch = frame.config.batch_size if frame.config is not None else None
+        mini = bool(batch) and bool(frame.n_train) and batch < frame.n_train
+        self.batch_note.setVisible(mini)
+        if mini:
+            self.batch_note.setText(
+                f"m = {m}, every training point: the full gradients. Each training step "
+                f"takes a mini-batch of {batch}, whose gradients estimate these."
+            )
         names = net.features or ()
         for l in range(1, L + 1):
             W, b = net.params[f"W{l}"], net.params[f"b{l}"]

@@ -205,3 +205,16 @@ def test_the_cost_is_the_networks_and_an_estimate_says_so(panel):
     text = panel.rows["cost"].label.text()
     assert f"≈ <b>{fmt(J)}</b>" in text and "(on 4,096 of the 10,000 points)" in text
     assert "= <b>" not in text
+
+
+def test_with_mini_batches_it_says_its_m_is_every_training_point(panel):
+    spec, net, points, labels = case()  # 24 points
+    config = dataclasses.replace(TrainConfig(), batch_size=8)
+    panel.show(frame_for(spec, net, points, labels, config=config))
+    note = panel.batch_note
+    assert note.isVisible() and note.text().startswith("m = 24, every training point")
+    assert "mini-batch of 8" in note.text()
+    assert "(2×24)" in panel.rows["forward1"].label.text()  # the shapes are over all 24
+    full = dataclasses.replace(TrainConfig(), batch_size=32)  # bigger than the set: full
+    panel.show(frame_for(spec, net, points, labels, config=full, steps=2))
+    assert not panel.batch_note.isVisible()
