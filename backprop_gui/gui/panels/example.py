@@ -175,11 +175,14 @@ class ExampleView(Panel, QWidget):
             label.setTextFormat(Qt.RichText)
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-            grid.addWidget(label, row, 0)
+            grid.addWidget(label, row, 0, 1, 2)
             self.rows[key] = label
             if key.startswith("dW"):
+                # Under its line, not beside it: a matrix of numbers beside it
+                # squeezed every line of the pass into a narrow column.
                 view = MatrixView(f"this point's part of dW[{key[2:]}]", box=72)
-                grid.addWidget(view, row, 1, Qt.AlignTop)
+                row += 1
+                grid.addWidget(view, row, 0, 1, 2, Qt.AlignLeft | Qt.AlignTop)
                 self.matrices[key] = view
             row += 1
         grid.setColumnStretch(0, 1)
