@@ -159,7 +159,7 @@ ACTIONS: tuple[Row, ...] = (
         "Load weights to continue training or just see their surface", "documents.ask",
         "Export / import weights", arg="import_weights"),
     Row("export_image_action", "Export &image…", ("Ctrl+Shift+E",),
-        "Save a PNG of the canvas and its surface", "documents.ask",
+        "Save an image of the canvas (PNG, JPEG or BMP)", "documents.ask",
         "Export an image of the canvas", arg="export_image"),
     Row("open_session_action", "Open session…", ("Ctrl+Shift+O",),
         "Open a saved session: points, split, network, settings, weights and curve",

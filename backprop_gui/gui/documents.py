@@ -1,6 +1,6 @@
 """The window's files: points (CSV), weights (.npz or .json; exported also as
-.onnx or a .py script) and a PNG of the canvas; and the other ways to a new set
-of points, a preset and Clear.
+.onnx or a .py script) and an image of the canvas; and the other ways to a new
+set of points, a preset and Clear.
 
 Every file dialog goes through ``Documents.ask`` with a row of ``DIALOGS``;
 the work itself is the window's public methods (``load_points``,
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,11 +112,12 @@ class Documents:
         settings = self.window.settings
         last_dir = str(settings.value("last_dir", str(Path.home())))
         ask = QFileDialog.getSaveFileName if dialog.save else QFileDialog.getOpenFileName
-        path, _filter = ask(self.window, dialog.title, last_dir, dialog.filters)
+        path, chosen = ask(self.window, dialog.title, last_dir, dialog.filters)
         if not path:
             return None
-        if dialog.save and not Path(path).suffix:
-            path += dialog.suffix
+        if dialog.save and not Path(path).suffix:  # the chosen type's, else the first
+            suffix = re.search(r"\*(\.\w+)", chosen or "")
+            path += suffix.group(1) if suffix else dialog.suffix
         settings.setValue("last_dir", str(Path(path).parent))
         return path
 

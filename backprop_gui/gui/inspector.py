@@ -202,10 +202,23 @@ class Inspector(QObject):
         self._say_walk_ended(said, why)
 
     def _end_walk_on_other_points(self) -> None:
-        """Points drawn or erased during a walk: its step was on the points
-        before, and is not applied."""
-        if self.stepper.active and self._walk_from is not None:
-            self._walk_ended("the training points changed")
+        """Points drawn, erased or newly held out during a walk: its step was
+        on the training points before, and is not applied."""
+        walk = self._walk_from
+        if not (self.stepper.active and walk is not None):
+            return
+        self.stepper.cancel()
+        self._walk_from = self._walk_optimizer = None
+
+        def say() -> None:
+            # New points that are a new run (a preset, a file) post new weights
+            # right after: their frame's message comes first, then the walk's.
+            if self.window.worker.weights_posted != walk.posted:
+                self._walk_ended_in = walk.generation
+            else:
+                self._say_walk_ended("", "the training points changed")
+
+        QTimer.singleShot(0, self, say)
 
     def _say_walk_ended(self, said: str, why: str = "") -> None:
         # One line that fits beside the read-outs at 1280 px: what replaced
@@ -293,18 +306,33 @@ class Inspector(QObject):
         """The points changed: the inspected one may be gone."""
         point = self.example_point
         model = self.window.model
-        if point is None or model.nearest(point[0], point[1], 1e-12) is not None:
+        if point is None:
+            return
+        index = model.nearest(point[0], point[1], 1e-12)
+        if index is not None:  # still there: held out or not, as the split is now
+            self._follow(index)
             return
         self.example_point = None
         self.marker.setVisible(False)
         self.example_view.clear()
         self.post_wishes()
 
+    def _follow(self, index: int) -> None:
+        """Tell One point which point is inspected, and whether it is held out."""
+        model = self.window.model
+        test = bool(model.test_mask(self.window.canvas.test_ratio)[index])
+        self.example_view.follow(model.points[:, index], test)
+
+    def test_share_changed(self) -> None:
+        """The split moved: the training points are others."""
+        self._forget_point()  # the inspected point may have changed side
+        self._end_walk_on_other_points()
+
     def inspect_point(self, index: int) -> None:
         model = self.window.model
         x1, x2 = (float(v) for v in model.points[:, index])
         self.example_point = (x1, x2, int(model.labels[index]))
-        self.example_view.follow(bool(model.test_mask(self.window.canvas.test_ratio)[index]))
+        self._follow(index)
         self.marker.setData(x=[x1], y=[x2])
         self.marker.setVisible(True)
         reveal(self.example_view)

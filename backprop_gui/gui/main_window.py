@@ -259,8 +259,7 @@ class MainWindow(QMainWindow):
         self.step_epoch_action.setEnabled(can_train)
 
     def _new_problem(self) -> None:
-        """A new run; its output layer follows the points again (imported
-        weights may have had more classes than they)."""
+        """A new run, whose output layer follows the points (not imported weights)."""
         more = {}
         if self._n_classes != self._data_classes:
             self._n_classes = self._data_classes
@@ -271,6 +270,7 @@ class MainWindow(QMainWindow):
     def _test_ratio_changed(self, ratio: float) -> None:
         self.canvas.set_test_ratio(ratio)
         self._post_data()
+        self.inspector.test_share_changed()
 
     def _brush_changed(self, radius: float, density: int) -> None:
         self.canvas.brush_radius, self.canvas.brush_density = radius, density
@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         )
 
     def export_image(self, path: str | os.PathLike) -> None:
-        """Save a PNG of the canvas with its surface, points and boundary."""
+        """Save an image of the canvas (PNG, JPEG or BMP, as the suffix says)."""
         self.documents.export_image(path)
 
     # -- dialogs -----------------------------------------------------------------------

@@ -93,6 +93,16 @@ def test_file_actions_open_their_dialog(window, tmp_path, monkeypatch):
     assert window.settings.value("last_dir") == str(tmp_path)
 
 
+def test_an_image_named_without_a_suffix_takes_the_chosen_types(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "canvas"  # JPEG image chosen in the dialog, no suffix typed
+    chosen = "JPEG image (*.jpg *.jpeg)"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), chosen))
+    window.export_image_action.trigger()
+    assert (tmp_path / "canvas.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+
+
 def test_the_toolbar_stays_put_as_edits_and_training_change_its_labels(qtbot, window, tmp_path):
     # Undo's text named the last edit, and Train turned into Pause: every
     # tool after them moved as their widths changed.

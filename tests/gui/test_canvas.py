@@ -93,7 +93,7 @@ def test_class_counts_follow_the_points(window):
     click(window, 1.0, 0.0, Qt.RightButton)
     click(window, 2.0, 0.0, Qt.RightButton)
     text = window.data_panel.counts.text()
-    assert "</span> 1 " in text and "</span> 2 " in text
+    assert "</span>&nbsp;1 " in text and "</span>&nbsp;2 " in text
 
 
 def test_empty_canvas_shows_how_to_draw(window):

@@ -54,7 +54,7 @@ def test_the_counts_line_shows_every_class_with_its_swatch(qtbot):
     panel.show_counts((5, 4, 3, 2), 1)
     text = panel.counts.text()
     assert text.count("■") == 4 and text.endswith("(1 test)")
-    assert [f" {n} " in text for n in (5, 4, 3, 2)] == [True] * 4
+    assert [f"&nbsp;{n} " in text for n in (5, 4, 3, 2)] == [True] * 4
     panel.show_counts((7, 9), 0)
     assert panel.counts.text().count("■") == 2
 

@@ -128,7 +128,7 @@ def test_the_surface_and_the_counts_show_three_classes(qtbot, window):
         for other in set(range(3)) - {label}:
             assert QColor(*(int(c) for c in lut[other * 256 + level])) != expected
     text = window.data_panel.counts.text()
-    assert text.count("■") == 3 and text.count(" 7 ") == 3
+    assert text.count("■") == 3 and text.count("&nbsp;7 ") == 3
     for color in ("#B87F00", "#0072B2", "#007A59"):
         assert color in text
 

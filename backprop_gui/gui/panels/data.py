@@ -170,7 +170,7 @@ class DataPanel(Panel, QGroupBox):
         """Points per class 0..K−1 behind each class's swatch, then the test count."""
         swatches = "".join(
             f"<span style='color:{CLASS_TEXT_COLORS[label % len(CLASS_TEXT_COLORS)]}'>■</span>"
-            f" {count} &nbsp; "
+            f"&nbsp;{count} &nbsp; "  # a swatch and its count never part at a wrap
             for label, count in enumerate(counts)
         )
         self.counts.setText(f"{swatches}({n_test} test)")

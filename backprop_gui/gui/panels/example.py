@@ -115,10 +115,15 @@ class ExampleView(Panel, QWidget):
         self.example = None
         self._source = None  # the frame's example last shown
         self._shown_at = -math.inf  # when (monotonic seconds)
-        self.test_point = False  # the point inspected is held out (``follow``)
+        self.followed: np.ndarray | None = None  # the point inspected (``follow``)
+        self.test_point = False  # and whether it is held out
 
-    def follow(self, test_point: bool) -> None:
-        """A new point is inspected; ``test_point``: it is held out for testing."""
+    def follow(self, point: np.ndarray, test_point: bool) -> None:
+        """``point`` (2,) is inspected (``test_point``: it is held out for
+        testing); frames still carrying another point's pass are not shown."""
+        self.followed = np.array(point, dtype=np.float64)
+        if self.test_point != test_point and self._source is not None:
+            self._source = None  # the same pass, under its other title
         self.test_point = test_point
 
     def clear(self) -> None:
@@ -127,7 +132,7 @@ class ExampleView(Panel, QWidget):
         if old is not None:
             old.deleteLater()
         self.rows, self.matrices, self._shape = {}, {}, ()
-        self.example = self._source = None
+        self.example = self._source = self.followed = None
         self.title.setText(PROMPT)
 
     def show_frame(self, frame) -> None:
@@ -136,6 +141,9 @@ class ExampleView(Panel, QWidget):
         example = getattr(frame, "example", None)
         if example is None or example is self._source or frame.spec is None:
             return
+        point = np.ravel(getattr(example, "point", []))
+        if self.followed is None or not np.array_equal(point, self.followed):
+            return  # a frame made before another point was picked, or none
         now = time.monotonic()
         same_point = self._source is not None and np.array_equal(
             getattr(example, "point", None), getattr(self._source, "point", None)

@@ -100,6 +100,9 @@ def test_frames_carry_the_example_to_the_view(view):
     point = np.array([0.5, -1.0])
     mine = example_pass(net, point, 1, m=7)
     frame = InspectFrame(spec=spec, theta=net.theta.copy(), example=core_like(mine, point))
+    view.show(frame)  # of no point the inspector follows: not shown
+    assert view.example is None
+    view.follow(point, test_point=False)
     view.show(frame)
     assert view.title.text() == "The point at (0.5, −1)"
     assert "relu(Z<sup>[1]</sup>)" in text(view, "A1")

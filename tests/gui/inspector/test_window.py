@@ -77,6 +77,24 @@ def test_a_clicked_node_shows_its_map_on_the_canvas_and_again_the_output(qtbot, 
     assert np.array_equal(window.canvas.surface.image, window.snapshot.surface)
 
 
+def test_a_softmax_output_units_map_is_its_class_from_white_to_its_colour(qtbot, window):
+    from backprop_gui.gui.surface_image import rgb32_table
+    from backprop_gui.gui.theme import class_tint_lut
+
+    from ..test_classes import draw_three_blobs_with_keys
+
+    draw_three_blobs_with_keys(window)
+    frame = wait_for(qtbot, window, lambda s: s.spec.n_classes == 3 and s.n_train == 21)
+    diagram = window.panel(NetworkDiagram)
+    L = len(frame.spec.layer_sizes()) - 1
+    qtbot.waitUntil(lambda: (L, 2) in diagram.node_rects())
+    click_node(qtbot, diagram, (L, 2))
+    wait_for(qtbot, window, lambda s: s.unit_map is not None)
+    caption = window.canvas.map_caption.textItem.toPlainText()
+    assert "P(green class) from 0 (white) to 1 (green)" in caption
+    assert np.array_equal(window.canvas.surface._table, rgb32_table(class_tint_lut(2)))
+
+
 def test_a_picked_unit_that_a_smaller_network_no_longer_has_gives_way_to_the_output(
     qtbot, window, tmp_path
 ):
@@ -176,6 +194,26 @@ def test_the_inspected_point_can_be_erased_and_the_panel_then_forgets_it(qtbot, 
     assert view.example is None
 
 
+def test_a_point_erased_while_training_is_not_brought_back_by_a_frame_in_flight(
+    qtbot, window, tmp_path
+):
+    paused_on(qtbot, window, tmp_path)
+    index = int(np.argmax(window.model.points[0]))
+    inspect(window, index)
+    view = window.panel(ExampleView)
+    qtbot.waitUntil(lambda: view.example is not None)
+    qtbot.mouseClick(window.train_button, Qt.LeftButton)
+    wait_for(qtbot, window, lambda s: s.training and s.example is not None)
+    window.tool_actions["erase"].trigger()
+    x, y = window.model.points[:, index]
+    QTest.mouseClick(
+        window.canvas.viewport(), Qt.LeftButton, Qt.NoModifier, canvas_pos(window, x, y)
+    )
+    wait_for(qtbot, window, lambda s: s.training and s.example is None)
+    qtbot.wait(200)
+    assert view.example is None and "inspect tool" in view.title.text()
+
+
 def test_a_test_point_is_said_to_be_one(qtbot, window, tmp_path):
     paused_on(qtbot, window, tmp_path)
     test = window.model.test_mask(window.canvas.test_ratio)
@@ -184,8 +222,36 @@ def test_a_test_point_is_said_to_be_one(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: view.example is not None)
     assert view.title.text().startswith("The test point at (")
     assert "not trained on" in view.title.text()
-    inspect(window, int(np.flatnonzero(~test)[0]))
+    # A training point that a test share of 50 % holds out: said so once it is.
+    index = int(np.flatnonzero(window.model.test_mask(0.5) & ~test)[0])
+    inspect(window, index)
     qtbot.waitUntil(lambda: view.title.text().startswith("The point at ("))
+    window.data_panel.test_ratio.setValue(50)
+    qtbot.waitUntil(lambda: view.title.text().startswith("The test point at ("))
+
+
+def test_a_test_share_changed_during_a_walk_ends_it_without_applying_its_step(
+    qtbot, window, tmp_path
+):
+    _, stepper = begin_walk(qtbot, window, tmp_path)
+    window.data_panel.test_ratio.setValue(window.data_panel.test_ratio.value() + 10)
+    assert not stepper.active
+    qtbot.waitUntil(
+        lambda: "the training points changed" in window.statusBar().currentMessage(), timeout=3000
+    )
+
+
+def test_a_preset_chosen_during_a_walk_says_the_new_run_then_that_the_walk_ended(
+    qtbot, window, tmp_path
+):
+    frame, stepper = begin_walk(qtbot, window, tmp_path)
+    window.data_panel.regenerate.click()
+    assert not stepper.active
+    new = wait_for(qtbot, window, lambda s: s.generation != frame.generation)
+    qtbot.waitUntil(
+        lambda: "without applying its step" in window.statusBar().currentMessage(), timeout=3000
+    )
+    assert window.statusBar().currentMessage().startswith(new.message)
 
 
 def test_current_gradients_are_backprop_at_the_exported_weights(qtbot, window, tmp_path):
