@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         m = self.model
         test = m.test_mask(self.canvas.test_ratio)
         more = {}
-        if m.n_classes() != self._data_classes:
+        if len(m) and m.n_classes() != self._data_classes:  # none (Clear): as they were
             # The output layer follows the data: one post, so the worker never
             # pairs these points with a network that has too few outputs.
             self._n_classes = self._data_classes = m.n_classes()

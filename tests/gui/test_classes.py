@@ -240,3 +240,18 @@ def test_the_autosaved_session_keeps_six_classes(tmp_path):
     loaded = store.load_points()
     assert loaded is not None and loaded[1].tolist() == [0, 1, 2, 3, 4, 5]
     assert np.array_equal(loaded[0], points)
+
+
+def test_clear_and_undo_on_three_classes_keep_the_trained_network(qtbot, window):
+    # Clear made the points "two classes" (none at all) and re-initialised
+    # the network; Undo, three again, re-initialised it once more.
+    draw_three_blobs_with_keys(window)
+    wait_for(qtbot, window, lambda s: s.spec.n_classes == 3 and s.n_train == 21)
+    window.step_button.click()
+    trained = wait_for(qtbot, window, lambda s: s.epoch == 1 and s.request == window.last_request)
+    window.clear_action.trigger()
+    wait_for(qtbot, window, lambda s: s.n_train == 0)
+    window.undo_stack.undo()
+    back = wait_for(qtbot, window, lambda s: s.n_train == 21 and s.evaluation is not None)
+    assert back.spec.n_classes == 3 and back.epoch == 1
+    np.testing.assert_array_equal(back.theta, trained.theta)
