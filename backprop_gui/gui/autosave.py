@@ -98,6 +98,7 @@ class SavedWeights:
 
 class SessionStore:
     POINTS, WEIGHTS, LOCK = "points.csv", "weights.npz", "running.lock"
+    KEYS = "keys.npy"  # each point's split key: the same test points after a crash
     PROGRESS = "weights-progress.json"
 
     def __init__(self, directory: Path | None = None) -> None:
@@ -205,8 +206,24 @@ class SessionStore:
     def has_weights(self) -> bool:
         return self._path(self.WEIGHTS).exists()
 
-    def save_points(self, points: np.ndarray, labels: np.ndarray) -> None:
+    def save_points(
+        self, points: np.ndarray, labels: np.ndarray, keys: np.ndarray | None = None
+    ) -> None:
+        """The points as CSV, and their split keys beside them."""
+        if keys is not None:
+            with atomic_write(self._path(self.KEYS), "wb") as f:
+                np.save(f, np.asarray(keys, np.float64), allow_pickle=False)
         write_points_csv(self._path(self.POINTS), points, labels)
+
+    def load_keys(self, m: int) -> np.ndarray | None:
+        """The ``m`` points' saved split keys, or None (none, another count, or
+        not keys: the points then get new ones)."""
+        try:
+            keys = np.load(self._path(self.KEYS), allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None
+        ok = keys.shape == (m,) and keys.dtype == np.float64 and ((keys >= 0) & (keys < 1)).all()
+        return keys if ok else None
 
     def save_weights(self, net: MLP, epoch: int = 0, steps: int = 0) -> None:
         """Which epoch and step the weights are from, then the weights. The

@@ -26,7 +26,6 @@ from ..core import BadFileError
 from ..session import Frame
 from . import sessions
 from .autosave import SessionStore
-from .points import ReplacePoints
 from .sessions import LAST_SESSION
 
 if TYPE_CHECKING:
@@ -113,8 +112,12 @@ class Autosaver:
         saved = store.load_points()
         restored = []
         if saved is not None:
-            ReplacePoints(window.model, *saved, "Restore").redo()
-            restored.append(f"{saved[1].size} points")
+            points, labels = saved
+            keys = store.load_keys(labels.size)  # the same test points as before
+            if keys is None:
+                keys = window.model.new_keys(labels.size)
+            window.model.replace(points, np.asarray(labels, np.int64), keys)
+            restored.append(f"{labels.size} points")
         weights = store.load_weights() if with_weights else None
         if weights is not None:
             resume = (weights.epoch or 0, weights.steps or 0)
@@ -158,8 +161,8 @@ class Autosaver:
         if not self.enabled or self.closed:
             return
         model = self.window.model
-        points, labels = model.points.copy(), model.labels.copy()
-        self._executor.submit(self._quietly, self.store.save_points, points, labels)
+        points, labels, keys = model.points.copy(), model.labels.copy(), model.keys.copy()
+        self._executor.submit(self._quietly, self.store.save_points, points, labels, keys)
 
     def save_weights(self, frame: Frame | None = None) -> None:
         """Save the weights of ``frame`` (the last frame shown by default) in

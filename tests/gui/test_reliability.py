@@ -90,6 +90,28 @@ def test_after_a_crash_the_next_launch_offers_the_autosaved_work(
     window.close()
 
 
+def test_after_a_crash_the_same_points_are_held_out_for_testing(
+    qtbot, settings, session_dir, monkeypatch
+):
+    # Restored without their split keys, the points were split anew: points
+    # the weights were trained on became test points, and the test cost fell.
+    first = open_window(qtbot, settings, session_dir)
+    first.data_panel.regenerate.click()
+    mask = first.model.test_mask(first.canvas.test_ratio)
+    points = first.model.points.copy()
+    qtbot.waitUntil(lambda: (session_dir / "keys.npy").exists(), timeout=5000)
+    keys = first.model.keys.copy()
+    qtbot.waitUntil(lambda: np.array_equal(np.load(session_dir / "keys.npy"), keys), timeout=5000)
+    # A crash: the lock stays behind, named for a process that is gone.
+    first.autosaver.closed = True
+    (session_dir / "running.lock").write_text(json.dumps({"pid": dead_pid()}))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    second = open_window(qtbot, settings, session_dir)
+    np.testing.assert_array_equal(second.model.points, points)
+    np.testing.assert_array_equal(second.model.test_mask(second.canvas.test_ratio), mask)
+    second.close()
+
+
 # -- divergence ----------------------------------------------------------------------
 
 
@@ -346,3 +368,15 @@ def test_clearing_while_training_disables_train(qtbot, window, tmp_path):
     window.clear_action.trigger()
     assert window.train_button.text() == "Train"
     assert not window.train_button.isEnabled()
+
+
+def test_saved_split_keys_are_used_only_for_as_many_points_as_they_name(tmp_path):
+    from backprop_gui.gui.autosave import SessionStore
+
+    store = SessionStore(tmp_path / "session")
+    keys = np.array([0.1, 0.7, 0.4])
+    store.save_points(np.zeros((2, 3)), np.array([0, 1, 1]), keys)
+    np.testing.assert_array_equal(store.load_keys(3), keys)
+    assert store.load_keys(4) is None  # the points were saved after the keys
+    (tmp_path / "session" / "keys.npy").write_bytes(b"not an array")
+    assert store.load_keys(3) is None
