@@ -126,3 +126,17 @@ def test_the_toolbar_stays_put_as_edits_and_training_change_its_labels(qtbot, wi
     QApplication.processEvents()
     assert button.text() == "Pause" and button.width() == width
     bar.set_training(False)
+
+
+def test_no_two_entries_of_a_menu_share_an_alt_key(window):
+    # Alt+V, L chose "Log cost axis" and never "Reset layout".
+    import re
+
+    for menu_action in window.menuBar().actions():
+        keys = []
+        for action in menu_action.menu().actions():
+            found = re.search(r"&([^&])", action.text())
+            if found:
+                keys.append((found.group(1).lower(), action.text()))
+        letters = [letter for letter, _ in keys]
+        assert len(set(letters)) == len(letters), (menu_action.text(), keys)

@@ -184,6 +184,8 @@ class GradcheckButton(Panel, QWidget):
         args = self.provider() if self.provider is not None else None
         if args is None:
             self.status.setText("Nothing to check: draw some training points first.")
+            self.table.setRowCount(0)  # an earlier result is of other points
+            self.results = None
             return
         self.check(*args)
 

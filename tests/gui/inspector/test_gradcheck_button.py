@@ -126,9 +126,16 @@ def test_big_networks_are_checked_on_a_sample(qtbot, panel):
 
 
 def test_nothing_to_check(panel, qtbot):
+    net = MLP([2, 3, 1], "tanh", seed=0)
+    X, y = data(m=8)
+    panel.provider = lambda: (net, X, y, 0.0, 0.0)
+    click_and_wait(qtbot, panel)
+    assert panel.table.rowCount() == 2
     panel.provider = lambda: None
     qtbot.mouseClick(panel.button, Qt.LeftButton)
     assert "Nothing to check" in panel.status.text() and panel.button.isEnabled()
+    # Not above the result of points that are gone.
+    assert panel.table.rowCount() == 0 and panel.results is None
 
 
 def test_before_any_check_the_panel_says_what_the_button_does(panel):
