@@ -37,6 +37,7 @@ STEP_CAPACITY = 4000  # step costs kept; beyond, an envelope of half as many
 CLIP_FACTOR = 4.0  # costs above this × max(first cost, current cost) are clipped
 STEP_PEN = "#7FB8D8"  # the train colour, lighter: the steps under the evaluations
 LABEL_FILL = pg.mkBrush(255, 255, 255, 210)  # words stay readable over the curves
+DIVERGENCE_LABEL_HEIGHT = 0.2  # of the view, from the bottom
 
 
 class CostAxis(pg.AxisItem):
@@ -262,15 +263,16 @@ class CostPlot(pg.PlotWidget):
         self._place_labels()
 
     def _place_labels(self, *_) -> None:
-        """The latest divergence's words halfway up its line, the peak's under
-        its triangle: each on the side of its mark with more of the plot, so
+        """The latest divergence's words low on its line, the peak's under its
+        triangle: each on the side of its mark with more of the plot, so
         neither runs past an axis."""
         (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
         middle = (x0 + x1) / 2
         if self._marks:
             x = self._marks[-1].value()
             self.divergence_label.setAnchor((0 if x < middle else 1, 0.5))
-            self.divergence_label.setPos(x, (y0 + y1) / 2)
+            # Low: the peak's words are under the ceiling, which can be mid-plot.
+            self.divergence_label.setPos(x, y0 + DIVERGENCE_LABEL_HEIGHT * (y1 - y0))
         self.clip_label.setAnchor((0 if self.clip_label.pos().x() < middle else 1, 0))
 
     def _y_of(self, cost: float) -> float:

@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from backprop_gui.core.trainer import Evaluation
-from backprop_gui.gui.panels.cost_plot import CostPlot
+from backprop_gui.gui.panels.cost_plot import DIVERGENCE_LABEL_HEIGHT, CostPlot
 from backprop_gui.session.stepcosts import StepCosts
 
 from ..driving import shown
@@ -96,11 +96,12 @@ def test_a_divergences_words_and_its_peaks_stay_in_the_plot_and_apart(qtbot, fir
     for label in (words, peak):
         assert inside.contains(scene_rect(label)), label.toPlainText()
     assert not scene_rect(words).intersects(scene_rect(peak))
-    # The words are beside the latest line, halfway up.
+    # The words are beside the latest line, low on it.
     line_x = plot._marks[-1].mapToScene(QPointF(0, 0)).x()
     rect = scene_rect(words)
     assert min(abs(rect.left() - line_x), abs(rect.right() - line_x)) < 2
-    assert abs(rect.center().y() - inside.center().y()) < 2
+    low = inside.bottom() - DIVERGENCE_LABEL_HEIGHT * inside.height()
+    assert abs(rect.center().y() - low) < 2
     plot.clear_history()
     assert not words.isVisible()
 
