@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QDockWidget,
     QFrame,
     QGroupBox,
@@ -137,6 +138,7 @@ def build_layout(window: MainWindow) -> None:
     window.resize(fitting_size(window))
     window.default_layout = window.saveState(LAYOUT_VERSION)
     window.installEventFilter(_TabBarUpkeep(window))
+    _RevealFocused(window)
 
 
 def fitting_size(window: MainWindow, wanted: tuple[int, int] = (1440, 860)) -> QSize:
@@ -253,6 +255,26 @@ class _TabBarUpkeep(QObject):
         elif kind == QEvent.ChildPolished and isinstance(event.child(), QTabBar):
             style_tab_bar(event.child())  # made whole by now, not yet shown
         return False
+
+
+class _RevealFocused(QObject):
+    """The keyboard focus going into a dock behind another tab (Tab from the
+    dock in front) brings that dock to the front: keys changed controls that
+    nobody could see."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        widget = new
+        while widget is not None and not isinstance(widget, QDockWidget):
+            widget = widget.parentWidget()
+        if widget is None or widget.window() is not self._window or widget.isFloating():
+            return
+        if self._window.tabifiedDockWidgets(widget) and widget.visibleRegion().isEmpty():
+            widget.raise_()
 
 
 def save_layout(window: MainWindow) -> QByteArray:

@@ -456,3 +456,16 @@ def test_every_dock_has_a_name_of_its_own_in_the_view_menu(window):
     titles = [dock.windowTitle() for dock in window.docks.values()]
     assert len(set(titles)) == len(titles), titles
     assert window.dock(window.panel(NetworkDiagram)).windowTitle() == "Diagram"
+
+
+def test_the_keyboard_focus_brings_a_dock_behind_a_tab_to_the_front(qtbot, window):
+    # Tab went on into the Network tab behind Data: Space then unticked x₁
+    # (and re-initialised the network) where nobody could see it.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    data, network = window.dock(window.data_panel), window.dock(window.network_panel)
+    data.raise_()
+    qtbot.waitUntil(lambda: network.visibleRegion().isEmpty())
+    window.network_panel.features["x1"].setFocus(Qt.TabFocusReason)
+    qtbot.waitUntil(lambda: not network.visibleRegion().isEmpty())
+    assert data.visibleRegion().isEmpty()
