@@ -232,7 +232,7 @@ def plan(args: argparse.Namespace) -> Plan:
     hidden = parse_layers(args.layers)
     activations = parse_activations(args.activation, len(hidden))
     features = parse_features(args.features)
-    check(finite(args.lr) and args.lr > 0, "--lr must be > 0")
+    check(finite(args.lr) and args.lr > 0, "--lr must be > 0 and finite")
     check(finite(args.l1) and args.l1 >= 0, "--l1 must be >= 0 and finite")
     check(finite(args.l2) and args.l2 >= 0, "--l2 must be >= 0 and finite")
     out = None if args.out is None else check_output_path(args.out, "--out", WEIGHT_SUFFIXES)

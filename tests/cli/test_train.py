@@ -186,9 +186,11 @@ def test_no_divergence_reports_false(tmp_path: Path) -> None:
     assert last_json(result)["diverged"] is False
 
 
-def test_bad_lr_message() -> None:
-    line = assert_usage_error(run_cli("train", "--dataset", "xor", "--lr", "0"))
-    assert line == "backprop-gui train: error: --lr must be > 0"
+@pytest.mark.parametrize("lr", ["0", "1e400", "nan"])
+def test_bad_lr_message(lr: str) -> None:
+    # 1e400 (infinity) and nan were told "must be > 0", as if they were not.
+    line = assert_usage_error(run_cli("train", "--dataset", "xor", "--lr", lr))
+    assert line == "backprop-gui train: error: --lr must be > 0 and finite"
 
 
 def test_out_with_unknown_suffix_is_rejected_before_training(tmp_path: Path) -> None:
