@@ -381,10 +381,13 @@ def _parse_json(path: PathLike, text: str, what: str, with_line: bool = True) ->
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        # json's messages end "… at" or not: "Unterminated string starting at".
+        at = "" if exc.msg.endswith(" at") else " at"
         if with_line:
-            problem = f"the {what} is not valid JSON ({exc.msg}, column {exc.colno})"
+            problem = f"the {what} is not valid JSON ({exc.msg}{at} column {exc.colno})"
             raise WeightsFileError(path, problem, exc.lineno) from None
-        problem = f"the {what} is not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
+        where = f"line {exc.lineno} column {exc.colno}"
+        problem = f"the {what} is not valid JSON ({exc.msg}{at} {where})"
         raise WeightsFileError(path, problem) from None
     except RecursionError:
         raise WeightsFileError(path, f"the {what} is JSON nested too deeply") from None

@@ -346,6 +346,19 @@ def test_invalid_json_is_refused_naming_the_line(tmp_path):
     assert "not valid JSON" in error.problem
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"meta": "cut off', "(Unterminated string starting at column 10)"),
+        ('{"meta": }', "(Expecting value at column 10)"),
+    ],
+)
+def test_invalid_json_says_where_in_words(tmp_path, text, said):
+    # "(Unterminated string starting at, column 22)" read garbled.
+    (tmp_path / "net.json").write_text(text)
+    assert load_error(tmp_path / "net.json").problem.endswith(said)
+
+
 def test_json_that_is_not_utf8_is_refused(tmp_path):
     (tmp_path / "net.json").write_bytes(b'{"meta": "\xff\xfe"}')
     assert "not UTF-8" in load_error(tmp_path / "net.json").problem
