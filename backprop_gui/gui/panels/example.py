@@ -109,6 +109,8 @@ class ExampleView(Panel, QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
         layout.addWidget(self.scroll, 1)
+        self.title.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.scroll.hide()  # empty until a point is picked (no scroll bars round nothing)
         self.rows: dict[str, QLabel] = {}
         self.matrices: dict[str, MatrixView] = {}
         self._shape: tuple = ()
@@ -134,6 +136,7 @@ class ExampleView(Panel, QWidget):
         self.rows, self.matrices, self._shape = {}, {}, ()
         self.example = self._source = self.followed = None
         self.title.setText(PROMPT)
+        self.scroll.hide()
 
     def show_frame(self, frame) -> None:
         """Show the frame's ``example`` (core.inspect's ExamplePass), when it has
@@ -210,6 +213,7 @@ class ExampleView(Panel, QWidget):
         """Show ``example`` (an ExamplePassView or core.inspect's ExamplePass)."""
         example = as_view(example)
         self.example = example
+        self.scroll.show()
         m = int(getattr(example, "m", 1))
         sizes = tuple(int(np.size(a)) for a in example.A)
         if sizes != self._shape:

@@ -214,6 +214,15 @@ def test_a_point_erased_while_training_is_not_brought_back_by_a_frame_in_flight(
     assert view.example is None and "inspect tool" in view.title.text()
 
 
+def test_before_a_point_is_picked_one_point_is_its_prompt_without_scroll_bars(qtbot, window):
+    view = window.panel(ExampleView)
+    reveal(view)
+    qtbot.waitUntil(view.isVisible)
+    dock_scroll = window.dock(view).widget()
+    qtbot.waitUntil(lambda: dock_scroll.verticalScrollBar().maximum() == 0)
+    assert not view.scroll.isVisible() and "inspect tool" in view.title.text()
+
+
 def test_a_test_point_is_said_to_be_one(qtbot, window, tmp_path):
     paused_on(qtbot, window, tmp_path)
     test = window.model.test_mask(window.canvas.test_ratio)
