@@ -103,16 +103,16 @@ class NetworkDiagram(Panel, QWidget):
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(self.by_gradient)
         bar.addStretch(1)
-        # What the maps are when the network is too big for all of them.
-        self.note = QLabel("")
-        self.note.setObjectName("diagramNote")
+        # What the maps are when the network is too big for all of them: a
+        # row of its own (beside the box it wrapped over six lines at 1280 px).
+        self.note = QLabel("", objectName="diagramNote", wordWrap=True)
+        self.note.setContentsMargins(4, 0, 4, 0)
         self.note.setToolTip("How the unit maps are computed for this network")
-        self.note.setWordWrap(True)
-        bar.addWidget(self.note, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(bar)
+        layout.addWidget(self.note)
         layout.addWidget(self.canvas, 1)
 
         self.frame = None

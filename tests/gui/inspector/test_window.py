@@ -413,6 +413,9 @@ def test_a_big_network_says_how_its_maps_are_made(qtbot, window):
     note = window.panel(NetworkDiagram).note
     qtbot.waitUntil(lambda: "16×16" in note.text())
     assert note.isVisible()
+    # On a row of its own, the diagram's width (beside the box it took six lines).
+    diagram = window.panel(NetworkDiagram)
+    assert note.width() >= diagram.width() - 12 and note.height() <= 3 * note.fontMetrics().height()
     # The drawn units' maps only: 8 of 256, and a summary.
     assert [m.shape[0] for m in window.snapshot.unit_maps] == [2, 9, 9, 1]
 
