@@ -197,9 +197,13 @@ class Inspector(QObject):
     def _walk_ended(self, why: str, said: str = "") -> None:
         """End a walk without applying its step, and say so after ``said``
         (the message of the frame that ended it, which the window shows)."""
+        self._cancel_walk()
+        self._say_walk_ended(said, why)
+
+    def _cancel_walk(self) -> None:
+        """Close the walk without applying its step, and forget where it began."""
         self.stepper.cancel()
         self._walk_from = self._walk_optimizer = None
-        self._say_walk_ended(said, why)
 
     def _end_walk_on_other_points(self) -> None:
         """Points drawn, erased or newly held out during a walk: its step was
@@ -207,8 +211,7 @@ class Inspector(QObject):
         walk = self._walk_from
         if not (self.stepper.active and walk is not None):
             return
-        self.stepper.cancel()
-        self._walk_from = self._walk_optimizer = None
+        self._cancel_walk()
 
         def say() -> None:
             # New points that are a new run (a preset, a file) post new weights

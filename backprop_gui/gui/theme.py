@@ -40,11 +40,10 @@ def surface_lut(discrete: bool = False, size: int = 256) -> np.ndarray:
 
 
 def class_tint_lut(k: int, size: int = 256) -> np.ndarray:
-    """(size, 3) uint8 from near-white (0) to the tint of class label ``k`` (1)."""
-    white = np.array([248.0, 248.0, 248.0])
-    tint = white + TINT * (_rgb(CLASS_COLORS[k % len(CLASS_COLORS)]) - white)
-    t = (np.arange(size) + 0.5)[:, None] / size
-    return np.round(white + t * (tint - white)).astype(np.uint8)
+    """(size, 3) uint8 from near-white (0) to the tint of class label ``k`` (1):
+    that class's levels of ``class_surface_lut``."""
+    k %= len(CLASS_COLORS)
+    return class_surface_lut(k + 1, size=size)[k * size :]
 
 
 def class_surface_lut(n_classes: int, discrete: bool = False, size: int = 256) -> np.ndarray:

@@ -155,7 +155,6 @@ class ExampleView(Panel, QWidget):
             return  # numbers that change 30 times a second cannot be read
         self._source, self._shown_at = example, now
         spec = frame.spec
-        point = np.ravel(getattr(example, "point", []))
         where = f" at ({fmt(point[0])}, {fmt(point[1])})" if point.size == 2 else ""
         title = f"The point{where}"
         if self.test_point:  # its backward pass is what it would add, were it trained on
