@@ -231,18 +231,18 @@ class Presentation(QObject):
             # each quick on and off shrank the diagram further.
             self._settle.stop()
             kept = ("state", "layout", "geometry", "left", "left_width", "heights")
-            window = (
-                {k: self._saved[k] for k in kept}
-                if self._keeping
-                else {
+            if self._keeping:
+                window = {k: self._saved[k] for k in kept}
+            else:
+                left = self._shown_left_dock()
+                window = {
                     "state": w.windowState(),
                     "layout": w.saveState(LAYOUT_VERSION),
                     "geometry": w.saveGeometry(),
-                    "left": self._shown_left_dock(),
-                    "left_width": (self._shown_left_dock() or w).width(),
+                    "left": left,
+                    "left_width": (left or w).width(),
                     "heights": [(dock, dock.height()) for dock in self._docked()],
                 }
-            )
             self._saved = {
                 **window,
                 "font": app.font(),
