@@ -9,21 +9,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..core import transform
+from ..core.features import overflow_problem
 from .base import UsageError
 
 
 def features_of(points: np.ndarray, names: Sequence[str], source: str) -> np.ndarray:
     """X (len(names), m) for points (2, m); UsageError naming ``source`` and
     the first point whose features overflow (e.g. x1² of x1 = 1e300)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        X = transform(points, names)
-    finite = np.isfinite(X)
-    if not finite.all():
-        row, column = np.argwhere(~finite)[0]
-        x1, x2 = points[:, column]
-        raise UsageError(
-            f"{source}: the input feature {names[row]} overflows to {X[row, column]} for "
-            f"point {column + 1} ({x1:g}, {x2:g}); the coordinates are too large "
-            "(the app's domain is [-6, 6])"
-        )
-    return X
+    problem = overflow_problem(points, names)
+    if problem is not None:
+        raise UsageError(f"{source}: {problem}")
+    return transform(points, names)

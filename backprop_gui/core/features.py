@@ -7,7 +7,7 @@ is no hidden normalisation anywhere. Points are (2, m); features are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -53,3 +53,29 @@ def transform(points: np.ndarray, names: Sequence[str] = DEFAULT_FEATURES) -> np
         raise ValueError(f"points must have shape (2, m); got {points.shape}")
     x1, x2 = points
     return np.vstack([FEATURES[name](x1, x2) for name in check_feature_names(names)])
+
+
+def overflow_problem(
+    points: np.ndarray,
+    names: Sequence[str] = tuple(FEATURES),
+    shown: Mapping[str, str] | None = None,
+) -> str | None:
+    """Why finite points (2, m) cannot be the network's inputs, or None: the
+    first point whose feature ``names`` overflows (x1² of x1 = 1e300 is inf),
+    named as ``shown`` prints it. Such points would not train but diverge at
+    once, which would blame α. The default, every feature, is what the window
+    can switch to at any time."""
+    names = check_feature_names(names)
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = transform(points, names)
+    bad = ~np.isfinite(X)
+    if not bad.any():
+        return None
+    column = int(np.argmax(bad.any(axis=0)))
+    row = int(np.argmax(bad[:, column]))
+    name = (shown or {}).get(names[row], names[row])
+    x1, x2 = np.asarray(points, dtype=np.float64)[:, column]
+    return (
+        f"the input feature {name} overflows to {X[row, column]} for point {column + 1} "
+        f"({x1:g}, {x2:g}); the coordinates are too large (the app's domain is [-6, 6])"
+    )

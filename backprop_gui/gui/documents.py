@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core import DOMAIN, MLP, atomic_write, make_dataset
 from ..core.errors import WeightsFileError
+from ..core.features import FEATURE_LABELS, overflow_problem
 from ..core.pointsfile import read_points_csv, write_points_csv
 from ..core.weightsfile import load_weights
 from ..interop import dialog_filters, export_weights
@@ -152,6 +153,9 @@ class Documents:
 
     def load_points(self, path: str | os.PathLike) -> None:
         points, labels = read_points_csv(path, n_classes=LIMITS.window_classes)
+        problem = overflow_problem(points, shown=FEATURE_LABELS)
+        if problem is not None:
+            raise ValueError(f"{path}: {problem}")
         w = self.window
         recipes = w.data_panel.made_with(None)
         w.undo_stack.push(

@@ -35,6 +35,7 @@ import numpy as np
 
 from ..core import ACTIVATIONS, FEATURES, atomic_write
 from ..core.errors import BadFileError, read_capped
+from ..core.features import FEATURE_LABELS, overflow_problem
 from .limits import LIMITS
 from .specs import NetworkSpec
 
@@ -323,6 +324,8 @@ def _check_state(path: str, state: SessionState, error: type[BadFileError]) -> N
     m = points.shape[1]
     check(m <= MAX_POINTS, f"at most {MAX_POINTS:,} points; the session has {m:,}")
     check(bool(np.isfinite(points).all()), "every point's coordinates must be finite numbers")
+    problem = overflow_problem(points, shown=FEATURE_LABELS)  # the window may use any
+    check(problem is None, str(problem))
     check(
         labels.dtype.kind in "iu" and labels.shape == (m,),
         f"labels must be (m,) = ({m},) whole numbers",

@@ -83,6 +83,18 @@ def test_a_bad_points_file_leaves_the_points_untouched(window, tmp_path):
     assert np.array_equal(window.model.points, before)
 
 
+def test_points_too_large_for_a_feature_are_refused_not_blamed_on_alpha(window, tmp_path):
+    # x₁² of 1e200 overflows: training on it would "diverge" at once and blame
+    # α. The window may switch to any feature, so it checks them all, as the
+    # command line checks the features it is given.
+    before = window.model.points.copy()
+    huge = tmp_path / "huge.csv"
+    huge.write_text("x1,x2,label\n0.5,1,0\n1e200,2,1\n")
+    with pytest.raises(ValueError, match=r"huge\.csv: the input feature x₁² overflows.*point 2"):
+        window.load_points(huge)
+    assert np.array_equal(window.model.points, before)
+
+
 def test_import_weights_sets_the_network_and_shows_their_surface(qtbot, window, tmp_path):
     from backprop_gui.core import MLP, save_weights
 

@@ -109,6 +109,10 @@ DAMAGE = {
     "garbage array": (lambda c: c.update({"keys.npy": b"\x93NUMPY nonsense"}), "keys.npy"),
     "wrong shape": (lambda c: c.update({"points.npy": npy(np.zeros((3, 5)))}), "(2, m)"),
     "wrong dtype": (lambda c: c.update({"labels.npy": npy(np.zeros(5))}), "labels"),
+    "points too large for a feature": (
+        lambda c: c.update({"points.npy": npy(np.array([[0.0] * 4 + [1e200], [0.0] * 5]))}),
+        "the input feature x₁² overflows to inf for point 5",
+    ),
     "keys out of range": (lambda c: c.update({"keys.npy": npy(np.full(5, 1.5))}), "[0, 1)"),
     "short theta": (lambda c: c.update({"theta.npy": npy(np.zeros(3))}), "theta must be (20,)"),
     "nan weight": (
