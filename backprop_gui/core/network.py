@@ -201,6 +201,18 @@ class MLP:
         twin.theta[:] = self.theta
         return twin
 
+    def with_features(self, order: Sequence[str]) -> MLP:
+        """The same function of the same points with its inputs in ``order``
+        (a permutation of ``features``): W[1]'s columns follow their inputs;
+        every other parameter is copied as it is."""
+        if self.features is None or sorted(order) != sorted(self.features):
+            raise ValueError(f"{tuple(order)} is not an ordering of {self.features}")
+        twin = self.copy()
+        twin.features = tuple(order)
+        columns = [self.features.index(name) for name in order]
+        twin.params["W1"][:] = self.params["W1"][:, columns]
+        return twin
+
     def __repr__(self) -> str:
         acts = ",".join(self.activation_names) or "-"
         return f"MLP({list(self.layer_sizes)}, activation={acts}, output={self.output_kind.name})"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ..core import DOMAIN, MLP, atomic_write, make_dataset
+from ..core import ACTIVATIONS, DOMAIN, FEATURES, MLP, atomic_write, make_dataset
 from ..core.errors import WeightsFileError
 from ..core.features import FEATURE_LABELS, overflow_problem
 from ..core.pointsfile import read_points_csv, write_points_csv
@@ -190,6 +190,10 @@ class Documents:
         """Set the controls to ``net``'s network and train on from its weights,
         counting epochs and steps on from ``resume``. Raises WeightsFileError
         (naming ``path``) for a network the window cannot show, changing nothing."""
+        if net.features is not None:
+            # The controls list the features in FEATURES' order: so do W[1]'s
+            # columns, or the window would pair them with the wrong inputs.
+            net = net.with_features([name for name in FEATURES if name in net.features])
         spec = self.spec_for(net, path)
         self.window.network_panel.set_spec(spec)
         self.window._n_classes = spec.n_classes  # until the points' classes change
@@ -221,7 +225,11 @@ class Documents:
             raise refuse("the file does not say which input features the network uses")
         panel = self.window.network_panel
         # One activation per hidden layer, mixed or not (issue #13).
-        activation = tuple(net.activation_names) if hidden else panel.activation.currentText()
+        # Without hidden layers no activation is used: keep the controls' common
+        # one, unless it reads "mixed", which names none.
+        common = panel.activation.currentText()
+        common = common if common in ACTIVATIONS else "tanh"
+        activation = tuple(net.activation_names) if hidden else common
         return NetworkSpec(
             tuple(hidden),
             activation,

@@ -11,11 +11,13 @@ and opens it at the next start, so nothing is lost between runs.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..core import FEATURES
 from ..session.sessionfile import SessionState, load_session, save_session
 from .panels import CostPanel
 
@@ -75,7 +77,14 @@ def apply(window: MainWindow, state: SessionState) -> None:
     if isinstance(view, dict):
         window.log_check.setChecked(bool(view.get("log_cost", False)))
         window.discretize_action.setChecked(bool(view.get("discretize", False)))
-    spec = state.spec
+    spec, theta = state.spec, state.theta
+    canonical = tuple(name for name in FEATURES if name in spec.features)
+    if canonical != spec.features:  # the controls' order (see Documents.use_network)
+        if theta is not None:
+            net = spec.build()
+            net.theta[:] = theta
+            theta = net.with_features(canonical).theta
+        spec = replace(spec, features=canonical)
     window.network_panel.set_spec(spec)
     # The points are a new document: their own keys, and no undo back into
     # whatever was open before.
@@ -87,9 +96,9 @@ def apply(window: MainWindow, state: SessionState) -> None:
     window._n_classes = spec.n_classes
     worker = window.worker
     worker.post(config=window.training_panel.config())
-    if state.theta is not None:
+    if theta is not None:
         window.panel(CostPanel).preload(state.curve)
-        worker.post(theta=(spec, state.theta.copy()), resume=(state.epoch, state.steps))
+        worker.post(theta=(spec, theta.copy()), resume=(state.epoch, state.steps))
     else:
         worker.post(spec=spec, reset=True)
     window.maths_panel.set_choice(spec, window.training_panel.config())

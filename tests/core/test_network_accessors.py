@@ -4,6 +4,7 @@ and the declared closed form by which the training kernel inlines tanh."""
 import dataclasses
 
 import numpy as np
+import pytest
 
 from backprop_gui.core import ACTIVATIONS, MLP, Cache, TrainConfig, Trainer, make_dataset
 
@@ -68,3 +69,24 @@ def test_a_replaced_tanh_is_trained_through_its_own_functions():
     grads = reference.backward(reference.forward(points), labels)
     expected = reference.theta - 0.5 * np.concatenate([g.ravel() for g in grads.values()])
     np.testing.assert_allclose(nets[0].theta, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_a_network_with_its_inputs_reordered_computes_the_same_function():
+    from backprop_gui.core import transform
+
+    net = MLP([3, 4, 1], "tanh", seed=1, features=["x1*x2", "x1", "sin(x2)"])
+    twin = net.with_features(["x1", "sin(x2)", "x1*x2"])
+    assert twin.features == ("x1", "sin(x2)", "x1*x2")
+    # By hand: W[1]'s columns follow their inputs; nothing else moves.
+    W1 = net.params["W1"]
+    np.testing.assert_array_equal(twin.params["W1"], W1[:, [1, 2, 0]])
+    np.testing.assert_array_equal(twin.theta[W1.size :], net.theta[W1.size :])
+    points = np.random.default_rng(0).normal(size=(2, 20))
+    np.testing.assert_allclose(  # the same sums, added in another order
+        twin.predict_proba(transform(points, twin.features)),
+        net.predict_proba(transform(points, net.features)),
+        rtol=0,
+        atol=1e-15,
+    )
+    with pytest.raises(ValueError, match="not an ordering"):
+        net.with_features(["x1", "x2", "x1*x2"])

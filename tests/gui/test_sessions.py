@@ -138,3 +138,54 @@ def test_the_file_menu_has_save_and_open_session(window):
     assert "saveSessionAction" in names and "openSessionAction" in names
     assert window.save_session_action.shortcut().toString() == "Ctrl+Shift+S"
     assert window.open_session_action.shortcut().toString() == "Ctrl+Shift+O"
+
+
+@pytest.mark.parametrize(
+    ("features", "sizes", "activation"),
+    [
+        (("sin(x1)", "x2^2", "x1"), [3, 4, 1], "relu"),  # inputs not in the controls' order
+        (("x2", "x1"), [2, 1], "tanh"),  # no hidden layer: no activation to show
+    ],
+    ids=["feature-order", "no-hidden-layer"],
+)
+def test_imported_weights_keep_their_function_and_survive_a_session(
+    qtbot, window, tmp_path, features, sizes, activation
+):
+    # Weights whose inputs were listed in another order than the controls'
+    # were paired with the wrong inputs, and sessions and the save at quit
+    # dropped them (their network differed from the controls').
+    from backprop_gui.core import MLP, save_weights, transform
+
+    if len(sizes) == 2:  # the controls read "mixed" before it comes in
+        window.network_panel.set_activations(("relu", "tanh"))
+    load_dataset(window, tmp_path)
+    made = MLP(sizes, activation, seed=3, features=features)
+    save_weights(made, tmp_path / "made.npz")
+    window.import_weights(tmp_path / "made.npz")
+    shown = wait_for(qtbot, window, lambda s: s.spec.hidden == tuple(sizes[1:-1]))
+    assert shown.spec == window.network_spec()
+    assert list(shown.spec.features) == [f for f in features_in_controls() if f in features]
+    net = shown.spec.build()
+    net.theta[:] = shown.theta
+    points = np.random.default_rng(0).uniform(-6, 6, (2, 50))
+    np.testing.assert_allclose(
+        net.predict_proba(transform(points, net.features)),
+        made.predict_proba(transform(points, features)),
+        rtol=0,
+        atol=1e-15,
+    )
+    path = tmp_path / "imported.bpsession"
+    window.save_session(path)
+    other = fresh_window(qtbot, tmp_path, "other")
+    other.open_session(path)
+    back = wait_for(
+        qtbot, other, lambda s: s.spec == shown.spec and np.array_equal(s.theta, shown.theta)
+    )
+    assert back.epoch == 0
+    other.close()
+
+
+def features_in_controls() -> list[str]:
+    from backprop_gui.core import FEATURES
+
+    return list(FEATURES)
