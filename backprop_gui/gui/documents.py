@@ -154,6 +154,11 @@ class Documents:
     def load_points(self, path: str | os.PathLike) -> None:
         points, labels = read_points_csv(path, n_classes=LIMITS.window_classes)
         problem = overflow_problem(points, shown=FEATURE_LABELS)
+        if labels.size > LIMITS.window_points:  # what a session can hold
+            problem = (
+                f"the window holds at most {LIMITS.window_points:,} points; the file has "
+                f"{labels.size:,} (backprop-gui train and predict take more)"
+            )
         if problem is not None:
             raise ValueError(f"{path}: {problem}")
         w = self.window

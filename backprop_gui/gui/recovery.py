@@ -11,6 +11,7 @@ never interleave.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -100,10 +101,15 @@ class Autosaver:
         """Save the whole session for the next start (on a normal quit)."""
         if not self.enabled or self.closed:
             return
+        path = self.store.directory / LAST_SESSION
         try:
-            sessions.save(self.window, self.store.directory / LAST_SESSION)
+            sessions.save(self.window, path)
         except (OSError, ValueError) as exc:
             print(f"backprop-gui: session not saved: {exc}", file=sys.stderr)
+            # An older session must not come back in place of this one's
+            # autosaved points at the next start.
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def _restore(self, with_weights: bool) -> bool:
         """Restore what is intact and say what was restored, from which epoch,

@@ -17,6 +17,7 @@ class Limits:
     hidden_width: int = 256  # units in one hidden layer
     classes: int = 10  # classes in a points file (the window draws up to 6)
     window_classes: int = 6
+    window_points: int = 1_000_000  # points the window and its sessions hold (the CLI: any)
     generated_points: int = 100_000  # points a preset may generate (CLI)
     window_preset_points: int = 5_000  # points the window's preset control offers
     epochs: int = 10_000_000  # epochs one command-line run may ask for

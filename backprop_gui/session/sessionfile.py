@@ -47,7 +47,7 @@ SUFFIX = ".bpsession"
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the whole file, before it is opened
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one member, uncompressed (zip bombs)
 MAX_JSON_BYTES = 1024 * 1024
-MAX_POINTS = 1_000_000
+MAX_POINTS = LIMITS.window_points
 MAX_CURVE = 1_000_000
 
 REQUIRED = ("session.json", "points.npy", "labels.npy", "keys.npy", "curve.npy")

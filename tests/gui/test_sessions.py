@@ -189,3 +189,45 @@ def features_in_controls() -> list[str]:
     from backprop_gui.core import FEATURES
 
     return list(FEATURES)
+
+
+def test_more_points_than_a_session_holds_are_refused_when_opened(window, tmp_path, monkeypatch):
+    # A file the window could not save as a session opened, and at quit the
+    # save failed on stderr alone: the next start brought an older session back.
+    from dataclasses import replace
+
+    from backprop_gui.gui import documents
+    from backprop_gui.session import LIMITS
+
+    monkeypatch.setattr(documents, "LIMITS", replace(LIMITS, window_points=30))
+    load_dataset(window, tmp_path, n=30)
+    before = window.model.points.copy()
+    with pytest.raises(ValueError, match=r"at most 30 points; the file has 31 \(backprop-gui"):
+        load_dataset(window, tmp_path, n=31)
+    np.testing.assert_array_equal(window.model.points, before)
+
+
+def test_a_session_that_cannot_be_saved_at_quit_leaves_no_older_one_behind(
+    qtbot, tmp_path, monkeypatch
+):
+    from backprop_gui.gui import recovery
+
+    first = fresh_window(qtbot, tmp_path, "run")
+    load_dataset(first, tmp_path, n=20)
+    first.close()
+    last = tmp_path / "run" / "last.bpsession"
+    assert last.is_file()
+    second = fresh_window(qtbot, tmp_path, "run")
+    load_dataset(second, tmp_path, name="moons", n=40)
+
+    def refuse(window, path):
+        raise ValueError("cannot be saved")
+
+    monkeypatch.setattr(recovery.sessions, "save", refuse)
+    second.close()
+    assert not last.exists()  # the next start takes the autosaved points instead
+    monkeypatch.undo()
+    third = fresh_window(qtbot, tmp_path, "run")
+    qtbot.waitUntil(lambda: len(third.model) == 40, timeout=5000)
+    np.testing.assert_array_equal(third.model.points, second.model.points)
+    third.close()
