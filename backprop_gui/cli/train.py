@@ -313,6 +313,8 @@ def train_epochs(trainer: Trainer, epochs: int, progress: Progress) -> str | Non
 def run(args: argparse.Namespace) -> int:
     the_plan = plan(args)
     points, labels, source = load_points(args)
+    # Checked in the file's order, so that "point N" is the file's N-th point.
+    features_of(points, the_plan.features, source)
     n_classes = max(2, int(labels.max()) + 1)
     train_points, train_labels, test_points, test_labels = split(
         points, labels, args.test_ratio, args.seed

@@ -152,8 +152,17 @@ class Documents:
             w.undo_stack.push(ReplacePoints(w.model, [[], []], [], "Clear points", False, recipes))
 
     def load_points(self, path: str | os.PathLike) -> None:
-        points, labels = read_points_csv(path, n_classes=LIMITS.window_classes)
+        # Read as the command line reads: a file of more classes than the
+        # window draws is not broken, and is told so.
+        points, labels = read_points_csv(path, n_classes=LIMITS.classes)
         problem = overflow_problem(points, shown=FEATURE_LABELS)
+        top = int(labels.max()) if labels.size else 0
+        if top >= LIMITS.window_classes:
+            problem = (
+                f"the window draws at most {LIMITS.window_classes} classes (labels "
+                f"0..{LIMITS.window_classes - 1}); this file has label {top} "
+                f"(backprop-gui train takes up to {LIMITS.classes} classes)"
+            )
         if labels.size > LIMITS.window_points:  # what a session can hold
             problem = (
                 f"the window holds at most {LIMITS.window_points:,} points; the file has "

@@ -268,6 +268,20 @@ def test_points_whose_features_overflow_are_bad_input_naming_the_file(tmp_path: 
     assert "learning rate" not in line
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_overflowing_point_is_counted_in_the_files_order_whatever_the_split(
+    tmp_path: Path, seed: int
+) -> None:
+    # It was counted within the training or test share, which the seed draws.
+    rows = [f"{i / 10},0.5,{i % 2}" for i in range(20)]
+    rows[13] = "1e200,0.5,1"
+    data = tmp_path / "huge.csv"
+    data.write_text("x1,x2,label\n" + "\n".join(rows) + "\n")
+    args = ("--features", "x1,x1^2", "--test-ratio", "0.5", "--seed", str(seed))
+    line = assert_usage_error(run_cli("train", "--data", str(data), *args))
+    assert "overflows to inf for point 14 (1e+200, 0.5)" in line
+
+
 def test_a_penalty_that_overflows_is_a_bad_option() -> None:
     line = assert_usage_error(run_cli("train", "--dataset", "xor", "--l2", "1e308"))
     assert "--l2" in line and "learning rate" not in line

@@ -73,7 +73,7 @@ def test_points_round_trip_through_csv(window, tmp_path):
 def test_a_bad_points_file_leaves_the_points_untouched(window, tmp_path):
     before = window.model.points.copy()
     bad = tmp_path / "bad.csv"
-    bad.write_text("x1,x2,label\n1,2,7\n")
+    bad.write_text("x1,x2,label\n1,2,0.5\n")
     try:
         window.load_points(bad)
     except ValueError as exc:
@@ -93,6 +93,18 @@ def test_points_too_large_for_a_feature_are_refused_not_blamed_on_alpha(window, 
     with pytest.raises(ValueError, match=r"huge\.csv: the input feature x₁² overflows.*point 2"):
         window.load_points(huge)
     assert np.array_equal(window.model.points, before)
+
+
+def test_a_file_of_more_classes_than_the_window_draws_is_refused_as_such(window, tmp_path):
+    # It read as a broken file ("label '6' is out of range"); the command line trains it.
+    seven = tmp_path / "seven.csv"
+    seven.write_text("x1,x2,label\n" + "".join(f"{k},0,{k}\n" for k in range(7)))
+    with pytest.raises(ValueError, match=r"seven\.csv: the window draws at most 6 classes.*6"):
+        window.load_points(seven)
+    eleven = tmp_path / "eleven.csv"  # beyond what any entry point takes: the file's fault
+    eleven.write_text("x1,x2,label\n0,0,0\n1,1,10\n")
+    with pytest.raises(ValueError, match=r"eleven\.csv.*line 3"):
+        window.load_points(eleven)
 
 
 def test_import_weights_sets_the_network_and_shows_their_surface(qtbot, window, tmp_path):
