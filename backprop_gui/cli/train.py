@@ -26,7 +26,7 @@ from ..core import (
     save_weights,
 )
 from ..core.weightsfile import SUFFIXES as WEIGHT_SUFFIXES
-from ..session import LIMITS, test_mask
+from ..session import LIMITS, split_keys, test_mask
 from . import train_report
 from .base import EXIT_FAILED, EXIT_OK, PROG, Command, UsageError, check
 from .files import guarded
@@ -268,8 +268,7 @@ def split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Train points (2, m_train), labels (m_train,), test points, test labels,
     by the session's rule (the window's): keys from ``seed``, smallest are test."""
-    keys = np.random.default_rng(seed).random(labels.size)
-    test = test_mask(keys, test_ratio)
+    test = test_mask(split_keys(labels.size, seed), test_ratio)
     return points[:, ~test], labels[~test], points[:, test], labels[test]
 
 

@@ -25,7 +25,7 @@ from ..core.features import FEATURE_LABELS, overflow_problem
 from ..core.pointsfile import read_points_csv, write_points_csv
 from ..core.weightsfile import load_weights
 from ..interop import dialog_filters, export_weights
-from ..session import LIMITS, NetworkSpec
+from ..session import LIMITS, NetworkSpec, split_keys
 from .points import ReplacePoints
 
 if TYPE_CHECKING:
@@ -172,8 +172,9 @@ class Documents:
             raise ValueError(f"{path}: {problem}")
         w = self.window
         recipes = w.data_panel.made_with(None)
+        keys = split_keys(labels.size, w.training_panel.seed.value())  # train --data's split
         w.undo_stack.push(
-            ReplacePoints(w.model, points, labels, f"Open {Path(path).name}", True, recipes)
+            ReplacePoints(w.model, points, labels, f"Open {Path(path).name}", True, recipes, keys)
         )
         low, high = DOMAIN
         outside = int(((points < low) | (points > high)).any(axis=0).sum())

@@ -184,7 +184,8 @@ class ReplacePoints(QUndoCommand):
     ``new_problem`` (a preset, a file): doing it, undoing it and redoing it each
     start a new run (``PointSet.new_problem``). ``recipes``: (show, before,
     after) for a preset: ``show(before)`` as it is undone, ``show(after)`` as
-    it is redone, so the controls name the points on screen."""
+    it is redone, so the controls name the points on screen. ``keys``: the
+    points' split keys (``session.split_keys``), else new random ones."""
 
     def __init__(
         self,
@@ -194,6 +195,7 @@ class ReplacePoints(QUndoCommand):
         text: str,
         new_problem: bool = False,
         recipes: Recipes | None = None,
+        keys: np.ndarray | None = None,
     ) -> None:
         super().__init__(text)
         self.model = model
@@ -203,7 +205,7 @@ class ReplacePoints(QUndoCommand):
         self.new = (
             np.asarray(points, np.float64).reshape(2, -1),
             labels,
-            model.new_keys(labels.size),
+            model.new_keys(labels.size) if keys is None else np.asarray(keys, np.float64),
         )
         self.old: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 

@@ -12,7 +12,7 @@
 from .engine import EVALUATION_SAMPLE, Engine
 from .frame import Frame
 from .limits import LIMITS, Limits
-from .specs import DataSpec, NetworkSpec, test_count, test_mask
+from .specs import DataSpec, NetworkSpec, split_keys, test_count, test_mask
 from .transport import RemoteEngine, RemoteError
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "NetworkSpec",
     "RemoteEngine",
     "RemoteError",
+    "split_keys",
     "test_count",
     "test_mask",
 ]

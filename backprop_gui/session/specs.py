@@ -72,6 +72,13 @@ def test_count(m: int, test_ratio: float) -> int:
     return round(test_ratio * m)
 
 
+def split_keys(m: int, seed: int) -> np.ndarray:
+    """The keys (m,) of a whole set of points read from a file, from ``seed``:
+    the window's Open and ``backprop-gui train --data`` draw the same ones, so
+    the same file, ratio and seed hold out the same test points."""
+    return np.random.default_rng(seed).random(m)
+
+
 def test_mask(keys: np.ndarray, test_ratio: float) -> np.ndarray:
     """The test points: the ``test_count`` points with the smallest keys.
 

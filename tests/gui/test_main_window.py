@@ -321,3 +321,17 @@ def test_export_offers_the_bridges_too(window, tmp_path, suffix):
     assert path.is_file() and path.stat().st_size > 0
     if suffix == ".py":
         assert "def predict_proba" in path.read_text()
+
+
+def test_an_opened_file_holds_out_the_points_train_holds_out(window, tmp_path):
+    # The window drew the keys of an opened file at random, so `train --data`
+    # with the same seed and ratio held out other points (the README says the same).
+    from backprop_gui.session import test_mask
+
+    window.training_panel.seed.setValue(5)
+    window.data_panel.test_ratio.setValue(20)
+    load_dataset(window, tmp_path, "circle", n=200, seed=3)
+    # tests/cli/test_train.py: train's test points for seed 5 at 20 %.
+    expected = test_mask(np.random.default_rng(5).random(200), 0.2)
+    np.testing.assert_array_equal(window.model.test_mask(0.2), expected)
+    assert expected.sum() == 40
