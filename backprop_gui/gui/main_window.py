@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.panels: list[Panel] = [kind() for kind in panels.PANELS]
         self._name_panels()
         self.documents = Documents(self)
-        self._build_layout()
+        build_layout(self)
         self.presentation = Presentation(self)
         self.inspector = Inspector(self)
         build_actions(self)
@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         # Queued, to a declared slot, to be explicit: the window must draw in the
         # GUI thread (PySide runs a plain function in the emitter's thread).
         self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
+        self.metrics_panel.watch(lambda: self.worker.heartbeat)
 
         self._connect()
         self.worker.post(speed=self.commands.speed_value())
@@ -156,9 +157,6 @@ class MainWindow(QMainWindow):
         self.cost_plot, self.log_check = self.cost_panel.plot, self.cost_panel.log_check
         self.maths_panel: MathsPanel = self.panel(MathsPanel)
         self.maths_label = self.maths_panel.label
-
-    def _build_layout(self) -> None:
-        build_layout(self)
 
     def dock(self, panel: QWidget) -> QDockWidget | None:
         """The dock that holds ``panel`` (None for the toolbar and the strip)."""

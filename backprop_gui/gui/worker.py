@@ -157,6 +157,9 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         self._built: NetworkSpec | None = None
         self._slow_step_said = False
         self._ran_ahead = 0  # steps asked to run after the last frame (``_ahead``)
+        # Stamped at every turn of the loop: how long the worker has been in one
+        # computation (a big step, a rebuild) is what the window says it is busy.
+        self.heartbeat = time.perf_counter()
         # Where training runs: a process of its own unless BACKPROP_GUI_TRAINER
         # says "thread". The process starts now; the network is built by the
         # loop, in the worker thread, so the GUI never waits for it.
@@ -243,6 +246,7 @@ class TrainingWorker(TrainerRestarts, FrameMaking, PacedTraining, QObject):
         rate_steps, rate_time = 0, time.perf_counter()
         steps_per_second = 0.0
         while not self._stop.is_set():
+            self.heartbeat = time.perf_counter()
             try:
                 # The steps the trainer ran after the last frame (``_ahead``).
                 dirty |= self._collect_ahead()

@@ -3,8 +3,11 @@ and accuracy; and the same numbers as read-outs in the status bar."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...session import EVALUATION_SAMPLE, Frame
@@ -18,6 +21,7 @@ STATUS_TIPS = (
     ("accuracy", "Accuracy on the training / test data"),
     ("speed", "Training steps per second"),
 )
+SPEED_TIP = dict(STATUS_TIPS)["speed"]
 
 
 def _number(value: float | None, fmt: str, unit: str = "") -> str:
@@ -32,6 +36,16 @@ COST_FORMAT = "#.4g"
 
 
 EPOCH_POINTS, VALUE_POINTS = 20.0, 13.0  # the big read-outs' sizes, at scale 1
+
+# The worker in one computation this long (a step of a big network on many
+# points, a rebuild): the speed read-out says it is busy, and for how long.
+BUSY_AFTER_SECONDS = 1.0
+BUSY_CHECK_MS = 250
+BUSY_TIP = (
+    "A long computation is running: a training step, or a pass over every training point "
+    "for the inspector. The window shows its result when it ends; Pause and changes "
+    "take effect after it."
+)
 
 
 def big_style(points: float) -> str:
@@ -87,6 +101,26 @@ class MetricsPanel(Panel, QWidget):
                 label.setContentsMargins(16, 0, 0, 0)
             self.status_labels[key] = label
 
+    def watch(self, heartbeat: Callable[[], float]) -> None:
+        """Say "Working… N s" in place of the speed while ``heartbeat()`` (the
+        worker's last ``time.perf_counter()`` stamp) is over a second old."""
+        self._heartbeat = heartbeat
+        self._busy_timer = QTimer(self, interval=BUSY_CHECK_MS)
+        self._busy_timer.timeout.connect(self.check_busy)
+        self._busy_timer.start()
+
+    def check_busy(self) -> None:
+        label = self.status_labels["speed"]
+        busy = time.perf_counter() - self._heartbeat()
+        if busy >= BUSY_AFTER_SECONDS:
+            label.setText(f"Working… {busy:.0f} s")
+            label.setToolTip(BUSY_TIP)
+        elif label.toolTip() == BUSY_TIP:  # over: what the last frame said
+            label.setText(self._speed_text)
+            label.setToolTip(SPEED_TIP)
+
+    _speed_text = "0 steps/s"
+
     def status_widgets(self) -> list[QWidget]:
         return list(self.status_labels.values())
 
@@ -124,4 +158,7 @@ class MetricsPanel(Panel, QWidget):
         s["steps"].setText(f"Steps {frame.steps:,}")
         s["cost"].setText(f"Cost {values['cost_train']} / {values['cost_test']}")
         s["accuracy"].setText(f"Accuracy {values['accuracy_train']} / {values['accuracy_test']}")
-        s["speed"].setText(f"{frame.steps_per_second:,.0f} steps/s")
+        self._speed_text = f"{frame.steps_per_second:,.0f} steps/s"
+        s["speed"].setText(self._speed_text)  # a frame: the worker came round
+        if s["speed"].toolTip() == BUSY_TIP:
+            s["speed"].setToolTip(SPEED_TIP)

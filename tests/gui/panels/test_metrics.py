@@ -63,3 +63,53 @@ def test_costs_read_to_four_significant_digits_trailing_zeros_and_all(cost, text
     # 0.716 beside 0.7066 read as less precise; a whole 1234 keeps no point.
     assert metrics._number(cost, metrics.COST_FORMAT) == text
     assert metrics._number(float("nan"), metrics.COST_FORMAT) == "–"
+
+
+def test_the_speed_says_working_while_the_worker_is_in_one_long_computation(qtbot):
+    # A step of 8×256 on 100,000 points took 20 s, with nothing on screen to
+    # say the app was not stuck.
+    import time
+
+    panel = metrics.MetricsPanel()
+    qtbot.addWidget(panel)
+    speed = panel.status_labels["speed"]
+    stamp = [time.perf_counter() - 4.2]
+    panel.watch(lambda: stamp[0])
+    panel.check_busy()
+    assert speed.text() == "Working… 4 s" and speed.toolTip() == metrics.BUSY_TIP
+    stamp[0] = time.perf_counter()  # the worker came round
+    panel.check_busy()
+    assert speed.text() == "0 steps/s" and speed.toolTip() == metrics.SPEED_TIP
+    stamp[0] = time.perf_counter() - 0.5  # shorter than a second is not said
+    panel.check_busy()
+    assert speed.text() == "0 steps/s"
+
+
+def test_a_slow_step_in_the_real_window_is_said_then_its_result_shown(
+    qtbot, settings, session_dir, tmp_path, monkeypatch
+):
+    import time
+
+    from backprop_gui.gui import MainWindow
+    from backprop_gui.gui.worker import TRAINER_ENV
+
+    monkeypatch.setenv(TRAINER_ENV, "thread")  # its engine is here, to slow down
+    window = MainWindow(settings, session_dir)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=5000)
+    load_dataset(window, tmp_path, "circle", n=40)
+    engine = window.worker._trainer
+    quick = engine.run
+
+    def slow(steps):
+        time.sleep(1.6)
+        return quick(steps)
+
+    monkeypatch.setattr(engine, "run", slow)
+    speed = window.status_labels["speed"]
+    window.step_button.click()
+    qtbot.waitUntil(lambda: speed.text() == "Working… 1 s", timeout=5000)
+    qtbot.waitUntil(lambda: window.snapshot.steps == 1, timeout=5000)
+    qtbot.waitUntil(lambda: speed.text().endswith("steps/s"), timeout=2000)
+    window.close()
