@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
             ),
             **more,
         )
-        self.data_panel.show_counts(m.counts(), int(test.sum()))
+        self.data_panel.show_counts(m.counts(), int(test.sum()), m.outside_view())
         can_train = bool((~test).any())
         if not can_train and self._training:
             self._set_training(False)

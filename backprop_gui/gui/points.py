@@ -17,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
+from ..core import DOMAIN
 from ..session import test_mask
 
 
@@ -43,6 +44,11 @@ class PointSet(QObject):
     def counts(self) -> tuple[int, ...]:
         """Points per label 0..K−1, K = max(2, largest label + 1)."""
         return tuple(int(n) for n in np.bincount(self.labels, minlength=2))
+
+    def outside_view(self) -> int:
+        """Points outside the canvas's domain: trained on, but not on screen."""
+        low, high = DOMAIN
+        return int(((self.points < low) | (self.points > high)).any(axis=0).sum())
 
     def n_classes(self) -> int:
         """The classes the points need: largest label + 1, at least 2."""

@@ -107,6 +107,18 @@ def test_a_file_of_more_classes_than_the_window_draws_is_refused_as_such(window,
         window.load_points(eleven)
 
 
+def test_points_outside_the_view_are_counted_where_the_counts_are(qtbot, window, tmp_path):
+    # Said only in the status bar when opened, where the next frame's "New
+    # data" message replaced it at once.
+    far = tmp_path / "far.csv"
+    far.write_text("x1,x2,label\n0,0,0\n7,0,1\n0,-6.5,0\n100,100,1\n6,-6,1\n")
+    window.load_points(far)
+    counts = window.data_panel.counts
+    assert counts.text().endswith("test; 3&nbsp;outside&nbsp;the&nbsp;view)")
+    window.undo_action.trigger()
+    assert "outside" not in counts.text()
+
+
 def test_import_weights_sets_the_network_and_shows_their_surface(qtbot, window, tmp_path):
     from backprop_gui.core import MLP, save_weights
 

@@ -166,14 +166,16 @@ class DataPanel(Panel, QGroupBox):
         self.noise_label.setText(f"{self.noise.value():3d}%")
         self.test_label.setText(f"{self.test_ratio.value():3d}%")
 
-    def show_counts(self, counts: tuple[int, ...], n_test: int) -> None:
-        """Points per class 0..K−1 behind each class's swatch, then the test count."""
+    def show_counts(self, counts: tuple[int, ...], n_test: int, outside: int = 0) -> None:
+        """Points per class 0..K−1 behind each class's swatch, then the test
+        count, and how many lie outside the view (trained on, not seen)."""
         swatches = "".join(
             f"<span style='color:{CLASS_TEXT_COLORS[label % len(CLASS_TEXT_COLORS)]}'>■</span>"
             f"&nbsp;{count} &nbsp; "  # a swatch and its count never part at a wrap
             for label, count in enumerate(counts)
         )
-        self.counts.setText(f"{swatches}({n_test} test)")
+        off = f"; {outside}&nbsp;outside&nbsp;the&nbsp;view" if outside else ""
+        self.counts.setText(f"{swatches}({n_test} test{off})")
 
     def state(self) -> dict:
         return {
