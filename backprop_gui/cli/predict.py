@@ -21,9 +21,10 @@ _LIMITS = (
 DESCRIPTION = f"""\
 Classify points with a saved network (from `train --out` or the app).
 
-The input CSV has the header x1,x2 or x1,x2,label (labels are read but not
-used). The network's own input features (stored in the weights file) are
-computed from x1, x2. The output CSV has the header
+The input CSV has the header x1,x2 or x1,x2,label. A labelled file (one the
+app saved, say) is checked as train checks it, labels 0..{LIMITS.classes - 1}, but its
+labels are not used. The network's own input features (stored in the
+weights file) are computed from x1, x2. The output CSV has the header
 
     x1,x2,p0,p1,...,p{{K-1}},label
 
@@ -110,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
     out = None if args.out is None else check_output_path(args.out, "--out")
     net = guarded(load_weights, args.weights, check_sizes=LIMITS.check_network)
     features = input_features(net, args.weights)
-    # Labels in the input are not used, so accept any class count there.
+    # Labels in the input are not used, but a labelled file is checked as
+    # train checks it: one file format, one set of rules.
     points, _ = guarded(read_points_csv, args.data, n_classes=LIMITS.classes, allow_unlabelled=True)
     X = features_of(points, features, args.data)
     text = predictions_csv(points, probabilities(net, X, args.weights, args.data))

@@ -100,6 +100,18 @@ def test_bad_csv_for_predict(trained: dict, tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_a_labelled_file_is_checked_as_train_checks_it(trained: dict, tmp_path: Path) -> None:
+    # As --help says: its labels are not used, but they are the labels train reads.
+    from backprop_gui.cli.predict import DESCRIPTION
+
+    assert "checked as train checks it, labels 0..9" in " ".join(DESCRIPTION.split())
+    data = tmp_path / "twelve.csv"
+    data.write_text("x1,x2,label\n1.0,2.0,9\n1.0,2.0,12\n")
+    args = ["predict", "--weights", str(trained["npz"]), "--data", str(data)]
+    line = assert_usage_error(run_cli(*args))
+    assert "twelve.csv" in line and "line 3" in line
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [
