@@ -101,6 +101,8 @@ class Documents:
         """Ask for a path with the dialog ``DIALOGS[name]``, then run its method;
         a file that cannot be read or written gets a warning, not a traceback."""
         dialog = DIALOGS[name]
+        if name == "open_session" and not self._may_replace_edits():
+            return
         path = self._ask_path(dialog)
         if not path:
             return
@@ -108,6 +110,21 @@ class Documents:
             getattr(self.window, dialog.method)(path)
         except (ValueError, OSError, RuntimeError) as exc:
             self.window.show_error(f"Could not {dialog.verb}", str(exc))
+
+    def _may_replace_edits(self) -> bool:
+        """Opening a session replaces the points with no undo back (it is a
+        new document): with edits that Undo could still reach, ask first."""
+        if not self.window.undo_stack.count():
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            "Open a session?",
+            "Opening a session replaces the points, the network and its weights, "
+            "and cannot be undone.\n\nOpen one anyway?",
+            QMessageBox.Open | QMessageBox.Cancel,
+            QMessageBox.Cancel,
+        )
+        return answer == QMessageBox.Open
 
     def _ask_path(self, dialog: Dialog) -> str | None:
         settings = self.window.settings

@@ -231,3 +231,36 @@ def test_a_session_that_cannot_be_saved_at_quit_leaves_no_older_one_behind(
     qtbot.waitUntil(lambda: len(third.model) == 40, timeout=5000)
     np.testing.assert_array_equal(third.model.points, second.model.points)
     third.close()
+
+
+def test_open_session_asks_first_when_undo_could_still_bring_edits_back(
+    qtbot, window, tmp_path, monkeypatch
+):
+    # Opening a session clears the undo history: drawn points were lost at once.
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    path = tmp_path / "saved.bpsession"
+    window.save_session(path)
+    load_dataset(window, tmp_path, "moons", n=30)  # an edit Undo could take back
+    asked, offered = [], []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+    def answer(choice):
+        def question(parent, title, text, buttons, default):
+            asked.append(text)
+            offered.append(buttons & QMessageBox.Open and default == QMessageBox.Cancel)
+            return choice
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.Cancel))
+    window.open_session_action.trigger()
+    assert len(asked) == 1 and "cannot be undone" in asked[0] and all(offered)
+    assert len(window.model) == 30 and window.undo_stack.count() == 1  # nothing replaced
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.Open))
+    window.open_session_action.trigger()
+    assert len(asked) == 2 and window.undo_stack.count() == 0
+    assert len(window.model) != 30
+    # With nothing to undo, it opens without asking.
+    window.open_session_action.trigger()
+    assert len(asked) == 2
