@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from .points import ReplacePoints
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
+NEWS_SECONDS = 2.0  # how long a file operation's message is news to the frame after it
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPG", ".jpeg": "JPG", ".bmp": "BMP"}  # by suffix
 
 
@@ -143,6 +145,20 @@ class Documents:
 
     def _say(self, text: str, ms: int) -> None:
         self.window.statusBar().showMessage(text, ms)
+        self._said = (text, time.monotonic())
+
+    _said = ("", 0.0)
+
+    def with_news(self, message: str) -> str:
+        """A frame's ``message``, after what a file operation said just before
+        (an Open's note), which the frame it caused would otherwise replace."""
+        said, at = self._said
+        bar = self.window.statusBar()
+        # Still on screen, alone or before an earlier frame's message.
+        shown = bar.currentMessage().startswith(said)
+        if said and shown and time.monotonic() - at < NEWS_SECONDS:
+            return f"{said}. {message}"
+        return message
 
     def save_points(self, path: str | os.PathLike) -> None:
         model = self.window.model
@@ -200,6 +216,10 @@ class Documents:
             if outside
             else ""
         )
+        empty = [str(k) for k, n in enumerate(w.model.counts()) if not n]
+        if empty and labels.size:  # labels 1 and 2 make three classes, class 0 empty
+            which = f"classes {', '.join(empty)} have" if empty[1:] else f"class {empty[0]} has"
+            note += f"; {which} no points (classes count from 0)"
         self._say(f"Opened {labels.size} points from {path}{note}", 8000)
 
     # -- weights --------------------------------------------------------------------

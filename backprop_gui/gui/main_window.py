@@ -361,7 +361,8 @@ class MainWindow(QMainWindow):
             # A divergence is told in full in the banner; the status bar, which
             # shares its line with the read-outs, gets a short sentence.
             short = "Diverged: paused (see the banner above the canvas)."
-            self.statusBar().showMessage(short if frame.diverged else frame.message, 6000)
+            said = short if frame.diverged else self.documents.with_news(frame.message)
+            self.statusBar().showMessage(said, 6000)
         self.autosaver.show_frame(frame)
 
     # -- points ----------------------------------------------------------------------

@@ -119,6 +119,20 @@ def test_points_outside_the_view_are_counted_where_the_counts_are(qtbot, window,
     assert "outside" not in counts.text()
 
 
+def test_an_opened_files_notes_stay_on_screen_with_the_new_run(qtbot, window, tmp_path):
+    # "Opened …; class 0 has no points" was replaced within 0.1 s by the
+    # frame's "New data: a new run from seed 0."
+    odd = tmp_path / "one_two.csv"
+    odd.write_text("x1,x2,label\n0,0,1\n1,1,2\n2,2,2\n")
+    window.load_points(odd)
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: "New data" in bar.currentMessage(), timeout=5000)
+    said = bar.currentMessage()
+    assert said.startswith(f"Opened 3 points from {odd}; class 0 has no points (classes count")
+    assert said.endswith("New data: a new run from seed 0.")
+    assert window.snapshot.spec.n_classes == 3  # labels 1, 2: three classes, as train reads them
+
+
 def test_import_weights_sets_the_network_and_shows_their_surface(qtbot, window, tmp_path):
     from backprop_gui.core import MLP, save_weights
 
