@@ -391,3 +391,6 @@ class LiveEquations(Panel, QWidget):
         if key in self.rows:
             self.rows[key].set_current(True)
             self.scroll.ensureWidgetVisible(self.rows[key])
+            # Down to the row, never sideways: a row wider than the panel was
+            # scrolled to its right end, cutting off "Z[l] =" and the rest.
+            self.scroll.horizontalScrollBar().setValue(0)

@@ -218,3 +218,16 @@ def test_with_mini_batches_it_says_its_m_is_every_training_point(panel):
     full = dataclasses.replace(TrainConfig(), batch_size=32)  # bigger than the set: full
     panel.show(frame_for(spec, net, points, labels, config=full, steps=2))
     assert not panel.batch_note.isVisible()
+
+
+def test_a_highlighted_row_wider_than_the_panel_is_not_scrolled_sideways(qtbot):
+    # The walk scrolled to the right end of each wide row: "= W[1]·A[0] + b[1]"
+    # without its "Z[1]", and the panel stayed so after the walk.
+    narrow = shown(qtbot, LiveEquations(min_interval=0.0), 260, 300)
+    spec, net, points, labels = case(hidden=(8, 8))
+    narrow.show(frame_for(spec, net, points, labels))
+    bar = narrow.scroll.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # wider than the panel: it could scroll
+    for stage in stages(3):
+        narrow.highlight(stage)
+        assert bar.value() == 0, stage
