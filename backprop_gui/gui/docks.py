@@ -260,14 +260,17 @@ class _TabBarUpkeep(QObject):
 class _RevealFocused(QObject):
     """The keyboard focus going into a dock behind another tab (Tab from the
     dock in front) brings that dock to the front: keys changed controls that
-    nobody could see."""
+    nobody could see. Not the focus a window gets back when it is activated:
+    the tab in front stays in front."""
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self._window = window
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if old is None:  # the window activated: focus comes back, nobody moved it
+            return
         widget = new
         while widget is not None and not isinstance(widget, QDockWidget):
             widget = widget.parentWidget()

@@ -469,3 +469,21 @@ def test_the_keyboard_focus_brings_a_dock_behind_a_tab_to_the_front(qtbot, windo
     window.network_panel.features["x1"].setFocus(Qt.TabFocusReason)
     qtbot.waitUntil(lambda: not network.visibleRegion().isEmpty())
     assert data.visibleRegion().isEmpty()
+
+
+def test_focus_coming_back_with_the_window_leaves_the_tab_in_front(qtbot, window):
+    # Focus in Data's point count, the Network tab brought to the front by a
+    # click: switching to another window and back raised Data again.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    data, network = window.dock(window.data_panel), window.dock(window.network_panel)
+    field = window.data_panel.count
+    data.raise_()
+    field.setFocus(Qt.TabFocusReason)
+    qtbot.waitUntil(field.hasFocus)
+    network.raise_()
+    qtbot.waitUntil(lambda: data.visibleRegion().isEmpty())
+    # What QApplication reports as the window is activated again.
+    QApplication.instance().focusChanged.emit(None, field)
+    qtbot.wait(50)
+    assert data.visibleRegion().isEmpty() and not network.visibleRegion().isEmpty()
