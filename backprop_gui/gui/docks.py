@@ -173,16 +173,30 @@ def _share_heights(window: MainWindow) -> None:
 
 
 def view_actions(window: MainWindow) -> list[QAction]:
-    """Each dock's show/hide action, titled as the dock, for the View menu."""
+    """Each dock's action for the View menu, titled and ticked as the dock's
+    own ``toggleViewAction``: a hidden dock is shown in front of the tabs it
+    shares a place with (the student asked to see it), one behind another
+    tab comes to the front (Qt's action hid it), one in front is hidden."""
     actions = []
     for dock in window.docks.values():
-        action = dock.toggleViewAction()
+        own = dock.toggleViewAction()
+        action = QAction(own.text(), window, checkable=True, checked=own.isChecked())
         action.setObjectName("view_" + dock.objectName())
-        # Shown from the menu, a dock comes in front of the tabs it shares a
-        # place with: the student asked to see it.
-        action.triggered.connect(lambda on, d=dock: on and d.raise_())
+        own.toggled.connect(action.setChecked)
+        own.changed.connect(lambda a=action, o=own: a.setText(o.text()))
+        action.triggered.connect(lambda _on, d=dock, a=action: _view_chosen(window, d, a))
         actions.append(action)
     return actions
+
+
+def _view_chosen(window: MainWindow, dock: QDockWidget, action: QAction) -> None:
+    behind = bool(window.tabifiedDockWidgets(dock)) and dock.visibleRegion().isEmpty()
+    if dock.isHidden() or behind:
+        dock.show()
+        dock.raise_()
+    else:
+        dock.hide()
+    action.setChecked(not dock.isHidden())
 
 
 def reset_layout(window: MainWindow) -> None:

@@ -122,9 +122,9 @@ def test_at_1280_by_720_the_whole_network_diagram_is_in_view(qtbot, window):
 
 def test_each_panel_is_a_dock_listed_in_the_view_menu(window):
     view = window.view_menu.actions()
-    for dock in window.docks.values():
-        assert dock.objectName().startswith("dock_") and dock.toggleViewAction() in view
     names = {a.objectName() for a in view}
+    for dock in window.docks.values():
+        assert dock.objectName().startswith("dock_") and f"view_{dock.objectName()}" in names
     assert {"resetLayoutAction", "presentationAction"} <= names
     assert window.findChild(QDockWidget, "dock_NetworkPanel") is window.dock(window.network_panel)
 
@@ -487,3 +487,26 @@ def test_focus_coming_back_with_the_window_leaves_the_tab_in_front(qtbot, window
     QApplication.instance().focusChanged.emit(None, field)
     qtbot.wait(50)
     assert data.visibleRegion().isEmpty() and not network.visibleRegion().isEmpty()
+
+
+def test_view_brings_a_panel_behind_a_tab_to_the_front_and_hides_one_in_front(qtbot, window):
+    # A ticked View entry whose panel sat behind another tab hid it: only a
+    # second click showed it.
+    from PySide6.QtGui import QAction
+
+    equations = window.dock(window.panel(LiveEquations))
+    diagram = window.dock(window.panel(NetworkDiagram))
+    entry = window.findChild(QAction, "view_dock_liveEquations")
+    diagram.raise_()
+    qtbot.waitUntil(lambda: equations.visibleRegion().isEmpty())
+    assert entry.isChecked() and entry.text() == equations.windowTitle()
+    entry.trigger()  # behind a tab: to the front
+    qtbot.waitUntil(lambda: not equations.visibleRegion().isEmpty())
+    assert not equations.isHidden() and entry.isChecked()
+    entry.trigger()  # in front: hidden
+    assert equations.isHidden() and not entry.isChecked()
+    entry.trigger()  # hidden: shown, in front
+    qtbot.waitUntil(lambda: not equations.visibleRegion().isEmpty())
+    assert entry.isChecked()
+    equations.close()  # its own close button: the entry follows
+    assert not entry.isChecked()
