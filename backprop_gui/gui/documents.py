@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +31,6 @@ from .points import ReplacePoints
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-NEWS_SECONDS = 2.0  # how long a file operation's message is news to the frame after it
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPG", ".jpeg": "JPG", ".bmp": "BMP"}  # by suffix
 
 
@@ -143,20 +141,22 @@ class Documents:
 
     # -- points ---------------------------------------------------------------------
 
-    def _say(self, text: str, ms: int) -> None:
+    def _say(self, text: str, ms: int, news: bool = False) -> None:
+        """Show ``text``; ``news``: also before the frames' messages it causes
+        (``with_news``)."""
         self.window.statusBar().showMessage(text, ms)
-        self._said = (text, time.monotonic())
+        self._news = (text, self.window.last_request) if news else ("", -1)
 
-    _said = ("", 0.0)
+    _news = ("", -1)
 
     def with_news(self, message: str) -> str:
-        """A frame's ``message``, after what a file operation said just before
-        (an Open's note), which the frame it caused would otherwise replace."""
-        said, at = self._said
-        bar = self.window.statusBar()
-        # Still on screen, alone or before an earlier frame's message.
-        shown = bar.currentMessage().startswith(said)
-        if said and shown and time.monotonic() - at < NEWS_SECONDS:
+        """A frame's ``message``, after what an Open said just before, which
+        the frames it caused ("New output layer: …", "New data: …") would
+        otherwise replace at once; until Train, Step or Pause is pressed (a
+        "Stopped: …" is news of its own) or the Open's message times out."""
+        said, request = self._news
+        w = self.window
+        if said and w.last_request == request and w.statusBar().currentMessage().startswith(said):
             return f"{said}. {message}"
         return message
 
@@ -220,7 +220,7 @@ class Documents:
         if empty and labels.size:  # labels 1 and 2 make three classes, class 0 empty
             which = f"classes {', '.join(empty)} have" if empty[1:] else f"class {empty[0]} has"
             note += f"; {which} no points (classes count from 0)"
-        self._say(f"Opened {labels.size} points from {path}{note}", 8000)
+        self._say(f"Opened {labels.size} points from {path}{note}", 8000, news=True)
 
     # -- weights --------------------------------------------------------------------
 

@@ -124,8 +124,8 @@ def test_an_opened_files_notes_stay_on_screen_with_the_new_run(qtbot, window, tm
     # frame's "New data: a new run from seed 0."
     odd = tmp_path / "one_two.csv"
     odd.write_text("x1,x2,label\n0,0,1\n1,1,2\n2,2,2\n")
-    window.load_points(odd)
     bar = window.statusBar()
+    window.load_points(odd)
     qtbot.waitUntil(lambda: "New data" in bar.currentMessage(), timeout=5000)
     said = bar.currentMessage()
     assert said.startswith(f"Opened 3 points from {odd}; class 0 has no points (classes count")
