@@ -241,16 +241,13 @@ class MainWindow(QMainWindow):
         )
         self.data_panel.show_counts(m.counts(), int(test.sum()), m.outside_view())
         can_train = bool((~test).any())
-        if not can_train and self._training:
-            self._set_training(False)
-            self._post_training(False)
         why_not = None
         if not can_train:
-            why_not = (
-                "Add some points first"
-                if not len(m)
-                else "Every point is test data: lower the test share"
-            )
+            why_not = "add some points first" if not len(m) else "every point is test data"
+        if why_not and self._training:  # said, or Undo brought points back to a silent pause
+            self._set_training(False)
+            self._post_training(False)
+            self.statusBar().showMessage(f"Paused: {why_not}.", 6000)
         self.commands.set_trainable(why_not, self._training)
         self.train_action.setEnabled(can_train or self._training)
         self.step_action.setEnabled(can_train)

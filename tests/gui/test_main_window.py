@@ -301,13 +301,33 @@ def test_the_maths_panel_follows_optimizer_and_regularisation(window):
 
 def test_step_gets_its_tooltip_back_when_there_is_data_again(window, tmp_path):
     window.clear_action.trigger()
-    assert window.step_button.toolTip() == "Cannot train: Add some points first."
+    assert window.step_button.toolTip() == "Cannot train: add some points first."
     load_dataset(window, tmp_path)
     assert window.step_button.isEnabled()
     # Issue #13: Step is one step (one epoch is Shift+Step).
     assert window.step_button.toolTip() == (
         "Train exactly one step (one update on one mini-batch), then pause (S)"
     )
+
+
+def test_clearing_the_points_while_training_pauses_and_says_why(qtbot, window, tmp_path):
+    # Training stopped with no word, and Undo then left it paused: it looked stuck.
+    load_dataset(window, tmp_path)
+    window.train_button.click()
+    assert window.is_training
+    window.clear_action.trigger()
+    assert not window.is_training and window.train_button.text() == "Train"
+    assert window.statusBar().currentMessage() == "Paused: add some points first."
+    window.undo_action.trigger()
+    assert window.train_button.isEnabled() and not window.is_training
+    two = tmp_path / "two.csv"  # at 90 %, both are test points
+    two.write_text("x1,x2,label\n0,0,0\n1,1,1\n")
+    window.data_panel.test_ratio.setValue(0)
+    window.load_points(two)
+    window.train_button.click()
+    window.data_panel.test_ratio.setValue(90)
+    assert not window.is_training
+    assert window.statusBar().currentMessage() == "Paused: every point is test data."
 
 
 def test_export_image_replaces_the_file_whole_and_leaves_no_temporary(window, tmp_path):
