@@ -182,8 +182,9 @@ def view_actions(window: MainWindow) -> list[QAction]:
         own = dock.toggleViewAction()
         action = QAction(own.text(), window, checkable=True, checked=own.isChecked())
         action.setObjectName("view_" + dock.objectName())
-        own.toggled.connect(action.setChecked)
-        own.changed.connect(lambda a=action, o=own: a.setText(o.text()))
+        # Guarded: at exit the docks may hide after the window's actions are gone.
+        own.toggled.connect(lambda on, a=action: shiboken6.isValid(a) and a.setChecked(on))
+        dock.windowTitleChanged.connect(lambda t, a=action: shiboken6.isValid(a) and a.setText(t))
         action.triggered.connect(lambda _on, d=dock, a=action: _view_chosen(window, d, a))
         actions.append(action)
     return actions
