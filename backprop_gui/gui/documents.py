@@ -163,7 +163,7 @@ class Documents:
     def save_points(self, path: str | os.PathLike) -> None:
         model = self.window.model
         write_points_csv(path, model.points, model.labels)
-        self._say(f"Saved {len(model)} points to {path}", 4000)
+        self._say(f"Saved {len(model):,} points to {path}", 4000)
 
     def generate_preset(self, name: str, n: int, noise: float, undoable: bool = True) -> None:
         """Replace the points with a new draw of preset ``name`` (``n`` points,
@@ -212,7 +212,7 @@ class Documents:
         low, high = DOMAIN
         outside = w.model.outside_view()  # the data panel's counts keep saying it
         note = (
-            f"; {outside} lie outside the view [{low:g}, {high:g}]² but are trained on"
+            f"; {outside:,} lie outside the view [{low:g}, {high:g}]² but are trained on"
             if outside
             else ""
         )
@@ -220,7 +220,7 @@ class Documents:
         if empty and labels.size:  # labels 1 and 2 make three classes, class 0 empty
             which = f"classes {', '.join(empty)} have" if empty[1:] else f"class {empty[0]} has"
             note += f"; {which} no points (classes count from 0)"
-        self._say(f"Opened {labels.size} points from {path}{note}", 8000, news=True)
+        self._say(f"Opened {labels.size:,} points from {path}{note}", 8000, news=True)
 
     # -- weights --------------------------------------------------------------------
 

@@ -93,7 +93,7 @@ class Autosaver:
             return False
         trained = " and the trained weights" if state.theta is not None else ""
         self.window.statusBar().showMessage(
-            f"Restored {state.labels.size} points{trained} from the last session.", 8000
+            f"Restored {state.labels.size:,} points{trained} from the last session.", 8000
         )
         return True
 
@@ -123,7 +123,7 @@ class Autosaver:
             if keys is None:
                 keys = window.model.new_keys(labels.size)
             window.model.replace(points, np.asarray(labels, np.int64), keys)
-            restored.append(f"{labels.size} points")
+            restored.append(f"{labels.size:,} points")
         weights = store.load_weights() if with_weights else None
         if weights is not None:
             resume = (weights.epoch or 0, weights.steps or 0)

@@ -171,11 +171,11 @@ class DataPanel(Panel, QGroupBox):
         count, and how many lie outside the view (trained on, not seen)."""
         swatches = "".join(
             f"<span style='color:{CLASS_TEXT_COLORS[label % len(CLASS_TEXT_COLORS)]}'>■</span>"
-            f"&nbsp;{count} &nbsp; "  # a swatch and its count never part at a wrap
+            f"&nbsp;{count:,} &nbsp; "  # a swatch and its count never part at a wrap
             for label, count in enumerate(counts)
         )
-        off = f"; {outside}&nbsp;outside&nbsp;the&nbsp;view" if outside else ""
-        self.counts.setText(f"{swatches}({n_test} test{off})")
+        off = f"; {outside:,}&nbsp;outside&nbsp;the&nbsp;view" if outside else ""
+        self.counts.setText(f"{swatches}({n_test:,} test{off})")
 
     def state(self) -> dict:
         return {
