@@ -24,6 +24,7 @@ from ..core import (
     make_dataset,
     read_points_csv,
     save_weights,
+    transform,
 )
 from ..core.weightsfile import SUFFIXES as WEIGHT_SUFFIXES
 from ..session import LIMITS, split_keys, test_mask
@@ -312,7 +313,8 @@ def train_epochs(trainer: Trainer, epochs: int, progress: Progress) -> str | Non
 def run(args: argparse.Namespace) -> int:
     the_plan = plan(args)
     points, labels, source = load_points(args)
-    # Checked in the file's order, so that "point N" is the file's N-th point.
+    # Checked in the file's order, so that "point N" is the file's N-th point;
+    # then the two shares need no second check.
     features_of(points, the_plan.features, source)
     n_classes = max(2, int(labels.max()) + 1)
     train_points, train_labels, test_points, test_labels = split(
@@ -326,8 +328,8 @@ def run(args: argparse.Namespace) -> int:
     n_out = 1 if n_classes == 2 else n_classes
     sizes = [len(the_plan.features), *the_plan.hidden, n_out]
     net = MLP(sizes, the_plan.activations, seed=args.seed, features=the_plan.features)
-    X = features_of(train_points, the_plan.features, source)
-    X_test = features_of(test_points, the_plan.features, source)
+    X = transform(train_points, the_plan.features)
+    X_test = transform(test_points, the_plan.features)
     trainer = Trainer(net, X, train_labels, the_plan.config, X_test, test_labels)
 
     start = time.perf_counter()

@@ -31,6 +31,9 @@ FEATURE_LABELS = {
     "sin(x2)": "sin x₂",
 }
 DEFAULT_FEATURES: tuple[str, ...] = ("x1", "x2")
+# Coordinates this small give finite features: squares and products stay under
+# 1e300, and sines are bounded.
+SAFE_COORDINATE = 1e150
 
 
 def check_feature_names(names: Sequence[str]) -> tuple[str, ...]:
@@ -66,16 +69,23 @@ def overflow_problem(
     once, which would blame α. The default, every feature, is what the window
     can switch to at any time."""
     names = check_feature_names(names)
-    with np.errstate(over="ignore", invalid="ignore"):
-        X = transform(points, names)
-    bad = ~np.isfinite(X)
-    if not bad.any():
+    points = np.asarray(points, dtype=np.float64)
+    if not points.size or np.abs(points).max() <= SAFE_COORDINATE:
+        return None  # the usual case, at the cost of one pass
+    first: tuple[int, str, float] | None = None  # (point, feature, its value)
+    x1, x2 = points
+    for name in names:  # one feature at a time: a big file is never stacked 7 times over
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = FEATURES[name](x1, x2)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size and (first is None or bad[0] < first[0]):
+            first = (int(bad[0]), name, float(values[bad[0]]))
+    if first is None:
         return None
-    column = int(np.argmax(bad.any(axis=0)))
-    row = int(np.argmax(bad[:, column]))
-    name = (shown or {}).get(names[row], names[row])
-    x1, x2 = np.asarray(points, dtype=np.float64)[:, column]
+    column, name, value = first
+    name = (shown or {}).get(name, name)
     return (
-        f"the input feature {name} overflows to {X[row, column]} for point {column + 1} "
-        f"({x1:g}, {x2:g}); the coordinates are too large (the app's domain is [-6, 6])"
+        f"the input feature {name} overflows to {value} for point {column + 1} "
+        f"({x1[column]:g}, {x2[column]:g}); the coordinates are too large "
+        "(the app's domain is [-6, 6])"
     )

@@ -94,6 +94,8 @@ class Documents:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        # Undo or Redo of an Open brings other points: its notes are not news then.
+        window.undo_stack.indexChanged.connect(self._forget_news)
 
     # -- dialogs --------------------------------------------------------------------
 
@@ -101,10 +103,8 @@ class Documents:
         """Ask for a path with the dialog ``DIALOGS[name]``, then run its method;
         a file that cannot be read or written gets a warning, not a traceback."""
         dialog = DIALOGS[name]
-        if name == "open_session" and not self._may_replace_edits():
-            return
         path = self._ask_path(dialog)
-        if not path:
+        if not path or (name == "open_session" and not self._may_replace_edits()):
             return
         try:
             getattr(self.window, dialog.method)(path)
@@ -149,6 +149,9 @@ class Documents:
 
     _news = ("", -1)
 
+    def _forget_news(self) -> None:
+        self._news = ("", -1)
+
     def with_news(self, message: str) -> str:
         """A frame's ``message``, after what an Open said just before, which
         the frames it caused ("New output layer: …", "New data: …") would
@@ -188,19 +191,22 @@ class Documents:
         # Read as the command line reads: a file of more classes than the
         # window draws is not broken, and is told so.
         points, labels = read_points_csv(path, n_classes=LIMITS.classes)
-        problem = overflow_problem(points, shown=FEATURE_LABELS)
         top = int(labels.max()) if labels.size else 0
-        if top >= LIMITS.window_classes:
-            problem = (
-                f"the window draws at most {LIMITS.window_classes} classes (labels "
-                f"0..{LIMITS.window_classes - 1}); this file has label {top} "
-                f"(backprop-gui train takes up to {LIMITS.classes} classes)"
-            )
         if labels.size > LIMITS.window_points:  # what a session can hold
             problem = (
                 f"the window holds at most {LIMITS.window_points:,} points; the file has "
                 f"{labels.size:,} (backprop-gui train and predict take more)"
             )
+        elif top >= LIMITS.window_classes:
+            problem = (
+                f"the window draws at most {LIMITS.window_classes} classes (labels "
+                f"0..{LIMITS.window_classes - 1}); this file has label {top} "
+                f"(backprop-gui train takes up to {LIMITS.classes} classes)"
+            )
+        else:
+            problem = overflow_problem(points, shown=FEATURE_LABELS)
+            if problem is not None:
+                problem += "; the window checks every input feature it can switch to"
         if problem is not None:
             raise ValueError(f"{path}: {problem}")
         w = self.window
@@ -211,8 +217,9 @@ class Documents:
         )
         low, high = DOMAIN
         outside = w.model.outside_view()  # the data panel's counts keep saying it
+        lie, are = ("lies", "is") if outside == 1 else ("lie", "are")
         note = (
-            f"; {outside:,} lie outside the view [{low:g}, {high:g}]² but are trained on"
+            f"; {outside:,} {lie} outside the view [{low:g}, {high:g}]² but {are} trained on"
             if outside
             else ""
         )
@@ -220,7 +227,8 @@ class Documents:
         if empty and labels.size:  # labels 1 and 2 make three classes, class 0 empty
             which = f"classes {', '.join(empty)} have" if empty[1:] else f"class {empty[0]} has"
             note += f"; {which} no points (classes count from 0)"
-        self._say(f"Opened {labels.size:,} points from {path}{note}", 8000, news=True)
+        points_ = "point" if labels.size == 1 else "points"
+        self._say(f"Opened {labels.size:,} {points_} from {path}{note}", 8000, news=True)
 
     # -- weights --------------------------------------------------------------------
 

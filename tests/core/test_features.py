@@ -50,3 +50,7 @@ def test_points_whose_features_overflow_name_the_first_such_point_and_feature():
 def test_large_but_finite_features_are_not_an_overflow():
     points = np.array([[1e150, -1e150], [3.0, 1e100]])
     assert overflow_problem(points) is None
+    # Beyond the quick check's bound, each feature is computed: x1·x2 is 1e-40 here.
+    beyond = np.array([[1e160], [1e-200]])
+    assert overflow_problem(beyond, ["x1", "x2", "x1*x2", "sin(x1)"]) is None
+    assert "x1^2 overflows to inf for point 1" in overflow_problem(beyond)

@@ -264,3 +264,39 @@ def test_open_session_asks_first_when_undo_could_still_bring_edits_back(
     # With nothing to undo, it opens without asking.
     window.open_session_action.trigger()
     assert len(asked) == 2
+
+
+def test_a_session_with_its_inputs_in_another_order_keeps_its_function(qtbot, window, tmp_path):
+    # A session written by another tool may list the features in any order:
+    # W[1]'s columns follow them into the controls' order.
+    from backprop_gui.core import transform
+    from backprop_gui.session import NetworkSpec
+    from backprop_gui.session.sessionfile import SessionState, save_session
+
+    spec = NetworkSpec((4,), "tanh", ("sin(x1)", "x2", "x1"), 3)
+    net = spec.build()
+    points = np.random.default_rng(1).uniform(-5, 5, (2, 30))
+    state = SessionState(
+        points=points,
+        labels=np.arange(30) % 2,
+        keys=np.linspace(0, 0.99, 30),
+        spec=spec,
+        controls={},
+        theta=net.theta.copy(),
+        curve=np.zeros((0, 3)),
+        epoch=7,
+        steps=7,
+    )
+    path = tmp_path / "reordered.bpsession"
+    save_session(path, state)
+    window.open_session(path)
+    shown = wait_for(qtbot, window, lambda s: s.spec.hidden == (4,) and s.epoch == 7)
+    assert shown.spec.features == ("x1", "x2", "sin(x1)") == window.network_spec().features
+    again = shown.spec.build()
+    again.theta[:] = shown.theta
+    np.testing.assert_allclose(
+        again.predict_proba(transform(points, again.features)),
+        net.predict_proba(transform(points, spec.features)),
+        rtol=0,
+        atol=1e-15,
+    )
