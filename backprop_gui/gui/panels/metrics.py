@@ -39,12 +39,14 @@ EPOCH_POINTS, VALUE_POINTS = 20.0, 13.0  # the big read-outs' sizes, at scale 1
 
 # The worker in one computation this long (a step of a big network on many
 # points, a rebuild): the speed read-out says it is busy, and for how long.
-BUSY_AFTER_SECONDS = 1.0
+# Over a second and a half: a turn that trains 0.25 s after a slow frame
+# (worker.MAX_SLOW_FRAME_CHUNK) would otherwise flicker in and out of it.
+BUSY_AFTER_SECONDS = 1.5
 BUSY_CHECK_MS = 250
 BUSY_TIP = (
-    "A long computation is running: a training step, or a pass over every training point "
-    "for the inspector. The window shows its result when it ends; Pause and changes "
-    "take effect after it."
+    "A long computation is running: a training step, a pass over every training point "
+    "for the inspector, or the trainer starting. The window shows its result when it "
+    "ends; Pause and changes take effect after it."
 )
 
 
@@ -103,7 +105,7 @@ class MetricsPanel(Panel, QWidget):
 
     def watch(self, heartbeat: Callable[[], float]) -> None:
         """Say "Working… N s" in place of the speed while ``heartbeat()`` (the
-        worker's last ``time.perf_counter()`` stamp) is over a second old."""
+        worker's last ``time.perf_counter()`` stamp) is ``BUSY_AFTER_SECONDS`` old."""
         self._heartbeat = heartbeat
         self._busy_timer = QTimer(self, interval=BUSY_CHECK_MS)
         self._busy_timer.timeout.connect(self.check_busy)
