@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import QGraphicsEllipseItem, QWidget
 
 from ..core import DOMAIN
+from ..session import LIMITS
 from .point_layer import PointLayer
 from .points import AddPoints, PointSet, RemovePoints
 from .surface_image import SurfaceImage
@@ -73,6 +74,7 @@ class Canvas(pg.PlotWidget):
     tool_changed = Signal(str)
     class_changed = Signal(int)  # the label a left click adds
     point_picked = Signal(int)  # the inspect tool clicked this point (its index)
+    full = Signal(str)  # points not added: why
 
     def __init__(self, model: PointSet, undo_stack: QUndoStack, parent=None) -> None:
         self._view = PaintViewBox()
@@ -323,8 +325,7 @@ class Canvas(pg.PlotWidget):
         if label is None:
             return
         points = self._spray(x, y) if self.tool == "brush" else np.array([[x], [y]])
-        if points.size:
-            self.undo_stack.push(AddPoints(self.model, points, [label] * points.shape[1]))
+        self._add(points, label)
 
     def begin_stroke(self, x: float, y: float, button, modifiers) -> None:
         if self.tool == "inspect":  # the inspect tool only looks
@@ -360,9 +361,18 @@ class Canvas(pg.PlotWidget):
             points = np.hstack([self._spray(cx, cy) for cx, cy in centres.T] or [np.zeros((2, 0))])
         else:
             points, stroke["last"] = _along(stroke["last"], (x, y), PUT_SPACING)
+        self._add(points, stroke["label"], stroke["id"])
+
+    def _add(self, points: np.ndarray, label: int, stroke: int | None = None) -> None:
+        """Add ``points`` (2, n) of class ``label``, as many as the window holds
+        (``LIMITS.window_points``: what a session can save); say so when full."""
+        room = LIMITS.window_points - len(self.model)
+        if points.shape[1] > room:
+            points = points[:, : max(room, 0)]
+            self.full.emit(f"The window holds at most {LIMITS.window_points:,} points.")
         if points.size:
-            labels = [stroke["label"]] * points.shape[1]
-            self.undo_stack.push(AddPoints(self.model, points, labels, stroke["id"]))
+            labels = [label] * points.shape[1]
+            self.undo_stack.push(AddPoints(self.model, points, labels, stroke))
 
     def end_stroke(self) -> None:
         self._stroke = None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QTabBar,
     QToolBar,
@@ -188,6 +189,18 @@ def view_actions(window: MainWindow) -> list[QAction]:
         action.triggered.connect(lambda _on, d=dock, a=action: _view_chosen(window, d, a))
         actions.append(action)
     return actions
+
+
+def popup_menu(window: MainWindow) -> QMenu:
+    """A right-click on a dock's title or a toolbar: the View menu's dock
+    entries (``view_actions``, not Qt's own), and the toolbars'."""
+    menu = QMenu(window)
+    menu.addActions(
+        [a for a in window.findChildren(QAction) if a.objectName().startswith("view_dock")]
+    )
+    menu.addSeparator()
+    menu.addActions([bar.toggleViewAction() for bar in window.findChildren(QToolBar)])
+    return menu
 
 
 def _view_chosen(window: MainWindow, dock: QDockWidget, action: QAction) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
 from ..core import MLP, TrainConfig
 from ..session import DataSpec, Frame, NetworkSpec
@@ -27,7 +27,7 @@ from .actions import SHORTCUTS, build_actions
 from .actions import show_about as _show_about
 from .actions import show_shortcuts as _show_shortcuts
 from .canvas import Canvas
-from .docks import build_layout, reset_layout
+from .docks import build_layout, popup_menu, reset_layout
 from .documents import Documents
 from .documents import show_error as _show_error
 from .exits import forget_exit, stop_worker_at_exit
@@ -162,6 +162,9 @@ class MainWindow(QMainWindow):
         """The dock that holds ``panel`` (None for the toolbar and the strip)."""
         return self.docks.get(dock_name(panel))
 
+    def createPopupMenu(self) -> QMenu:  # Qt's: a right-click on a dock's title
+        return popup_menu(self)
+
     def reset_layout(self) -> None:
         """Every dock back where it started, shown (View › Reset layout)."""
         reset_layout(self)
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.model.changed.connect(self._post_data)
+        self.canvas.full.connect(lambda why: self.statusBar().showMessage(why, 4000))
         self.model.changed.connect(self.autosaver.timer.start)
         self.train_button.clicked.connect(self.toggle_training)
         self.step_button.clicked.connect(self.step)
@@ -243,7 +247,8 @@ class MainWindow(QMainWindow):
         can_train = bool((~test).any())
         why_not = None
         if not can_train:
-            why_not = "add some points first" if not len(m) else "every point is test data"
+            full = "every point is test data: lower the test share"
+            why_not = full if len(m) else "add some points first"
         if why_not and self._training:  # said, or Undo brought points back to a silent pause
             self._set_training(False)
             self._post_training(False)

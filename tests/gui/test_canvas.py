@@ -128,3 +128,24 @@ def test_a_stroke_that_leaves_the_square_does_not_paint_across(window):
     assert len(ys) > 0 and ((np.abs(ys) < 0.1) | (np.abs(ys - 5.0) < 0.1)).all()
     window.undo_action.trigger()  # still one stroke, one undo step
     assert len(window.model) == 0
+
+
+def test_points_stop_at_what_the_window_holds_and_it_says_so(window, monkeypatch):
+    # A file of the most points plus one brush stroke made a set that Save
+    # session refused, and that the save at quit lost.
+    from dataclasses import replace
+
+    from backprop_gui.gui import canvas
+    from backprop_gui.session import LIMITS
+
+    monkeypatch.setattr(canvas, "LIMITS", replace(LIMITS, window_points=5))
+    clear(window)
+    for i in range(4):
+        click(window, -4.0 + i, 0.0)
+    window.tool_actions["brush"].trigger()
+    drag(window, [(-3.0 + 0.5 * i, 2.0) for i in range(8)])  # dozens of points asked for
+    assert len(window.model) == 5
+    assert window.statusBar().currentMessage() == "The window holds at most 5 points."
+    window.tool_actions["put"].trigger()
+    click(window, 3.0, -3.0)
+    assert len(window.model) == 5

@@ -510,3 +510,18 @@ def test_view_brings_a_panel_behind_a_tab_to_the_front_and_hides_one_in_front(qt
     assert entry.isChecked()
     equations.close()  # its own close button: the entry follows
     assert not entry.isChecked()
+
+
+def test_a_right_click_on_a_dock_title_offers_the_view_menus_entries(window):
+    # Qt's own menu held each dock's toggleViewAction, which hid a panel
+    # behind another tab instead of showing it.
+    from PySide6.QtGui import QAction
+
+    menu = window.createPopupMenu()
+    entries = [a for a in menu.actions() if not a.isSeparator()]
+    names = {a.objectName() for a in entries}
+    assert {f"view_{name}" for name in window.docks} <= names
+    assert not any(dock.toggleViewAction() in entries for dock in window.docks.values())
+    toolbars = {bar.toggleViewAction() for bar in window.findChildren(QToolBar)}
+    assert toolbars and toolbars <= set(entries)
+    assert all(isinstance(a, QAction) for a in entries)

@@ -131,6 +131,11 @@ def test_an_opened_files_notes_stay_on_screen_with_the_new_run(qtbot, window, tm
     assert said.startswith(f"Opened 3 points from {odd}; class 0 has no points (classes count")
     assert said.endswith("New data: a new run from seed 0.")
     assert window.snapshot.spec.n_classes == 3  # labels 1, 2: three classes, as train reads them
+    # Undo brings the points before back: the file's notes are not news then.
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("New data"), timeout=5000)
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("New data"), timeout=5000)
 
 
 def test_import_weights_sets_the_network_and_shows_their_surface(qtbot, window, tmp_path):
@@ -327,7 +332,8 @@ def test_clearing_the_points_while_training_pauses_and_says_why(qtbot, window, t
     window.train_button.click()
     window.data_panel.test_ratio.setValue(90)
     assert not window.is_training
-    assert window.statusBar().currentMessage() == "Paused: every point is test data."
+    said = window.statusBar().currentMessage()
+    assert said == "Paused: every point is test data: lower the test share."
 
 
 def test_export_image_replaces_the_file_whole_and_leaves_no_temporary(window, tmp_path):

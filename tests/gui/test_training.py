@@ -130,7 +130,7 @@ def test_exported_weights_predict_what_the_app_shows(qtbot, window, tmp_path):
 def test_train_is_disabled_without_points_and_says_why(qtbot, window):
     window.clear_action.trigger()
     assert not window.train_button.isEnabled()
-    assert "Add some points" in window.train_button.toolTip()
+    assert "add some points" in window.train_button.toolTip()
 
 
 def test_importing_a_network_without_x1_or_x2_keeps_the_panel_in_step(qtbot, window, tmp_path):

@@ -86,7 +86,7 @@ def test_a_panel_added_to_the_list_gets_every_frame(
     # Its own dock, from its declaration alone, listed in the View menu.
     dock = window.findChild(QDockWidget, "dock_frameCounter")
     assert dock.isAncestorOf(counter) and dock.windowTitle() == "FrameCounter"
-    assert dock.toggleViewAction() in window.view_menu.actions()
+    assert f"view_{dock.objectName()}" in {a.objectName() for a in window.view_menu.actions()}
     load_dataset(window, tmp_path)
     window.train_button.click()
     last = wait_for(qtbot, window, lambda s: s.training and s.epoch > 0)
