@@ -120,7 +120,7 @@ class Documents:
             self.window,
             "Open a session?",
             "Opening a session replaces the points, the network and its weights, "
-            "and cannot be undone.\n\nOpen one anyway?",
+            "and cannot be undone.\n\nOpen it anyway?",
             QMessageBox.Open | QMessageBox.Cancel,
             QMessageBox.Cancel,
         )
