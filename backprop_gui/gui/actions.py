@@ -15,9 +15,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .docks import view_actions
 from .theme import CLASS_COLORS, CLASS_NAMES, class_icon, tool_icon
@@ -357,15 +369,33 @@ def build_actions(window: MainWindow) -> None:
     window.addToolBar(picker)
 
 
-def show_shortcuts(parent: QWidget) -> QMessageBox:
-    """The help list in a window-modal box that does not block the caller."""
-    rows = "".join(
+def show_shortcuts(parent: QWidget) -> QDialog:
+    """The help list in two columns, in a window-modal box that does not block
+    the caller, no bigger than the screen (it scrolls when the text is: at
+    1280×720 in presentation mode one column was 1,146 px tall)."""
+    rows = [
         f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS + CLASS_HELP
+    ]
+    half = (len(rows) + 1) // 2
+    box = QDialog(parent, windowTitle="Keyboard shortcuts", objectName="shortcutsBox")
+    box.setAttribute(Qt.WA_DeleteOnClose)
+    inner = QWidget()
+    columns = QHBoxLayout(inner)
+    for part in (rows[:half], rows[half:]):
+        table = QLabel(f"<table>{''.join(part)}</table>", textFormat=Qt.RichText)
+        columns.addWidget(table, 1, Qt.AlignTop)
+    scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
+    scroll.setWidget(inner)
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok)
+    buttons.accepted.connect(box.accept)
+    layout = QVBoxLayout(box)
+    layout.addWidget(scroll)
+    layout.addWidget(buttons)
+    room = box.screen().availableGeometry()
+    wanted = inner.sizeHint() + QSize(40, buttons.sizeHint().height() + 40)
+    box.resize(
+        min(wanted.width(), room.width() * 9 // 10), min(wanted.height(), room.height() * 9 // 10)
     )
-    box = QMessageBox(
-        QMessageBox.Information, "Keyboard shortcuts", f"<table>{rows}</table>", parent=parent
-    )
-    box.setTextFormat(Qt.RichText)
     box.open()
     return box
 

@@ -452,8 +452,8 @@ class MainWindow(QMainWindow):
         """A window-modal warning that does not block the caller (or a test)."""
         return _show_error(self, title, text)
 
-    def show_shortcuts(self) -> None:
-        _show_shortcuts(self)
+    def show_shortcuts(self) -> QWidget:
+        return _show_shortcuts(self)
 
     def show_about(self) -> None:
         _show_about(self)

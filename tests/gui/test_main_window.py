@@ -387,3 +387,20 @@ def test_an_opened_file_holds_out_the_points_train_holds_out(window, tmp_path):
     expected = test_mask(np.random.default_rng(5).random(200), 0.2)
     np.testing.assert_array_equal(window.model.test_mask(0.2), expected)
     assert expected.sum() == 40
+
+
+def test_the_shortcuts_box_fits_the_screen_in_presentation_mode(qtbot, window):
+    # One column of 1,146 px at 1280×720 in the mode: F11, F1 and OK were off screen.
+    from PySide6.QtWidgets import QLabel
+
+    from backprop_gui.gui.main_window import SHORTCUTS
+
+    window.set_presentation(True)
+    box = window.show_shortcuts()
+    qtbot.waitExposed(box)
+    room = box.screen().availableGeometry()
+    assert box.height() <= room.height() and box.width() <= room.width()
+    text = " ".join(label.text() for label in box.findChildren(QLabel))
+    assert all(f"<b>{key}</b>" in text for key, _ in SHORTCUTS)
+    box.close()
+    window.set_presentation(False)
