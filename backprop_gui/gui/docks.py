@@ -221,6 +221,9 @@ def reset_layout(window: MainWindow) -> None:
             dock.setFloating(False)
     _share_heights(window)
     QTimer.singleShot(0, window, lambda: hide_stale_tab_bars(window))
+    presentation = getattr(window, "presentation", None)
+    if presentation is not None:  # in the mode: its wider left column and no title bars
+        QTimer.singleShot(0, window, presentation.refit)
 
 
 def style_tab_bar(bar: QTabBar) -> None:

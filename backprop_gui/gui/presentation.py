@@ -113,6 +113,14 @@ class Presentation(QObject):
         if width > shown.width():
             self.window.resizeDocks([shown], [width], Qt.Horizontal)
 
+    def refit(self) -> None:
+        """After Reset layout in the mode, the docks as the mode lays them out
+        (the default layout's left column was too narrow for the larger font)."""
+        if self.on:
+            for dock in self.window.docks.values():
+                self._retitle(dock)
+            self._fit_left_column()
+
     def _scale_panels(self, scale: float) -> None:
         """The panels whose text sizes are their own (``set_scale``), at ``scale``."""
         for panel in self.window.panels:

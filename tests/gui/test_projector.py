@@ -77,6 +77,14 @@ for _ in range(8):  # and again and again, each time before the window settled
     QTest.qWait(170)
 QTest.qWait(1000)
 report["heights"].append(heights())
+if not w.presentation.on:
+    w.presentation_action.trigger()
+    QTest.qWait(1500)
+w.reset_layout_action.trigger()  # in the mode: its left column, not the default one
+QTest.qWait(800)
+report["reset in presentation"] = look()
+w.presentation_action.trigger()  # closing in the mode is another test's (test_faults)
+QTest.qWait(500)
 print(json.dumps(report))
 w.close()
 """
@@ -101,7 +109,7 @@ def test_at_1280_by_720_what_the_hall_reads_needs_no_scrolling(tmp_path):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     presentation = report["presentation"]
     assert presentation["full_screen"] and presentation["window"] == [0, 0, 1280, 720]
-    for mode in ("maximized", "presentation", "after"):
+    for mode in ("maximized", "presentation", "after", "reset in presentation"):
         seen = report[mode]
         assert seen["diagram_in_view"], mode
         scrolling = {name: ranges for name, ranges in seen["scroll"].items() if ranges != [0, 0]}
