@@ -289,15 +289,27 @@ class _TabBarUpkeep(QObject):
 
 
 class _RevealFocused(QObject):
-    """The keyboard focus going into a dock behind another tab (Tab from the
-    dock in front) brings that dock to the front: keys changed controls that
-    nobody could see. Not the focus a window gets back when it is activated:
-    the tab in front stays in front."""
+    """Keys never change controls nobody can see. The keyboard focus going
+    into a dock behind another tab (Tab from the dock in front) brings that
+    dock to the front. A dock going out of sight (another tab chosen, or
+    closed) hands the focus to the canvas: ↑ went on changing its hidden
+    field, and the focus coming back from a menu raised it over the tab
+    chosen. Nor does the focus a window gets back when it is activated raise
+    anything: the tab in front stays in front."""
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self._window = window
         QApplication.instance().focusChanged.connect(self._focus_changed)
+        for dock in getattr(window, "docks", {}).values():
+            dock.visibilityChanged.connect(lambda seen, d=dock: seen or self._out_of_sight(d))
+
+    def _out_of_sight(self, dock: QDockWidget) -> None:
+        focused, window = QApplication.focusWidget(), self._window
+        if focused is None or not dock.isAncestorOf(focused) or not window.isVisible():
+            return
+        if not window.isMinimized() and dock.visibleRegion().isEmpty():
+            window.canvas.setFocus(Qt.OtherFocusReason)
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         if old is None:  # the window activated: focus comes back, nobody moved it

@@ -525,3 +525,22 @@ def test_a_right_click_on_a_dock_title_offers_the_view_menus_entries(window):
     toolbars = {bar.toggleViewAction() for bar in window.findChildren(QToolBar)}
     assert toolbars and toolbars <= set(entries)
     assert all(isinstance(a, QAction) for a in entries)
+
+
+def test_a_tab_chosen_over_the_focused_field_takes_the_keys_from_it(qtbot, window):
+    # Focus in Data's point count, the Network tab clicked: ↑ went on changing
+    # the hidden count, and the focus coming back from a menu raised Data again.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    data, network = window.dock(window.data_panel), window.dock(window.network_panel)
+    field = window.data_panel.count
+    data.raise_()
+    field.setFocus(Qt.TabFocusReason)
+    qtbot.waitUntil(field.hasFocus)
+    before = field.value()
+    network.raise_()  # what a click on its tab does
+    qtbot.waitUntil(lambda: not field.hasFocus())
+    assert window.canvas.hasFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key_Up)
+    assert field.value() == before
+    assert data.visibleRegion().isEmpty() and not network.visibleRegion().isEmpty()
