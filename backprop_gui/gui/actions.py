@@ -370,32 +370,38 @@ def build_actions(window: MainWindow) -> None:
 
 
 def show_shortcuts(parent: QWidget) -> QDialog:
-    """The help list in two columns, in a window-modal box that does not block
-    the caller, no bigger than the screen (it scrolls when the text is: at
-    1280×720 in presentation mode one column was 1,146 px tall)."""
+    """The help list in a window-modal box that does not block the caller, no
+    bigger than the screen: in two columns where they fit side by side, and
+    scrolling when even that is too tall (at 1280×720 in presentation mode one
+    column was 1,146 px tall)."""
     rows = [
-        f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS + CLASS_HELP
+        f"<tr><td><b>{key}</b></td><td>&nbsp;&nbsp;{text}</td></tr>"
+        for key, text in SHORTCUTS + CLASS_HELP
     ]
-    half = (len(rows) + 1) // 2
     box = QDialog(parent, windowTitle="Keyboard shortcuts", objectName="shortcutsBox")
     box.setAttribute(Qt.WA_DeleteOnClose)
+    room = box.screen().availableGeometry()
+    room = QSize(room.width() * 9 // 10, room.height() * 9 // 10)
+    half = (len(rows) + 1) // 2
+    tables = [QLabel(f"<table>{''.join(part)}</table>") for part in (rows[:half], rows[half:])]
+    if sum(t.sizeHint().width() for t in tables) + 80 > room.width():  # one column, then
+        tables = [QLabel(f"<table>{''.join(rows)}</table>")]
     inner = QWidget()
     columns = QHBoxLayout(inner)
-    for part in (rows[:half], rows[half:]):
-        table = QLabel(f"<table>{''.join(part)}</table>", textFormat=Qt.RichText)
+    for table in tables:
+        table.setTextFormat(Qt.RichText)
         columns.addWidget(table, 1, Qt.AlignTop)
     scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
     scroll.setWidget(inner)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
     buttons = QDialogButtonBox(QDialogButtonBox.Ok)
     buttons.accepted.connect(box.accept)
     layout = QVBoxLayout(box)
     layout.addWidget(scroll)
     layout.addWidget(buttons)
-    room = box.screen().availableGeometry()
-    wanted = inner.sizeHint() + QSize(40, buttons.sizeHint().height() + 40)
-    box.resize(
-        min(wanted.width(), room.width() * 9 // 10), min(wanted.height(), room.height() * 9 // 10)
-    )
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    wanted = inner.sizeHint() + QSize(40 + bar, buttons.sizeHint().height() + 40)
+    box.resize(wanted.boundedTo(room))
     box.open()
     return box
 

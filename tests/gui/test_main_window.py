@@ -391,7 +391,7 @@ def test_an_opened_file_holds_out_the_points_train_holds_out(window, tmp_path):
 
 def test_the_shortcuts_box_fits_the_screen_in_presentation_mode(qtbot, window):
     # One column of 1,146 px at 1280×720 in the mode: F11, F1 and OK were off screen.
-    from PySide6.QtWidgets import QLabel
+    from PySide6.QtWidgets import QLabel, QScrollArea
 
     from backprop_gui.gui.main_window import SHORTCUTS
 
@@ -400,6 +400,8 @@ def test_the_shortcuts_box_fits_the_screen_in_presentation_mode(qtbot, window):
     qtbot.waitExposed(box)
     room = box.screen().availableGeometry()
     assert box.height() <= room.height() and box.width() <= room.width()
+    (scroll,) = box.findChildren(QScrollArea)  # it may scroll down, never cut off sideways
+    assert scroll.widget().sizeHint().width() <= scroll.viewport().width()
     text = " ".join(label.text() for label in box.findChildren(QLabel))
     assert all(f"<b>{key}</b>" in text for key, _ in SHORTCUTS)
     box.close()
