@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 FONT_SCALE = 1.5  # the application font
+# Axis titles (x₁, cost J, epoch) grow less: at 1280×720 the cost plot's bottom
+# title at 1.5× took the 3 px the diagram needed.
+TITLE_SCALE = 1.25
 LINE_SCALE = 2.0  # the boundary, the cost curves, the points' outlines
 POINT_SCALE = 1.6  # the points
 MAX_LEFT_SHARE = 0.4  # of the screen's width, at most, for the left column in the mode
@@ -112,6 +115,11 @@ class Presentation(QObject):
         width = min(max(widths), int(full * MAX_LEFT_SHARE))
         if width > shown.width():
             self.window.resizeDocks([shown], [width], Qt.Horizontal)
+
+    @staticmethod
+    def _set_title_font(axis: pg.AxisItem, font: QFont) -> None:
+        axis.label.setFont(font)
+        axis.showLabel(axis.label.isVisible())  # makes room for it, as pyqtgraph does
 
     def refit(self) -> None:
         """After Reset layout in the mode, the docks as the mode lays them out
@@ -262,6 +270,8 @@ class Presentation(QObject):
                     (axis, axis.style.get("tickFont"), axis.textWidth, axis.textHeight)
                     for axis in self._axes()
                 ],
+                # Axis titles (x₁, cost J, epoch): text items of their own too.
+                "titles": [(axis, axis.label.font()) for axis in self._axes()],
             }
             # Tools as icons (their tooltips name them): with their names at
             # the larger font the class colours went behind the "»" at 1280 px.
@@ -274,6 +284,10 @@ class Presentation(QObject):
                 larger = QFont(tick_font or self._saved["font"])
                 larger.setPointSizeF(larger.pointSizeF() * FONT_SCALE)
                 axis.setStyle(tickFont=larger)
+            for axis, title_font in self._saved["titles"]:
+                larger = QFont(title_font)
+                larger.setPointSizeF(title_font.pointSizeF() * TITLE_SCALE)
+                self._set_title_font(axis, larger)
             for item, pen in self._saved["pens"]:
                 thick = pg.mkPen(pen)
                 thick.setWidthF(max(pen.widthF(), 1.0) * LINE_SCALE)
@@ -313,6 +327,8 @@ class Presentation(QObject):
                 axis.textWidth, axis.textHeight = width, height
                 vertical = axis.orientation in ("left", "right")
                 getattr(axis, "_updateWidth" if vertical else "_updateHeight", lambda: None)()
+            for axis, title_font in saved["titles"]:
+                self._set_title_font(axis, title_font)
             for item, pen in saved["pens"]:
                 item.setPen(pen)
             for layer, size, width in saved["symbols"]:

@@ -544,3 +544,33 @@ def test_a_tab_chosen_over_the_focused_field_takes_the_keys_from_it(qtbot, windo
     QTest.keyClick(QApplication.focusWidget(), Qt.Key_Up)
     assert field.value() == before
     assert data.visibleRegion().isEmpty() and not network.visibleRegion().isEmpty()
+
+
+def test_presentation_mode_enlarges_captions_and_axis_titles_and_gives_them_back(qtbot, window):
+    # Their own style sheet and text items kept them at the normal size,
+    # smaller than the 1.5× text around them.
+    import pyqtgraph as pg
+
+    def sizes():
+        captions = [
+            label
+            for label in window.metrics_panel.findChildren(QLabel)
+            if label.text() in ("Epoch", "train", "test")
+        ]
+        for label in captions:
+            label.ensurePolished()
+        axes = [window.canvas.getPlotItem().getAxis(side) for side in ("bottom", "left")]
+        assert len(captions) == 3 and all(isinstance(a, pg.AxisItem) for a in axes)
+        return [c.font().pointSizeF() for c in captions] + [
+            a.label.font().pointSizeF() for a in axes
+        ]
+
+    normal = sizes()
+    assert all(size > 0 for size in normal)  # point sizes (a pixel-sized font is -1)
+    window.set_presentation(True)
+    qtbot.wait(50)
+    larger = sizes()
+    assert all(big >= 1.2 * small for big, small in zip(larger, normal, strict=True))
+    window.set_presentation(False)
+    qtbot.wait(50)
+    assert sizes() == normal

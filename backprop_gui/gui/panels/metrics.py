@@ -54,6 +54,10 @@ def big_style(points: float) -> str:
     return f"font-size: {points:.1f}pt; font-weight: 600;"
 
 
+def caption_style(points: float) -> str:
+    return f"color: #666; font-size: {points:.1f}pt;"
+
+
 class MetricsPanel(Panel, QWidget):
     """``labels``: the table's read-outs by key (``epoch``, ``cost_train``,
     ``accuracy_test``, …); ``status_labels``: the status bar's."""
@@ -72,8 +76,12 @@ class MetricsPanel(Panel, QWidget):
         outer.addLayout(grid)
         grid.setHorizontalSpacing(14)
         self.labels: dict[str, QLabel] = {}
+        # Grey captions. A style sheet keeps a label from following the
+        # application's font (presentation mode's larger one): ``set_scale``
+        # gives them their size, as it does the big read-outs.
+        self._captions: list[QLabel] = []
         caption = QLabel("Epoch")
-        caption.setStyleSheet("color: #666;")
+        self._captions.append(caption)
         top.addWidget(caption, 0, Qt.AlignBottom)
         epoch = SteadyLabel("0", objectName="metric_epoch")
         epoch.setStyleSheet(big_style(EPOCH_POINTS))
@@ -82,7 +90,7 @@ class MetricsPanel(Panel, QWidget):
         self.labels["epoch"] = epoch
         for column, title in ((2, "train"), (3, "test")):
             header = QLabel(title)
-            header.setStyleSheet("color: #666;")
+            self._captions.append(header)
             grid.addWidget(header, 0, column, Qt.AlignRight)
         for row, (key, title) in enumerate((("cost", "Cost J"), ("accuracy", "Accuracy")), 1):
             grid.addWidget(QLabel(title), row, 1)
@@ -94,6 +102,9 @@ class MetricsPanel(Panel, QWidget):
                 grid.addWidget(value, row, column, Qt.AlignRight | Qt.AlignVCenter)
                 self.labels[f"{key}_{which}"] = value
         grid.setColumnStretch(0, 1)  # the table keeps to the right
+        points = self.font().pointSizeF()  # the application's, at start (-1: set in pixels)
+        self._caption_points = points if points > 0 else 9.0
+        self.set_scale(1.0)
 
         self.status_labels: dict[str, QLabel] = {}
         for key, tip in STATUS_TIPS:
@@ -127,11 +138,16 @@ class MetricsPanel(Panel, QWidget):
         return list(self.status_labels.values())
 
     def set_scale(self, scale: float) -> None:
-        """The big read-outs at ``scale`` times their size (presentation mode:
-        their sizes are set here, so the application's font does not reach them)."""
+        """The big read-outs and the captions at ``scale`` times their size
+        (presentation mode: their sizes are set here, so the application's
+        font does not reach them)."""
         for key, label in self.labels.items():
             points = EPOCH_POINTS if key == "epoch" else VALUE_POINTS
             label.setStyleSheet(big_style(points * scale))
+        # Captions grow half as much: at 1280×720 in presentation mode their
+        # full 1.5× took the 3 px the diagram below needed.
+        for caption in self._captions:
+            caption.setStyleSheet(caption_style(self._caption_points * (1 + (scale - 1) / 2)))
 
     def show_frame(self, frame: Frame) -> None:
         e = frame.evaluation
