@@ -88,6 +88,9 @@ TARGETS = (
     ("inspector_surfaces_per_second", "with the inspector: surfaces per second", ">=", 30.0),
     ("inspector_lateness_p99_ms", "with the inspector: lateness p99 (ms)", "<=", 20.0),
 )
+# Memory growth is judged over at least this much training (the full run's
+# app rounds give 300 s; a quick run's 10 s are mostly the allocator warming up).
+MEMORY_JUDGED_SECONDS = 60
 
 
 def run(options: Options, progress: Callable[[str], None] = lambda _: None) -> dict:
@@ -181,6 +184,7 @@ def evaluate_targets(result: dict) -> list[dict]:
         "recorded_vs_torch_a": _ratio(training, "a", "torch", "recorded"),
     }
     notes: dict[str, str] = {}
+    unjudged: set[str] = set()  # measured, too briefly to say PASS or FAIL
     inspector = result.get("app_inspector")
     if inspector and "skipped" not in inspector:
         values["inspector_over_headless"] = inspector["app_over_headless"]
@@ -196,7 +200,16 @@ def evaluate_targets(result: dict) -> list[dict]:
             notes["lateness_max_ms"] = "worst tick " + describe_tick(worst[0])
         memory = app["memory"]
         values["memory_growth_mib_per_5_minutes"] = memory["growth_mib_per_5_minutes"]
-        if memory["training_seconds"] < 300:
+        if memory["training_seconds"] < MEMORY_JUDGED_SECONDS:
+            # Not judged: the first seconds' growth is the allocator warming
+            # up (a quick run of the same code gave 46–49 MiB "per 5 minutes"
+            # where the full run measured +9 over 300 s).
+            unjudged.add("memory_growth_mib_per_5_minutes")
+            notes["memory_growth_mib_per_5_minutes"] = (
+                f"not judged: extrapolated from {memory['training_seconds']:.0f} s of "
+                f"training; it is judged over {MEMORY_JUDGED_SECONDS} s or more (the full run)"
+            )
+        elif memory["training_seconds"] < 300:
             notes["memory_growth_mib_per_5_minutes"] = (
                 f"extrapolated linearly from {memory['training_seconds']:.0f} s of training"
             )
@@ -208,7 +221,7 @@ def evaluate_targets(result: dict) -> list[dict]:
     for key, description, comparison, threshold in TARGETS:
         value = values.get(key)
         ok = None
-        if value is not None and math.isfinite(value):
+        if value is not None and math.isfinite(value) and key not in unjudged:
             ok = {">=": value >= threshold, "<=": value <= threshold, "<": value < threshold}[
                 comparison
             ]
@@ -218,7 +231,7 @@ def evaluate_targets(result: dict) -> list[dict]:
                 "description": description,
                 "target": f"{comparison} {threshold:g}",
                 "value": value,
-                "pass": ok,  # None: not measured (peer or app missing)
+                "pass": ok,  # None: not measured (peer or app missing) or not judged
                 "note": notes.get(key, ""),
             }
         )

@@ -237,13 +237,16 @@ def format_table(result: dict) -> str:
     rows = [["target", "goal", "measured", "result"]]
     for t in result["targets"]:
         verdict = {True: "PASS", False: "FAIL", None: "not measured"}[t["pass"]]
+        note = t["note"]
+        if t["pass"] is None and note.startswith("not judged: "):
+            verdict, note = "not judged", note.removeprefix("not judged: ")
         value = t["value"]
         rows.append(
             [
                 t["description"],
                 t["target"],
                 _fmt(value, ".2f"),
-                verdict + (f" ({t['note']})" if t["note"] else ""),
+                verdict + (f" ({note})" if note else ""),
             ]
         )
     out += _rows(rows, "llrl")
