@@ -471,9 +471,9 @@ def test_the_keyboard_focus_brings_a_dock_behind_a_tab_to_the_front(qtbot, windo
     assert data.visibleRegion().isEmpty()
 
 
-def test_focus_coming_back_with_the_window_leaves_the_tab_in_front(qtbot, window):
-    # Focus in Data's point count, the Network tab brought to the front by a
-    # click: switching to another window and back raised Data again.
+def focus_in_data_then_network_in_front(qtbot, window):
+    """Focus in Data's point count, then the Network tab brought to the front
+    (what a click on its tab does); returns (Data's dock, Network's, the field)."""
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     data, network = window.dock(window.data_panel), window.dock(window.network_panel)
@@ -483,6 +483,12 @@ def test_focus_coming_back_with_the_window_leaves_the_tab_in_front(qtbot, window
     qtbot.waitUntil(field.hasFocus)
     network.raise_()
     qtbot.waitUntil(lambda: data.visibleRegion().isEmpty())
+    return data, network, field
+
+
+def test_focus_coming_back_with_the_window_leaves_the_tab_in_front(qtbot, window):
+    # Switching to another window and back raised Data again.
+    data, network, field = focus_in_data_then_network_in_front(qtbot, window)
     # What QApplication reports as the window is activated again.
     QApplication.instance().focusChanged.emit(None, field)
     qtbot.wait(50)
@@ -528,17 +534,10 @@ def test_a_right_click_on_a_dock_title_offers_the_view_menus_entries(window):
 
 
 def test_a_tab_chosen_over_the_focused_field_takes_the_keys_from_it(qtbot, window):
-    # Focus in Data's point count, the Network tab clicked: ↑ went on changing
-    # the hidden count, and the focus coming back from a menu raised Data again.
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    data, network = window.dock(window.data_panel), window.dock(window.network_panel)
-    field = window.data_panel.count
-    data.raise_()
-    field.setFocus(Qt.TabFocusReason)
-    qtbot.waitUntil(field.hasFocus)
-    before = field.value()
-    network.raise_()  # what a click on its tab does
+    # ↑ went on changing the hidden count, and the focus coming back from a
+    # menu raised Data again.
+    before = window.data_panel.count.value()
+    data, network, field = focus_in_data_then_network_in_front(qtbot, window)
     qtbot.waitUntil(lambda: not field.hasFocus())
     assert window.canvas.hasFocus()
     QTest.keyClick(QApplication.focusWidget(), Qt.Key_Up)
