@@ -24,7 +24,6 @@ from ..core import (
     make_dataset,
     read_points_csv,
     save_weights,
-    transform,
 )
 from ..core.weightsfile import SUFFIXES as WEIGHT_SUFFIXES
 from ..session import LIMITS, split_keys, test_mask
@@ -265,12 +264,13 @@ def load_points(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def split(
-    points: np.ndarray, labels: np.ndarray, test_ratio: float, seed: int
+    columns: np.ndarray, labels: np.ndarray, test_ratio: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Train points (2, m_train), labels (m_train,), test points, test labels,
-    by the session's rule (the window's): keys from ``seed``, smallest are test."""
+    """The training columns of ``columns`` (points (2, m) or their features
+    (n_x, m)), their labels, the test columns and their labels, by the
+    session's rule (the window's): keys from ``seed``, smallest are test."""
     test = test_mask(split_keys(labels.size, seed), test_ratio)
-    return points[:, ~test], labels[~test], points[:, test], labels[test]
+    return columns[:, ~test], labels[~test], columns[:, test], labels[test]
 
 
 def check_start(trainer: Trainer, net: MLP, config: TrainConfig, source: str) -> None:
@@ -313,13 +313,11 @@ def train_epochs(trainer: Trainer, epochs: int, progress: Progress) -> str | Non
 def run(args: argparse.Namespace) -> int:
     the_plan = plan(args)
     points, labels, source = load_points(args)
-    # Checked in the file's order, so that "point N" is the file's N-th point;
-    # then the two shares need no second check.
-    features_of(points, the_plan.features, source)
+    # The features of every point, checked in the file's order (so that
+    # "point N" is the file's N-th point), then split into the two shares.
+    features = features_of(points, the_plan.features, source)
     n_classes = max(2, int(labels.max()) + 1)
-    train_points, train_labels, test_points, test_labels = split(
-        points, labels, args.test_ratio, args.seed
-    )
+    X, train_labels, X_test, test_labels = split(features, labels, args.test_ratio, args.seed)
     check(
         train_labels.size > 0,
         f"no training points left after holding out --test-ratio {args.test_ratio:g} "
@@ -328,8 +326,6 @@ def run(args: argparse.Namespace) -> int:
     n_out = 1 if n_classes == 2 else n_classes
     sizes = [len(the_plan.features), *the_plan.hidden, n_out]
     net = MLP(sizes, the_plan.activations, seed=args.seed, features=the_plan.features)
-    X = transform(train_points, the_plan.features)
-    X_test = transform(test_points, the_plan.features)
     trainer = Trainer(net, X, train_labels, the_plan.config, X_test, test_labels)
 
     start = time.perf_counter()
